@@ -1,0 +1,60 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Module layout (see docs/architecture.md):
+//   BSCCore     domain: tickets, events, calendar, SLA, metrics. No I/O.
+//   BSCJournal  JSON-lines files, locks, append protocol, recovery.
+//   BSCApp      services shared by the CLI and the TUI: data directory,
+//               configuration, identity, permissions, commands, reports.
+//   BSCUI       cell grid, widgets, screens, themes. Never imports curses.
+//   BSCTerminal the only importer of the ncurses shim.
+//   bscdesk     thin executable: argument parsing and wiring.
+let package = Package(
+    name: "bscdesk",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "bscdesk", targets: ["bscdesk"]),
+        .executable(name: "bscdesk-bench", targets: ["bscdesk-bench"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+    ],
+    targets: [
+        .systemLibrary(name: "CNcursesw", path: "Sources/CNcursesw"),
+        .target(name: "BSCCore"),
+        .target(
+            name: "BSCJournal",
+            dependencies: ["BSCCore", .product(name: "Crypto", package: "swift-crypto")]
+        ),
+        .target(
+            name: "BSCApp",
+            dependencies: [
+                "BSCCore", "BSCJournal",
+                .product(name: "TOMLKit", package: "TOMLKit"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(name: "BSCUI", dependencies: ["BSCCore", "BSCApp", .product(name: "TOMLKit", package: "TOMLKit")]),
+        .target(name: "BSCTerminal", dependencies: ["BSCUI", "CNcursesw"]),
+        .executableTarget(
+            name: "bscdesk",
+            dependencies: [
+                "BSCCore", "BSCJournal", "BSCApp", "BSCUI", "BSCTerminal",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(
+            name: "bscdesk-bench",
+            dependencies: ["BSCCore", "BSCJournal", "BSCApp", "BSCUI"]
+        ),
+        .testTarget(name: "BSCCoreTests", dependencies: ["BSCCore"]),
+        .testTarget(name: "BSCJournalTests", dependencies: ["BSCCore", "BSCJournal"]),
+        .testTarget(name: "BSCAppTests", dependencies: ["BSCCore", "BSCJournal", "BSCApp"]),
+        .testTarget(name: "BSCUITests", dependencies: ["BSCCore", "BSCApp", "BSCUI"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["BSCCore", "BSCJournal", "bscdesk"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,2 @@
+import BSCCore
+print("bscdesk")
