@@ -1,0 +1,54 @@
+/// A ticket as the fold of its events: what screens, lists and stats read.
+/// History (who did what, when) is not kept here; it is read back from the
+/// journal on demand, so the projection stays small for millions of events.
+public struct Ticket: Sendable, Equatable {
+    public var ref: TicketRef
+    public var status: TicketStatus = .open
+    public var queue: String
+    public var category: String
+    /// The category at first contact: FCR and "same category" use this.
+    public var firstCategory: String
+    public var priority: Priority
+    public var caller: Caller
+    public var summary: String
+    public var channel: Channel
+    public var openedAt: Instant
+    public var openedBy: String
+    /// When the first contact arrived; clocks start here.
+    public var receivedAt: Instant
+    public var assignee: String?
+    public var contacts: [LoggedContact] = []
+    public var details: [String: String] = [:]
+    public var everRouted = false
+    /// Once a ticket touches a restricted queue it stays restricted.
+    public var restricted = false
+    public var resolvedAt: Instant?
+    public var resolvedBy: String?
+    public var firstContactResolution = false
+    public var reopenedAt: [Instant] = []
+    public var closedAt: Instant?
+    public var pendingSince: Instant?
+    public var pendingReason: PendingReason?
+    public var statusBeforePending: TicketStatus?
+    public var pauses: [Pause] = []
+    public var rating: Int?
+    public var ratingSource: FeedbackSource?
+    public var noteCount = 0
+    public var lastChangedAt: Instant
+    public var lastSeq: Int64 = 0
+
+    public struct LoggedContact: Sendable, Equatable {
+        public var record: ContactRecord
+        public var by: String
+        public var loggedAt: Instant
+    }
+
+    public struct Pause: Sendable, Equatable {
+        public var start: Instant
+        public var end: Instant
+        public var reason: PendingReason
+    }
+
+    public var isOpen: Bool { status.isActive }
+    public var repeatContactCount: Int { max(0, contacts.count - 1) }
+}

@@ -1,0 +1,146 @@
+/// The in-memory projection of the journal: every ticket, folded from its
+/// events as they are read. Tickets are stored densely by reference number.
+public struct TicketStore: Sendable {
+    public private(set) var slots: [Ticket?] = []
+    public private(set) var eventCount = 0
+    public private(set) var lastSeq: Int64 = 0
+    /// Events that could not be applied (for a ticket never opened, say).
+    public private(set) var problems: [String] = []
+    public let customerServices: String
+    private let restrictedQueues: Set<String>
+
+    public init(customerServices: String = QueueID.customerServices, restrictedQueues: Set<String> = [QueueID.appointeeship]) {
+        self.customerServices = customerServices
+        self.restrictedQueues = restrictedQueues
+    }
+
+    public var count: Int { ticketCount }
+    public private(set) var ticketCount = 0
+
+    public subscript(ref: TicketRef) -> Ticket? {
+        let i = ref.number - 1
+        return i >= 0 && i < slots.count ? slots[i] : nil
+    }
+
+    /// All tickets in reference order.
+    public var tickets: [Ticket] { slots.compactMap { $0 } }
+
+    public func forEach(_ body: (Ticket) throws -> Void) rethrows {
+        for case let t? in slots { try body(t) }
+    }
+
+    public mutating func apply(_ event: Event) {
+        eventCount += 1
+        if event.seq > lastSeq { lastSeq = event.seq }
+        let i = event.ref.number - 1
+        guard i >= 0 else { return }
+        if case .opened(let caller, let category, let queue, let priority, let contact, let details) = event.body {
+            if i >= slots.count { slots.append(contentsOf: repeatElement(nil, count: i - slots.count + 1)) }
+            if slots[i] != nil {
+                problems.append("\(event.ref) opened twice (seq \(event.seq)); the second is ignored")
+                return
+            }
+            var t = Ticket(
+                ref: event.ref, queue: queue, category: category, firstCategory: category,
+                priority: priority, caller: caller, summary: contact.summary, channel: contact.channel,
+                openedAt: event.at, openedBy: event.user, receivedAt: contact.received,
+                lastChangedAt: event.at)
+            t.contacts = [Ticket.LoggedContact(record: contact, by: event.user, loggedAt: event.at)]
+            t.details = details
+            t.restricted = restrictedQueues.contains(queue)
+            t.lastSeq = event.seq
+            slots[i] = t
+            ticketCount += 1
+            return
+        }
+        guard i < slots.count, var t = slots[i] else {
+            problems.append("seq \(event.seq): \(event.type.rawValue) for \(event.ref), which was never opened")
+            return
+        }
+        let newStatus = Lifecycle.status(after: event.body, on: t, customerServices: customerServices)
+        switch event.body {
+        case .opened: break
+        case .contactLogged(let contact):
+            t.contacts.append(Ticket.LoggedContact(record: contact, by: event.user, loggedAt: event.at))
+        case .routed(let queue, let details, _):
+            t.queue = queue
+            if queue != customerServices { t.everRouted = true }
+            if restrictedQueues.contains(queue) { t.restricted = true }
+            for (k, v) in details { t.details[k] = v }
+            t.assignee = nil
+        case .assigned(let user):
+            t.assignee = user
+        case .pending(let reason):
+            t.statusBeforePending = t.status
+            t.pendingSince = event.at
+            t.pendingReason = reason
+        case .resumed:
+            endPause(&t, at: event.at)
+        case .resolved(_, let firstContact):
+            endPause(&t, at: event.at)
+            t.resolvedAt = event.at
+            t.resolvedBy = event.user
+            // The flag belongs to the first resolution only.
+            if t.reopenedAt.isEmpty && firstContact { t.firstContactResolution = true }
+        case .reopened:
+            t.reopenedAt.append(event.at)
+            t.resolvedAt = nil
+            t.resolvedBy = nil
+        case .closed:
+            t.closedAt = event.at
+        case .noted:
+            t.noteCount += 1
+        case .corrected(let field, _, let to):
+            Self.correct(&t, field: field, to: to)
+            if field == .category, t.contacts.count <= 1, t.reopenedAt.isEmpty, !t.everRouted {
+                // A mis-keyed category fixed during the first contact is
+                // still the category "at first contact".
+                t.firstCategory = to
+            }
+        case .feedback(let rating, let source):
+            t.rating = rating
+            t.ratingSource = source
+        }
+        if case .pending = event.body {} else if newStatus != .pending { t.statusBeforePending = nil }
+        t.status = newStatus
+        t.lastChangedAt = event.at
+        t.lastSeq = event.seq
+        slots[i] = t
+    }
+
+    private func endPause(_ t: inout Ticket, at: Instant) {
+        if let start = t.pendingSince {
+            t.pauses.append(Ticket.Pause(start: start, end: at, reason: t.pendingReason ?? .customer))
+        }
+        t.pendingSince = nil
+        t.pendingReason = nil
+    }
+
+    static func correct(_ t: inout Ticket, field: CorrectableField, to: String) {
+        let value: String? = to.isEmpty ? nil : to
+        switch field {
+        case .category: t.category = to
+        case .callerName: t.caller.name = to
+        case .callerReference: t.caller.reference = value
+        case .callerType: if let ct = CallerType(rawValue: to) { t.caller.type = ct }
+        case .callerPhone: t.caller.phone = value
+        case .callerEmail: t.caller.email = value
+        case .priority: if let p = Priority(rawValue: to) { t.priority = p }
+        case .summary: t.summary = to
+        }
+    }
+
+    /// The current value of a correctable field, for the `from` of a correction.
+    public static func value(of field: CorrectableField, in t: Ticket) -> String {
+        switch field {
+        case .category: return t.category
+        case .callerName: return t.caller.name
+        case .callerReference: return t.caller.reference ?? ""
+        case .callerType: return t.caller.type.rawValue
+        case .callerPhone: return t.caller.phone ?? ""
+        case .callerEmail: return t.caller.email ?? ""
+        case .priority: return t.priority.rawValue
+        case .summary: return t.summary
+        }
+    }
+}

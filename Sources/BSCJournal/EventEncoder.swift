@@ -1,0 +1,66 @@
+import BSCCore
+
+/// Encodes events to journal lines. See docs/journal-format.md.
+public enum EventEncoder {
+    /// The line's bytes without the closing `}`: envelope then payload.
+    /// `tickets` is the count of references issued up to and including this
+    /// event, so a writer can take the next reference from the last line.
+    public static func body(_ e: Event, tickets: Int) -> [UInt8] {
+        var w = JSONLineWriter()
+        w.int("v", Int64(e.version))
+        w.int("seq", e.seq)
+        w.string("id", e.id)
+        w.timestamp("ts", e.at)
+        w.string("user", e.user)
+        w.string("type", e.type.rawValue)
+        w.string("ref", e.ref.description)
+        w.int("tickets", Int64(tickets))
+        switch e.body {
+        case .opened(let caller, let category, let queue, let priority, let contact, let details):
+            w.string("caller", caller.name)
+            w.string("caller_type", caller.type.rawValue)
+            w.optionalString("caller_ref", caller.reference)
+            w.optionalString("phone", caller.phone)
+            w.optionalString("email", caller.email)
+            w.string("category", category)
+            w.string("queue", queue)
+            w.string("priority", priority.rawValue)
+            contactFields(&w, contact)
+            if !details.isEmpty { w.stringMap("details", details) }
+        case .contactLogged(let contact):
+            contactFields(&w, contact)
+        case .routed(let queue, let details, let note):
+            w.string("queue", queue)
+            if !details.isEmpty { w.stringMap("details", details) }
+            w.optionalString("note", note)
+        case .assigned(let to):
+            w.string("assignee", to)
+        case .pending(let reason):
+            w.string("reason", reason.rawValue)
+        case .resumed, .closed:
+            break
+        case .resolved(let note, let firstContact):
+            w.optionalString("note", note)
+            w.bool("fcr", firstContact)
+        case .reopened(let reason):
+            w.optionalString("reason", reason)
+        case .noted(let text):
+            w.string("text", text)
+        case .corrected(let field, let from, let to):
+            w.string("field", field.rawValue)
+            w.string("from", from)
+            w.string("to", to)
+        case .feedback(let rating, let source):
+            w.int("rating", Int64(rating))
+            w.string("source", source.rawValue)
+        }
+        return w.body
+    }
+
+    private static func contactFields(_ w: inout JSONLineWriter, _ c: ContactRecord) {
+        w.string("channel", c.channel.rawValue)
+        w.string("summary", c.summary)
+        w.timestamp("received", c.received)
+        if let d = c.durationMillis { w.int("duration_ms", d) }
+    }
+}

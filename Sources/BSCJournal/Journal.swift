@@ -1,0 +1,445 @@
+import BSCCore
+import Crypto
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Where a reader has got to: the next unread byte of a segment.
+public struct JournalCursor: Sendable, Equatable {
+    public var segment: String
+    public var offset: Int64
+    /// Complete lines consumed in `segment` (for file:line reports).
+    public var line: Int
+
+    public init(segment: String = "", offset: Int64 = 0, line: Int = 0) {
+        self.segment = segment
+        self.offset = offset
+        self.line = line
+    }
+}
+
+/// What the last event in the journal says, for assigning the next ones.
+public struct JournalTail: Sendable, Equatable {
+    public var seq: Int64
+    public var tickets: Int
+    public var hash: String
+
+    public static let genesisHash = String(repeating: "0", count: 64)
+    public static let empty = JournalTail(seq: 0, tickets: 0, hash: genesisHash)
+
+    /// The reference a new ticket gets if opened now.
+    public var nextRef: TicketRef { TicketRef(tickets + 1) }
+}
+
+/// What an append did besides saving.
+public struct AppendReport: Sendable {
+    public var events: [Event]
+    /// A torn last line left by a crashed writer, moved to this side file.
+    public var repairedFragment: String?
+}
+
+/// The event journal: JSON-lines segment files `YYYY-MM.jsonl` (UTC month of
+/// writing) in one directory, a lock file, and a `torn/` folder for
+/// fragments that crashed writers left behind. See docs/journal-format.md.
+public final class Journal: @unchecked Sendable {
+    public let directory: String
+    public let fs: FileLayer
+    public var lockTimeoutSeconds: Double
+    /// Mode for new files: 0600, or 0660 in group-shared mode.
+    public var fileMode: mode_t
+    public var directoryMode: mode_t
+    let clock: Clock
+
+    public static let segmentSuffix = ".jsonl"
+    public static let lockName = ".lock"
+
+    public init(directory: String, fs: FileLayer = PosixFileLayer(), clock: Clock, lockTimeoutSeconds: Double = 2.0,
+                fileMode: mode_t = 0o600, directoryMode: mode_t = 0o700) {
+        self.directory = directory
+        self.fs = fs
+        self.clock = clock
+        self.lockTimeoutSeconds = lockTimeoutSeconds
+        self.fileMode = fileMode
+        self.directoryMode = directoryMode
+    }
+
+    func path(_ name: String) -> String { directory + "/" + name }
+
+    /// Segment file names in order.
+    public func segments() throws(FileError) -> [String] {
+        guard fs.exists(directory) else { return [] }
+        return try fs.list(directory).filter { Self.isSegmentName($0) }
+    }
+
+    static func isSegmentName(_ name: String) -> Bool {
+        let u = Array(name.utf8)
+        return u.count == 13 && name.hasSuffix(segmentSuffix) && u[4] == 45
+            && u[0..<4].allSatisfy { $0 >= 48 && $0 <= 57 } && u[5..<7].allSatisfy { $0 >= 48 && $0 <= 57 }
+    }
+
+    static func segmentName(for instant: Instant) -> String {
+        let d = CivilDateTime(utc: instant).date
+        return pad4(d.year) + "-" + (d.month < 10 ? "0" : "") + String(d.month) + segmentSuffix
+    }
+
+    private static func pad4(_ v: Int) -> String {
+        let s = String(v)
+        return s.count >= 4 ? s : String(repeating: "0", count: 4 - s.count) + s
+    }
+
+    public func ensureDirectory() throws(FileError) {
+        try fs.makeDirectory(directory, mode: directoryMode)
+    }
+
+    // MARK: - Appending
+
+    /// Appends the events that `make` builds, following the protocol in
+    /// docs/journal-format.md: lock, catch up, repair a torn tail, write in
+    /// one call, roll back a short write, fdatasync, unlock. Only when this
+    /// returns are the events saved.
+    ///
+    /// `follow`, if given, receives every event other processes appended
+    /// since `cursor`, before `make` runs, so checks see the true state.
+    /// `make` gets the tail (last seq, tickets issued, last hash) and returns
+    /// events whose `seq` is filled in here; an opening event must use
+    /// `tail.nextRef`, the next one `nextRef + 1`, and so on.
+    public func append(
+        cursor: inout JournalCursor?,
+        follow: ((Event) -> Void)? = nil,
+        issues: ((LoadIssue) -> Void)? = nil,
+        make: (JournalTail) throws -> [Event]
+    ) throws -> AppendReport {
+        try ensureDirectory()
+        let lockPath = path(Self.lockName)
+        let lockFd = try openCreating(lockPath, flags: O_RDWR)
+        defer { fs.close(lockFd) }
+        try acquire(lockFd, lockPath)
+        defer { fs.unlock(lockFd) }
+
+        var repaired: String? = nil
+        let existing = try segments()
+        let now = clock.now()
+        var target = Self.segmentName(for: now)
+        if let newest = existing.last {
+            // Never write behind the newest segment, even if the clock did.
+            if newest > target { target = newest }
+            repaired = try repairTornTail(newest)
+        }
+
+        var tail: JournalTail
+        if var c = cursor {
+            tail = try catchUp(&c, follow: follow, issues: issues)
+            cursor = c
+        } else {
+            tail = try readTail(existing)
+        }
+
+        var events = try make(tail)
+        if events.isEmpty { return AppendReport(events: [], repairedFragment: repaired) }
+
+        var buffer: [UInt8] = []
+        buffer.reserveCapacity(events.count * 400)
+        for i in events.indices {
+            tail.seq += 1
+            events[i].seq = tail.seq
+            if case .opened = events[i].body {
+                guard events[i].ref.number == tail.tickets + 1 else {
+                    throw JournalError.rejected("internal error: opened \(events[i].ref) but the next reference is \(tail.nextRef)")
+                }
+                tail.tickets += 1
+            }
+            let body = EventEncoder.body(events[i], tickets: tail.tickets)
+            tail.hash = Self.chainHash(previous: tail.hash, body: body)
+            buffer.append(contentsOf: body)
+            buffer.append(contentsOf: #","h":""#.utf8)
+            buffer.append(contentsOf: tail.hash.utf8)
+            buffer.append(contentsOf: "\"}\n".utf8)
+        }
+
+        let segPath = path(target)
+        let isNew = !existing.contains(target)
+        let fd = try openCreating(segPath, flags: O_RDWR | O_APPEND)
+        defer { fs.close(fd) }
+        if isNew { try syncDirectory() }
+        let before = try fs.size(fd, path: segPath)
+        let wrote: Int
+        do {
+            wrote = try buffer.withUnsafeBytes { raw throws(FileError) in try fs.write(fd, raw, path: segPath) }
+        } catch let error as FileError {
+            // A failed write may still have left bytes behind.
+            try? fs.ftruncate(fd, size: before, path: segPath)
+            throw JournalError.writeFailed(error)
+        }
+        if wrote != buffer.count {
+            do {
+                try fs.ftruncate(fd, size: before, path: segPath)
+            } catch {
+                throw JournalError.outcomeUnknown(error)
+            }
+            throw JournalError.shortWrite(path: segPath, wrote: wrote, of: buffer.count)
+        }
+        do {
+            try fs.fdatasync(fd, path: segPath)
+        } catch {
+            throw JournalError.outcomeUnknown(error)
+        }
+        if var c = cursor {
+            // Our own lines are consumed; the caller folds the returned events.
+            if c.segment != target { c = JournalCursor(segment: target, offset: before, line: c.segment == target ? c.line : try lineCount(segPath, upTo: before)) }
+            c.offset = before + Int64(buffer.count)
+            c.line += events.count
+            cursor = c
+        }
+        return AppendReport(events: events, repairedFragment: repaired)
+    }
+
+    /// SHA-256 over the previous hash (hex) and this line's bytes before `"h"`.
+    public static func chainHash(previous: String, body: [UInt8]) -> String {
+        var hasher = SHA256()
+        hasher.update(data: Array(previous.utf8))
+        hasher.update(data: body)
+        let digest = hasher.finalize()
+        let hex: [UInt8] = Array("0123456789abcdef".utf8)
+        var out = [UInt8]()
+        out.reserveCapacity(64)
+        for b in digest {
+            out.append(hex[Int(b >> 4)])
+            out.append(hex[Int(b & 15)])
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    private func openCreating(_ p: String, flags: Int32) throws(FileError) -> Int32 {
+        let existed = fs.exists(p)
+        let fd = try fs.open(p, flags: flags | O_CREAT, mode: fileMode)
+        if !existed { try? fs.fchmod(fd, mode: fileMode, path: p) }
+        return fd
+    }
+
+    private func acquire(_ fd: Int32, _ lockPath: String) throws {
+        let start = clockMonotonic()
+        var delay: UInt32 = 1_000
+        while try !fs.tryLock(fd, path: lockPath) {
+            if clockMonotonic() - start >= lockTimeoutSeconds {
+                throw JournalError.locked(path: lockPath, waitedSeconds: lockTimeoutSeconds)
+            }
+            usleep(delay)
+            delay = min(delay * 2, 20_000)
+        }
+    }
+
+    private func syncDirectory() throws {
+        let fd = try fs.open(directory, flags: O_RDONLY | O_DIRECTORY, mode: 0)
+        defer { fs.close(fd) }
+        try fs.fsync(fd, path: directory)
+    }
+
+    /// If a writer died mid-line, the segment does not end in a newline:
+    /// move the fragment to `torn/` and cut the segment back to its last
+    /// complete line, so the next event is never glued onto it.
+    func repairTornTail(_ segment: String) throws -> String? {
+        let p = path(segment)
+        let fd = try fs.open(p, flags: O_RDWR, mode: 0)
+        defer { fs.close(fd) }
+        let size = try fs.size(fd, path: p)
+        guard size > 0 else { return nil }
+        var last: UInt8 = 0
+        _ = try withUnsafeMutableBytes(of: &last) { b throws(FileError) in try fs.pread(fd, b, offset: size - 1, path: p) }
+        if last == 10 { return nil }
+        let cut = try lastNewline(fd, p, before: size)
+        let keep = cut.map { $0 + 1 } ?? 0
+        var fragment = [UInt8](repeating: 0, count: Int(size - keep))
+        _ = try fragment.withUnsafeMutableBytes { b throws(FileError) in try fs.pread(fd, b, offset: keep, path: p) }
+        let tornDir = path("torn")
+        try fs.makeDirectory(tornDir, mode: directoryMode)
+        let sideName = "torn/" + segment + "." + String(keep) + ".fragment"
+        let side = try fs.open(path(sideName), flags: O_WRONLY | O_CREAT | O_TRUNC, mode: fileMode)
+        defer { fs.close(side) }
+        try writeAll(side, fragment, path: path(sideName))
+        try fs.fsync(side, path: path(sideName))
+        try fs.ftruncate(fd, size: keep, path: p)
+        try fs.fdatasync(fd, path: p)
+        return sideName
+    }
+
+    private func writeAll(_ fd: Int32, _ bytes: [UInt8], path p: String) throws {
+        var written = 0
+        while written < bytes.count {
+            let n = try bytes[written...].withUnsafeBytes { raw throws(FileError) in try fs.write(fd, raw, path: p) }
+            if n <= 0 { throw JournalError.shortWrite(path: p, wrote: written, of: bytes.count) }
+            written += n
+        }
+    }
+
+    private func lastNewline(_ fd: Int32, _ p: String, before end: Int64) throws -> Int64? {
+        var pos = end
+        let chunk = 64 * 1024
+        var buf = [UInt8](repeating: 0, count: chunk)
+        while pos > 0 {
+            let start = max(0, pos - Int64(chunk))
+            let n = Int(pos - start)
+            _ = try buf.withUnsafeMutableBytes { b throws(FileError) in
+                try fs.pread(fd, UnsafeMutableRawBufferPointer(rebasing: b[0..<n]), offset: start, path: p)
+            }
+            var i = n - 1
+            while i >= 0 {
+                if buf[i] == 10 { return start + Int64(i) }
+                i -= 1
+            }
+            pos = start
+        }
+        return nil
+    }
+
+    /// The tail from the last decodable line, reading backwards from the end:
+    /// a writer that never replayed history takes the next numbers from here.
+    func readTail(_ existing: [String]) throws -> JournalTail {
+        let decoder = EventDecoder()
+        for segment in existing.reversed() {
+            let p = path(segment)
+            let fd = try fs.open(p, flags: O_RDONLY, mode: 0)
+            defer { fs.close(fd) }
+            var end = try fs.size(fd, path: p)
+            // end points just past a newline (the torn tail was repaired).
+            while end > 0 {
+                let nl = try lastNewline(fd, p, before: end - 1)
+                let start = nl.map { $0 + 1 } ?? 0
+                var line = [UInt8](repeating: 0, count: Int(end - 1 - start))
+                _ = try line.withUnsafeMutableBytes { b throws(FileError) in try fs.pread(fd, b, offset: start, path: p) }
+                if let d = try? decoder.decode(line), let h = d.hash {
+                    return JournalTail(seq: d.event.seq, tickets: d.tickets, hash: h)
+                }
+                end = start
+            }
+        }
+        return .empty
+    }
+
+    private func lineCount(_ p: String, upTo limit: Int64) throws -> Int {
+        let fd = try fs.open(p, flags: O_RDONLY, mode: 0)
+        defer { fs.close(fd) }
+        var count = 0
+        var offset: Int64 = 0
+        var buf = [UInt8](repeating: 0, count: 1 << 20)
+        while offset < limit {
+            let want = Int(min(Int64(buf.count), limit - offset))
+            let n = try buf.withUnsafeMutableBytes { b throws(FileError) in
+                try fs.pread(fd, UnsafeMutableRawBufferPointer(rebasing: b[0..<want]), offset: offset, path: p)
+            }
+            if n <= 0 { break }
+            for i in 0..<n where buf[i] == 10 { count += 1 }
+            offset += Int64(n)
+        }
+        return count
+    }
+
+    /// Reads what was appended since `cursor`, feeding events to `follow`.
+    func catchUp(_ cursor: inout JournalCursor, follow: ((Event) -> Void)?, issues: ((LoadIssue) -> Void)?) throws -> JournalTail {
+        var tail = JournalTail.empty
+        var sawAny = false
+        _ = try read(from: &cursor) { decoded in
+            follow?(decoded.event)
+            tail = JournalTail(seq: decoded.event.seq, tickets: decoded.tickets, hash: decoded.hash ?? tail.hash)
+            sawAny = true
+        } issue: { issues?($0) }
+        if !sawAny || tail.hash == JournalTail.genesisHash {
+            // Nothing new (or nothing usable): take the numbers from the end.
+            tail = try readTail(try segments())
+        }
+        return tail
+    }
+
+    // MARK: - Reading
+
+    /// Reads every complete line from `cursor` to the end of the journal.
+    /// Lines that fail to parse or validate go to `issue` with file and line
+    /// and are skipped; a partial last line is left for next time. Returns
+    /// the bytes read.
+    @discardableResult
+    public func read(
+        from cursor: inout JournalCursor,
+        event: (EventDecoder.Decoded) throws -> Void,
+        issue: (LoadIssue) -> Void
+    ) throws -> Int64 {
+        let decoder = EventDecoder()
+        var total: Int64 = 0
+        for segment in try segments() where segment >= cursor.segment {
+            if segment != cursor.segment { cursor = JournalCursor(segment: segment, offset: 0, line: 0) }
+            let p = path(segment)
+            let fd = try fs.open(p, flags: O_RDONLY, mode: 0)
+            defer { fs.close(fd) }
+            let size = try fs.size(fd, path: p)
+            guard size > cursor.offset else { continue }
+            let chunkSize = 8 << 20
+            var buf = [UInt8](repeating: 0, count: chunkSize)
+            var carry = 0  // bytes of an incomplete line kept at the front of buf
+            var offset = cursor.offset
+            while offset < size {
+                if carry == buf.count { buf.append(contentsOf: repeatElement(0, count: buf.count)) }
+                let want = min(buf.count - carry, Int(size - offset))
+                let n = try buf.withUnsafeMutableBytes { b throws(FileError) in
+                    try fs.pread(fd, UnsafeMutableRawBufferPointer(rebasing: b[carry..<(carry + want)]), offset: offset, path: p)
+                }
+                if n <= 0 { break }
+                offset += Int64(n)
+                let filled = carry + n
+                var consumed = 0
+                try buf.withUnsafeBufferPointer { all in
+                    var start = 0
+                    while start < filled {
+                        guard let nl = memchrIndex(all, from: start, to: filled) else { break }
+                        cursor.line += 1
+                        let line = UnsafeBufferPointer(rebasing: all[start..<nl])
+                        if line.isEmpty {
+                            issue(LoadIssue(file: segment, line: cursor.line, reason: "empty line"))
+                        } else {
+                            do {
+                                try event(try decoder.decode(line))
+                            } catch let e as DecodeError {
+                                issue(LoadIssue(file: segment, line: cursor.line, reason: e.message))
+                            }
+                        }
+                        start = nl + 1
+                    }
+                    consumed = start
+                }
+                cursor.offset += Int64(consumed)
+                total += Int64(consumed)
+                carry = filled - consumed
+                if carry > 0 && consumed > 0 {
+                    buf.withUnsafeMutableBytes { b in
+                        b.baseAddress!.copyMemory(from: b.baseAddress! + consumed, byteCount: carry)
+                    }
+                }
+            }
+        }
+        return total
+    }
+
+    /// Bytes after the last newline of the newest segment: a torn line, or a
+    /// line being written right now.
+    public func unterminatedTail() throws -> (segment: String, bytes: Int64)? {
+        guard let newest = try segments().last else { return nil }
+        let p = path(newest)
+        let fd = try fs.open(p, flags: O_RDONLY, mode: 0)
+        defer { fs.close(fd) }
+        let size = try fs.size(fd, path: p)
+        guard size > 0 else { return nil }
+        let nl = try lastNewline(fd, p, before: size)
+        let keep = nl.map { $0 + 1 } ?? 0
+        return keep < size ? (newest, size - keep) : nil
+    }
+}
+
+@inline(__always)
+func memchrIndex(_ p: UnsafeBufferPointer<UInt8>, from: Int, to: Int) -> Int? {
+    guard from < to, let base = p.baseAddress else { return nil }
+    guard let hit = memchr(base + from, 10, to - from) else { return nil }
+    return UnsafePointer(hit.assumingMemoryBound(to: UInt8.self)) - base
+}
+
+func clockMonotonic() -> Double {
+    var ts = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &ts)
+    return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+}
