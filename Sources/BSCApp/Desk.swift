@@ -1,0 +1,431 @@
+import BSCCore
+import BSCJournal
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The ticketing service that the CLI and the TUI share: who is acting,
+/// what the configuration says, the journal, and the projection of tickets.
+/// Commands check the rules, build events and append them; nothing here
+/// prints.
+public final class Desk: @unchecked Sendable {
+    public let data: DataDirectory
+    public let config: DeskConfiguration
+    public let login: String
+    public let profile: UserProfile
+    public let journal: Journal
+    public let zone: ZoneRules
+    public let calendar: WorkingCalendar
+    public let clock: Clock
+    private var ids: any IdGenerator
+
+    public private(set) var store: TicketStore
+    /// nil until `load()`: a writer that never read history takes numbers
+    /// from the journal's tail instead.
+    public private(set) var cursor: JournalCursor?
+    public private(set) var issues: [LoadIssue] = []
+    /// Notices for the person (a repaired torn tail, say).
+    public private(set) var notices: [String] = []
+
+    public var taxonomy: Taxonomy { config.taxonomy }
+    public var customerServices: String { QueueID.customerServices }
+
+    public init(data: DataDirectory, config: DeskConfiguration, login: String, clock: Clock, ids: any IdGenerator, fs: FileLayer = PosixFileLayer()) throws(DeskError) {
+        self.data = data
+        self.config = config
+        self.login = login
+        guard let profile = config.user(login) else {
+            throw .permission("user \"\(login)\" is not set up in \(data.configPath); ask a supervisor to add a [users.\(DefaultConfiguration.tomlKey(login))] table with a role (agent, team-leader or supervisor)")
+        }
+        self.profile = profile
+        self.clock = clock
+        self.ids = ids
+        guard let zone = ZoneRules(identifier: config.timeZone) else { throw .config("unknown time zone \(config.timeZone)") }
+        self.zone = zone
+        self.calendar = Desk.makeCalendar(config, zone)
+        let shared = config.sharedGroup != nil
+        self.journal = Journal(directory: data.journalPath, fs: fs, clock: clock,
+                               fileMode: shared ? 0o660 : 0o600, directoryMode: shared ? 0o2770 : 0o700)
+        let restricted = Set(config.taxonomy.queues.filter(\.restricted).map(\.id))
+        self.store = TicketStore(customerServices: QueueID.customerServices, restrictedQueues: restricted)
+    }
+
+    static func makeCalendar(_ config: DeskConfiguration, _ zone: ZoneRules) -> WorkingCalendar {
+        WorkingCalendar(
+            zone: zone, workingWeekdays: config.workingWeekdays,
+            hours: WorkingHours(opensHour: config.workingStartMinute / 60, opensMinute: config.workingStartMinute % 60,
+                                closesHour: config.workingEndMinute / 60, closesMinute: config.workingEndMinute % 60),
+            adjustments: HolidayAdjustments(added: config.extraHolidays, removed: config.cancelledHolidays))
+    }
+
+    /// Opens (creating on first use) the data directory and loads the
+    /// configuration. Does not replay the journal.
+    public static func open(dataOption: String?, environment: [String: String], clock: Clock = SystemClock(), ids: (any IdGenerator)? = nil) throws(DeskError) -> Desk {
+        let dir = try DataDirectory.resolve(option: dataOption, environment: environment)
+        guard let login = Identity.actingLogin(environment: environment), !login.isEmpty else {
+            throw .permission("cannot tell who you are: the OS has no login name for this user")
+        }
+        guard login.count <= Limits.login, !login.unicodeScalars.contains(where: { $0.value < 0x20 }) else {
+            throw .permission("login \"\(login)\" is not usable as a bscdesk user name")
+        }
+        if !dir.exists { try dir.create(firstSupervisor: login) }
+        let config = try loadConfiguration(dir)
+        return try Desk(data: dir, config: config, login: login, clock: clock, ids: ids ?? RandomIds())
+    }
+
+    public static func loadConfiguration(_ dir: DataDirectory) throws(DeskError) -> DeskConfiguration {
+        var st = stat()
+        guard stat(dir.configPath, &st) == 0 else {
+            throw .config("cannot read \(dir.configPath): \(String(cString: strerror(errno)))")
+        }
+        if st.st_mode & 0o002 != 0 {
+            throw .config("\(dir.configPath) is writable by everyone; refusing to load it. Fix with: chmod o-w \(dir.configPath)")
+        }
+        guard let text = readSmallFile(dir.configPath) else {
+            throw .config("cannot read \(dir.configPath): \(String(cString: strerror(errno)))")
+        }
+        let config = try ConfigurationLoader.parse(text, file: dir.configPath)
+        if st.st_mode & 0o020 != 0 && config.sharedGroup == nil {
+            throw .config("\(dir.configPath) is writable by its group but shared_group is not set; refusing to load it. Fix with: chmod g-w \(dir.configPath)")
+        }
+        return config
+    }
+
+    // MARK: - Reading
+
+    /// Replays the whole journal into the projection.
+    public func load() throws(DeskError) {
+        var c = JournalCursor()
+        var s = TicketStore(customerServices: store.customerServices, restrictedQueues: Set(taxonomy.queues.filter(\.restricted).map(\.id)))
+        var found: [LoadIssue] = []
+        do {
+            try journal.read(from: &c) { s.apply($0.event) } issue: { found.append($0) }
+        } catch {
+            throw DeskError.from(error)
+        }
+        store = s
+        cursor = c
+        issues = found
+    }
+
+    /// Folds in what other processes appended since the last read. Returns
+    /// whether anything changed.
+    @discardableResult
+    public func refresh() throws(DeskError) -> Bool {
+        guard var c = cursor else { try load(); return true }
+        var changed = false
+        do {
+            try journal.read(from: &c) { d in
+                store.apply(d.event)
+                changed = true
+            } issue: { issues.append($0) }
+        } catch {
+            throw DeskError.from(error)
+        }
+        cursor = c
+        return changed
+    }
+
+    public func ticket(_ ref: TicketRef) throws(DeskError) -> Ticket {
+        guard let t = store[ref] else {
+            throw .refused("unknown reference \(ref): no such ticket (the newest is \(TicketRef(max(store.slots.count, 1))))")
+        }
+        return t
+    }
+
+    /// Every event of one ticket, oldest first, read back from the journal.
+    public func history(_ ref: TicketRef) throws(DeskError) -> [Event] {
+        var out: [Event] = []
+        var c = JournalCursor()
+        let needle = Array("\"ref\":\"\(ref)\"".utf8)
+        do {
+            try journal.read(from: &c) { d in
+                if d.event.ref == ref { out.append(d.event) }
+            } issue: { _ in }
+        } catch {
+            throw DeskError.from(error)
+        }
+        _ = needle
+        return out
+    }
+
+    // MARK: - Writing
+
+    /// Appends events built from the true journal state. `make` runs under
+    /// the journal lock after catching up, so checks inside it see every
+    /// other process's writes.
+    @discardableResult
+    func append(_ make: (JournalTail, inout any IdGenerator) throws -> [Event]) throws(DeskError) -> [Event] {
+        do {
+            var c = cursor
+            var applied: [Event] = []
+            let report = try journal.append(cursor: &c, follow: { [self] e in store.apply(e) }, issues: { [self] i in issues.append(i) }) { tail in
+                try make(tail, &ids)
+            }
+            for e in report.events {
+                if cursor != nil { store.apply(e) }
+                applied.append(e)
+            }
+            cursor = c
+            if let frag = report.repairedFragment {
+                notices.append("repaired the journal: a crashed writer left a partial last line; it was moved to \(data.journalPath)/\(frag)")
+            }
+            return applied
+        } catch {
+            throw DeskError.from(error)
+        }
+    }
+
+    public func now() -> Instant { clock.now() }
+
+    public struct NewContact: Sendable {
+        public enum Outcome: Sendable, Equatable {
+            case keepOpen
+            case resolved
+            case route(String)
+        }
+        public var caller: Caller
+        public var channel: Channel
+        public var category: String
+        public var summary: String
+        public var durationMillis: Int64?
+        public var received: Instant?
+        public var details: [String: String]
+        public var outcome: Outcome
+        public var priority: Priority?
+
+        public init(caller: Caller, channel: Channel, category: String, summary: String, durationMillis: Int64? = nil,
+                    received: Instant? = nil, details: [String: String] = [:], outcome: Outcome = .keepOpen, priority: Priority? = nil) {
+            self.caller = caller
+            self.channel = channel
+            self.category = category
+            self.summary = summary
+            self.durationMillis = durationMillis
+            self.received = received
+            self.details = details
+            self.outcome = outcome
+            self.priority = priority
+        }
+    }
+
+    public func category(_ id: String) throws(DeskError) -> Category {
+        guard let c = taxonomy.category(id) else {
+            let near = taxonomy.categories.filter { $0.id.contains(id) || id.contains($0.queue) }.prefix(6).map(\.id)
+            let hint = near.isEmpty ? "run 'bscdesk categories' for the list" : "did you mean: " + near.joined(separator: ", ") + "? ('bscdesk categories' lists all)"
+            throw .usage("unknown category \"\(id)\": \(hint)")
+        }
+        return c
+    }
+
+    public func queue(_ id: String) throws(DeskError) -> QueueDefinition {
+        guard let q = taxonomy.queue(id) else { throw .usage("unknown queue \"\(id)\": use one of \(taxonomy.queueIds)") }
+        return q
+    }
+
+    func checkCaller(_ c: Caller) throws(DeskError) {
+        try InputParsing.checkText(c.name, field: "caller name", limit: Limits.callerName, multiline: false)
+        try InputParsing.checkText(c.reference ?? "", field: "caller reference", limit: Limits.reference, multiline: false)
+        try InputParsing.checkText(c.phone ?? "", field: "phone", limit: Limits.phone, multiline: false)
+        try InputParsing.checkText(c.email ?? "", field: "email", limit: Limits.email, multiline: false)
+    }
+
+    func checkSummary(_ s: String) throws(DeskError) {
+        guard !s.trimmingCharacters(in: " \n\t").isEmpty else { throw .usage("the summary is empty: say in a few words what the contact was about") }
+        try InputParsing.checkText(s, field: "summary", limit: Limits.summary, multiline: true)
+    }
+
+    /// Refuses routing when a required hand-off detail is missing.
+    public func checkHandoff(queue q: QueueDefinition, details: [String: String]) throws(DeskError) {
+        let missing = q.handoff.filter { $0.required && (details[$0.key] ?? "").isEmpty }
+        guard missing.isEmpty else {
+            let list = missing.map { "\($0.key) (\($0.label))" }.joined(separator: ", ")
+            let example = missing.map { "--detail \($0.key)=…" }.joined(separator: " ")
+            throw .refused("cannot route to \(q.id): missing hand-off details \(list); add \(example)")
+        }
+    }
+
+    public static let identityDetail = "identity-verified"
+
+    func checkIdentity(_ category: Category, details: [String: String]) throws(DeskError) {
+        if category.requiresIdentityCheck && (details[Self.identityDetail] ?? "").isEmpty {
+            throw .refused("category \(category.id) needs an identity check before it is resolved or routed: record how the caller was verified with --detail \(Self.identityDetail)=HOW (e.g. \"call-back to number on file\")")
+        }
+    }
+
+    /// Logs a first contact, opening a ticket, and applies the outcome in the
+    /// same atomic write.
+    @discardableResult
+    public func logFirstContact(_ c: NewContact) throws(DeskError) -> (ref: TicketRef, events: [Event]) {
+        let cat = try category(c.category)
+        try checkCaller(c.caller)
+        try checkSummary(c.summary)
+        let now = clock.now()
+        let received = c.received ?? now
+        var routeQueue: QueueDefinition? = nil
+        if case .route(let q) = c.outcome {
+            let def = try queue(q)
+            try checkHandoff(queue: def, details: c.details)
+            routeQueue = def
+        }
+        if c.outcome != .keepOpen { try checkIdentity(cat, details: c.details) }
+        let contact = ContactRecord(channel: c.channel, summary: c.summary, received: received, durationMillis: c.durationMillis)
+        let user = login
+        let events = try append { tail, ids in
+            let ref = tail.nextRef
+            var out = [Event(id: ids.next(), at: now, user: user, ref: ref, body: .opened(
+                caller: c.caller, category: cat.id, queue: QueueID.customerServices,
+                priority: c.priority ?? cat.defaultPriority, contact: contact, details: c.details))]
+            switch c.outcome {
+            case .keepOpen: break
+            case .resolved:
+                out.append(Event(id: ids.next(), at: now, user: user, ref: ref, body: .resolved(note: nil, firstContact: true)))
+            case .route:
+                out.append(Event(id: ids.next(), at: now, user: user, ref: ref, body: .routed(queue: routeQueue!.id, details: [:], note: nil)))
+            }
+            return out
+        }
+        return (events[0].ref, events)
+    }
+
+    /// Appends one event to an existing ticket after checking, under the
+    /// lock and on up-to-date state, that the action is legal.
+    @discardableResult
+    func act(_ ref: TicketRef, _ action: TicketAction, check: ((Ticket) throws(DeskError) -> Void)? = nil, _ body: @escaping (Ticket) throws -> [EventBody]) throws(DeskError) -> [Event] {
+        if cursor == nil { try load() }
+        _ = try ticket(ref)
+        let now = clock.now()
+        let user = login
+        return try append { [self] _, ids in
+            guard let t = store[ref] else { throw DeskError.refused("unknown reference \(ref)") }
+            do { try Lifecycle.check(action, on: t) } catch let e as IllegalTransition { throw DeskError.refused(e.description) }
+            try check?(t)
+            return try body(t).map { Event(id: ids.next(), at: now, user: user, ref: ref, body: $0) }
+        }
+    }
+
+    public func logRepeatContact(_ ref: TicketRef, channel: Channel, summary: String, durationMillis: Int64?, received: Instant?) throws(DeskError) {
+        try checkSummary(summary)
+        let contact = ContactRecord(channel: channel, summary: summary, received: received ?? clock.now(), durationMillis: durationMillis)
+        try act(ref, .contact) { _ in [.contactLogged(contact)] }
+    }
+
+    public func addNote(_ ref: TicketRef, _ text: String) throws(DeskError) {
+        guard !text.trimmingCharacters(in: " \n\t").isEmpty else { throw .usage("the note is empty") }
+        try InputParsing.checkText(text, field: "note", limit: Limits.note, multiline: true)
+        try act(ref, .note) { _ in [.noted(text: text)] }
+    }
+
+    public func route(_ ref: TicketRef, to queueId: String, details: [String: String], note: String? = nil) throws(DeskError) {
+        let q = try queue(queueId)
+        if let note { try InputParsing.checkText(note, field: "note", limit: Limits.note, multiline: true) }
+        try act(ref, .route, check: { [self] (t: Ticket) throws(DeskError) in
+            guard t.queue != q.id || t.status == .open else { throw .refused("\(ref) is already in \(q.id)") }
+            var merged = t.details
+            for (k, v) in details { merged[k] = v }
+            try checkHandoff(queue: q, details: merged)
+            if let cat = taxonomy.category(t.category) { try checkIdentity(cat, details: merged) }
+        }) { _ in [.routed(queue: q.id, details: details, note: note)] }
+    }
+
+    public func assign(_ ref: TicketRef, to user: String) throws(DeskError) {
+        guard let target = config.user(user) else {
+            throw .usage("unknown user \"\(user)\": assign to one of \(config.users.keys.sorted().joined(separator: ", "))")
+        }
+        try act(ref, .assign, check: { [self] (t: Ticket) throws(DeskError) in
+            guard target.queues.contains(t.queue) || target.role == .supervisor else {
+                throw .refused("\(user) does not work the \(t.queue) queue; its team: \(config.team(of: t.queue).joined(separator: ", "))")
+            }
+            try checkMayAssign(t, to: user)
+        }) { _ in [.assigned(to: user)] }
+    }
+
+    /// Agents may take an unassigned ticket themselves; moving work between
+    /// people is for team leaders and supervisors.
+    func checkMayAssign(_ t: Ticket, to user: String) throws(DeskError) {
+        if profile.role >= .teamLeader { return }
+        guard user == login, t.assignee == nil || t.assignee == login else {
+            throw .permission("only team leaders and supervisors may reassign tickets; as an agent you may take an unassigned ticket yourself (bscdesk assign \(t.ref) \(login))")
+        }
+    }
+
+    public func setPending(_ ref: TicketRef, reason: PendingReason) throws(DeskError) {
+        try act(ref, .pending) { _ in [.pending(reason: reason)] }
+    }
+
+    public func resume(_ ref: TicketRef) throws(DeskError) {
+        try act(ref, .resume) { _ in [.resumed] }
+    }
+
+    public func resolve(_ ref: TicketRef, note: String?) throws(DeskError) {
+        if let note { try InputParsing.checkText(note, field: "note", limit: Limits.note, multiline: true) }
+        try act(ref, .resolve, check: { [self] (t: Ticket) throws(DeskError) in
+            if let cat = taxonomy.category(t.category) { try checkIdentity(cat, details: t.details) }
+        }) { _ in [.resolved(note: note, firstContact: false)] }
+    }
+
+    public func reopen(_ ref: TicketRef, reason: String?) throws(DeskError) {
+        if let reason { try InputParsing.checkText(reason, field: "reason", limit: Limits.note, multiline: true) }
+        try act(ref, .reopen) { _ in [.reopened(reason: reason)] }
+    }
+
+    public func close(_ ref: TicketRef) throws(DeskError) {
+        try act(ref, .close) { _ in [.closed] }
+    }
+
+    public func recordFeedback(_ ref: TicketRef, rating: Int, source: FeedbackSource) throws(DeskError) {
+        guard (1...5).contains(rating) else { throw .usage("bad rating \(rating): use a whole number from 1 to 5") }
+        try act(ref, .feedback) { _ in [.feedback(rating: rating, source: source)] }
+    }
+
+    /// Records corrections of mis-keyed fields, one event per field changed.
+    public func correct(_ ref: TicketRef, _ changes: [(CorrectableField, String)]) throws(DeskError) {
+        guard !changes.isEmpty else { throw .usage("nothing to correct: give at least one of --category, --caller, --ref, --caller-type, --phone, --email, --priority, --summary") }
+        for (field, value) in changes {
+            switch field {
+            case .category: _ = try category(value)
+            case .callerType:
+                guard CallerType(rawValue: value) != nil else { throw .usage("unknown caller type \"\(value)\": use one of \(allowedValues(CallerType.self))") }
+            case .priority:
+                guard Priority(rawValue: value) != nil else { throw .usage("unknown priority \"\(value)\": use one of \(allowedValues(Priority.self))") }
+            case .summary: try checkSummary(value)
+            case .callerName: try InputParsing.checkText(value, field: "caller name", limit: Limits.callerName, multiline: false)
+            case .callerReference: try InputParsing.checkText(value, field: "caller reference", limit: Limits.reference, multiline: false)
+            case .callerPhone: try InputParsing.checkText(value, field: "phone", limit: Limits.phone, multiline: false)
+            case .callerEmail: try InputParsing.checkText(value, field: "email", limit: Limits.email, multiline: false)
+            }
+        }
+        try act(ref, .edit) { t in
+            let bodies = changes.compactMap { (field, value) -> EventBody? in
+                let from = TicketStore.value(of: field, in: t)
+                return from == value ? nil : .corrected(field: field, from: from, to: value)
+            }
+            guard !bodies.isEmpty else { throw DeskError.usage("nothing changed: \(ref) already has those values") }
+            return bodies
+        }
+    }
+}
+
+/// The real clock.
+public struct SystemClock: Clock {
+    public init() {}
+    public func now() -> Instant {
+        var ts = timespec()
+        clock_gettime(CLOCK_REALTIME, &ts)
+        return Instant(millis: Int64(ts.tv_sec) * 1000 + Int64(ts.tv_nsec) / 1_000_000)
+    }
+}
+
+/// 128-bit random event ids, hex.
+public struct RandomIds: IdGenerator {
+    public init() {}
+    public mutating func next() -> String {
+        var g = SystemRandomNumberGenerator()
+        let a = g.next() as UInt64
+        let b = g.next() as UInt64
+        func hex16(_ v: UInt64) -> String {
+            let s = String(v, radix: 16)
+            return String(repeating: "0", count: 16 - s.count) + s
+        }
+        return hex16(a) + hex16(b)
+    }
+}
