@@ -1,0 +1,174 @@
+import BSCCore
+
+/// The app loop's model: a stack of screens plus the chrome around them
+/// (status line, function-key bar, help overlay, quit confirmation,
+/// too-small notice). Free of curses: a backend or `TestTerminal` feeds it
+/// keys and sizes and draws the frames it returns.
+public struct UIApp {
+    /// What the app does with keys no screen took.
+    public enum GlobalAction: Sendable, Hashable { case help, quit, back }
+
+    public private(set) var stack: [any Screen]
+    public private(set) var size: Size
+    public private(set) var isFinished = false
+    public private(set) var showingHelp = false
+    public private(set) var confirmingQuit: ConfirmState?
+    public private(set) var message: Message?
+    /// Set by `.redraw`; the backend clears the terminal and resets it.
+    public var needsFullRepaint = false
+    public var appTitle: String
+    public var unicode: Bool
+    /// Ask before quitting on F10/q; Ctrl-C always quits at once.
+    public var confirmQuit: Bool
+    public private(set) var now: Instant
+
+    /// Global keys, also drawn on the bar after the screen's own entries.
+    public let globals = KeyBindingTable<GlobalAction>([
+        KeyBinding([.function(1), .char("?")], bar: "Help", help: "Show keys for this screen", action: .help),
+        KeyBinding([.escape], help: "Back to the previous screen", action: .back),
+        KeyBinding([.function(10), .char("q")], bar: "Quit", help: "Quit", action: .quit),
+    ])
+
+    public init(root: any Screen, size: Size, now: Instant, appTitle: String = "bscdesk", unicode: Bool = true, confirmQuit: Bool = true) {
+        self.stack = [root]
+        self.size = size
+        self.now = now
+        self.appTitle = appTitle
+        self.unicode = unicode
+        self.confirmQuit = confirmQuit
+    }
+
+    /// Rows taken by the status line and the function-key bar.
+    public static let chromeRows = 2
+
+    /// The whole terminal needed by the top screen.
+    public var minimumSize: Size {
+        let m = stack.last!.minimumSize
+        return Size(width: max(20, m.width), height: max(3, m.height) + Self.chromeRows)
+    }
+    public var isTooSmall: Bool { !size.covers(minimumSize) }
+
+    public var context: RenderContext { RenderContext(now: now, terminalSize: size, unicode: unicode) }
+
+    /// The top screen's keys followed by the global keys it leaves free.
+    public var keyHelp: KeyHelp { stack.last!.keyHelp.merged(with: globals.help) }
+
+    public mutating func resize(to newSize: Size) {
+        size = newSize
+        needsFullRepaint = true
+    }
+
+    /// Feeds one key. Returns true when the frame should be redrawn.
+    @discardableResult
+    public mutating func handle(_ key: Key) -> Bool {
+        if isFinished { return false }
+        if case .resize = key { return true }  // the backend has already called resize(to:)
+        message = nil
+        if key == .ctrl("c") {  // raw mode delivers Ctrl-C as a key: always an exit
+            isFinished = true
+            return false
+        }
+        if var confirm = confirmingQuit {
+            if let answer = confirm.handle(key) {
+                confirmingQuit = nil
+                if answer { isFinished = true }
+            } else {
+                confirmingQuit = confirm
+            }
+            return true
+        }
+        if showingHelp {
+            switch key {
+            case .escape, .char("?"), .function(1), .char("q"), .enter: showingHelp = false
+            default: break
+            }
+            return true
+        }
+        if isTooSmall {
+            // Only the global keys work while the screen cannot be seen.
+            return applyGlobal(key)
+        }
+        let ctx = context
+        let outcome = stack[stack.count - 1].handle(key, context: ctx)
+        return apply(outcome, key: key)
+    }
+
+    private mutating func apply(_ outcome: ScreenOutcome, key: Key) -> Bool {
+        switch outcome {
+        case .handled: return true
+        case .ignored: return applyGlobal(key)
+        case .redraw:
+            needsFullRepaint = true
+            return true
+        case .message(let m):
+            message = m
+            return true
+        case .push(let s):
+            stack.append(s)
+            return true
+        case .pop:
+            if stack.count > 1 { stack.removeLast() }
+            return true
+        case .replace(let s):
+            stack[stack.count - 1] = s
+            return true
+        case .quit:
+            isFinished = true
+            return false
+        case .quitRequested:
+            if confirmQuit { confirmingQuit = ConfirmState(defaultYes: true) } else { isFinished = true }
+            return true
+        }
+    }
+
+    private mutating func applyGlobal(_ key: Key) -> Bool {
+        guard let action = globals.action(for: key) else { return false }
+        switch action {
+        case .help:
+            showingHelp = true
+            return true
+        case .quit: return apply(.quitRequested, key: key)
+        case .back:
+            guard stack.count > 1 else { return false }
+            stack.removeLast()
+            return true
+        }
+    }
+
+    /// Advances time; true when a screen asks for a redraw.
+    public mutating func tick(now: Instant) -> Bool {
+        self.now = now
+        return stack[stack.count - 1].tick(now: now)
+    }
+
+    /// Draws the full frame: status line, the top screen, then the message
+    /// or function-key bar; overlays on top. A terminal below the minimum
+    /// gets only the too-small notice.
+    public mutating func render() -> CellGrid {
+        var grid = CellGrid(size: size)
+        if isTooSmall {
+            TooSmallNotice(required: minimumSize, actual: size).render(in: grid.bounds, grid: &grid)
+            return grid
+        }
+        let (top, rest) = grid.bounds.splitTop(1)
+        let (body, bottom) = rest.splitBottom(1)
+        let breadcrumb = ([appTitle] + stack.map(\.title)).filter { !$0.isEmpty }.joined(separator: " › ")
+        StatusLine(left: breadcrumb, right: stack.last!.statusText).render(in: top, grid: &grid)
+        let ctx = context
+        stack[stack.count - 1].render(into: &grid, area: body, context: ctx)
+        if let message {
+            MessageLine(message).render(in: bottom, grid: &grid)
+        } else {
+            FunctionKeyBar(keyHelp).render(in: bottom, grid: &grid)
+        }
+        if showingHelp {
+            grid.cursor = nil
+            HelpOverlay(title: "Help: \(stack.last!.title)", help: keyHelp).render(in: body, grid: &grid)
+        }
+        if let confirmingQuit {
+            grid.cursor = nil
+            ConfirmDialog(title: "Quit", message: "Quit \(appTitle)?").render(in: body, grid: &grid, state: confirmingQuit)
+        }
+        return grid
+    }
+}

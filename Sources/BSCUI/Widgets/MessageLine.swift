@@ -1,0 +1,45 @@
+import BSCCore
+
+/// A one-line message for the user: the result of an action or an error.
+public struct Message: Hashable, Sendable {
+    public enum Kind: Hashable, Sendable { case info, success, warning, error }
+    public var kind: Kind
+    public var text: String
+    public init(_ kind: Kind, _ text: String) {
+        self.kind = kind
+        self.text = text
+    }
+    public static func info(_ text: String) -> Message { Message(.info, text) }
+    public static func error(_ text: String) -> Message { Message(.error, text) }
+
+    /// Role for the text; errors also carry a textual prefix so they read
+    /// as errors without colour.
+    public var role: Role {
+        switch kind {
+        case .info: .normal
+        case .success: .success
+        case .warning: .warning
+        case .error: .error
+        }
+    }
+    public var prefix: String {
+        switch kind {
+        case .info, .success: ""
+        case .warning: "Warning: "
+        case .error: "Error: "
+        }
+    }
+}
+
+public struct MessageLine {
+    public var message: Message
+    public init(_ message: Message) { self.message = message }
+
+    public func render(in area: Rect, grid: inout CellGrid) {
+        guard area.height > 0 else { return }
+        let row = area.row(0)
+        let style = Style(message.role, bold: message.kind == .error)
+        grid.fill(row, style: style)
+        grid.put(terminalSafe(message.prefix + message.text).truncated(toWidth: row.width, ellipsis: true), in: row, style: style)
+    }
+}
