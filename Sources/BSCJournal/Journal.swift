@@ -262,7 +262,7 @@ public final class Journal: @unchecked Sendable {
         return sideName
     }
 
-    private func writeAll(_ fd: Int32, _ bytes: [UInt8], path p: String) throws {
+    func writeAll(_ fd: Int32, _ bytes: [UInt8], path p: String) throws {
         var written = 0
         while written < bytes.count {
             let n = try bytes[written...].withUnsafeBytes { raw throws(FileError) in try fs.write(fd, raw, path: p) }
@@ -442,4 +442,64 @@ func clockMonotonic() -> Double {
     var ts = timespec()
     clock_gettime(CLOCK_MONOTONIC, &ts)
     return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+}
+
+extension Journal {
+    /// Writes a whole history into an empty journal in bulk (the demo
+    /// generator, imports): events are numbered, chained and split into
+    /// monthly segments by their own timestamps. Refuses a journal that
+    /// already holds events.
+    public func writeHistory(_ events: [Event]) throws {
+        try ensureDirectory()
+        let lockPath = path(Self.lockName)
+        let lockFd = try fs.open(lockPath, flags: O_RDWR | O_CREAT, mode: fileMode)
+        defer { fs.close(lockFd) }
+        guard try fs.tryLock(lockFd, path: lockPath) else { throw JournalError.locked(path: lockPath, waitedSeconds: 0) }
+        defer { fs.unlock(lockFd) }
+        for s in try segments() {
+            let fd = try fs.open(path(s), flags: O_RDONLY, mode: 0)
+            let size = try fs.size(fd, path: path(s))
+            fs.close(fd)
+            guard size == 0 else { throw JournalError.rejected("the journal in \(directory) already holds events; use an empty data directory") }
+        }
+        var tail = JournalTail.empty
+        var buffer: [UInt8] = []
+        var currentSegment: String? = nil
+        func flush() throws {
+            guard let seg = currentSegment, !buffer.isEmpty else { return }
+            let p = path(seg)
+            let fd = try fs.open(p, flags: O_WRONLY | O_CREAT | O_APPEND, mode: fileMode)
+            defer { fs.close(fd) }
+            try? fs.fchmod(fd, mode: fileMode, path: p)
+            try writeAll(fd, buffer, path: p)
+            try fs.fdatasync(fd, path: p)
+            buffer.removeAll(keepingCapacity: true)
+        }
+        for var e in events {
+            let seg = Self.segmentName(for: e.at)
+            if seg != currentSegment {
+                try flush()
+                currentSegment = seg
+            }
+            tail.seq += 1
+            e.seq = tail.seq
+            if case .opened = e.body {
+                guard e.ref.number == tail.tickets + 1 else {
+                    throw JournalError.rejected("history opens \(e.ref) where \(tail.nextRef) was expected")
+                }
+                tail.tickets += 1
+            }
+            let body = EventEncoder.body(e, tickets: tail.tickets)
+            tail.hash = Self.chainHash(previous: tail.hash, body: body)
+            buffer.append(contentsOf: body)
+            buffer.append(contentsOf: #","h":""#.utf8)
+            buffer.append(contentsOf: tail.hash.utf8)
+            buffer.append(contentsOf: "\"}\n".utf8)
+            if buffer.count > 8 << 20 { try flush() }
+        }
+        try flush()
+        let dfd = try fs.open(directory, flags: O_RDONLY | O_DIRECTORY, mode: 0)
+        defer { fs.close(dfd) }
+        try fs.fsync(dfd, path: directory)
+    }
 }

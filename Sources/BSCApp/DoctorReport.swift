@@ -1,0 +1,35 @@
+import BSCCore
+import BSCJournal
+
+/// What `bscdesk doctor` finds: counts, a torn tail, damaged lines.
+public struct DoctorReport: Sendable {
+    public var text: String
+    public var damaged: Bool
+
+    public static func make(_ desk: Desk) -> DoctorReport {
+        var lines: [String] = []
+        var damaged = false
+        lines.append("data directory: \(desk.data.path) (from \(desk.data.source))")
+        lines.append("configuration: \(desk.data.configPath): ok, \(desk.taxonomy.queues.count) queues, \(desk.taxonomy.categories.count) categories, \(desk.config.users.count) users")
+        let segments = (try? desk.journal.segments()) ?? []
+        lines.append("journal: \(segments.count) segment file(s), \(desk.store.eventCount) events, \(desk.store.ticketCount) tickets, last seq \(desk.store.lastSeq)")
+        if let tail = try? desk.journal.unterminatedTail() {
+            damaged = true
+            lines.append("torn tail: \(tail.segment) ends with \(tail.bytes) bytes of an unfinished line (a writer crashed); the next write moves it to journal/torn/")
+        }
+        if desk.issues.isEmpty {
+            lines.append("damaged lines: none")
+        } else {
+            damaged = true
+            lines.append("damaged lines: \(desk.issues.count) (skipped; the files are never rewritten)")
+            for i in desk.issues.prefix(50) { lines.append("  journal/\(terminalSafe(i.description))") }
+            if desk.issues.count > 50 { lines.append("  … and \(desk.issues.count - 50) more") }
+        }
+        for p in desk.store.problems.prefix(20) {
+            damaged = true
+            lines.append("inconsistent: \(terminalSafe(p))")
+        }
+        lines.append(damaged ? "result: DAMAGE FOUND" : "result: ok")
+        return DoctorReport(text: lines.joined(separator: "\n") + "\n", damaged: damaged)
+    }
+}

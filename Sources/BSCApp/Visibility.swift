@@ -1,0 +1,78 @@
+import BSCCore
+
+/// Who may see what. Restricted tickets (any that touched a restricted queue)
+/// show their personal content only to that queue's team and supervisors;
+/// everyone else sees that the ticket exists, its queue and its timings.
+extension Desk {
+    public static let redacted = "(restricted)"
+
+    public var restrictedQueuesIWork: Set<String> {
+        Set(taxonomy.queues.filter { $0.restricted && profile.queues.contains($0.id) }.map(\.id))
+    }
+
+    public func canSeeContent(_ t: Ticket) -> Bool {
+        guard t.restricted else { return true }
+        if profile.role == .supervisor { return true }
+        return !restrictedQueuesIWork.isEmpty
+    }
+
+    /// The ticket as this user may see it.
+    public func visible(_ t: Ticket) -> Ticket {
+        guard !canSeeContent(t) else { return t }
+        var r = t
+        r.caller = Caller(name: Self.redacted, type: t.caller.type)
+        r.summary = Self.redacted
+        r.details = [:]
+        r.contacts = t.contacts.map { c in
+            // The agent who logged a contact still sees that contact.
+            guard c.by != login else { return c }
+            var c = c
+            c.record.summary = Self.redacted
+            return c
+        }
+        if t.contacts.first?.by == login {
+            r.caller = t.caller
+            r.summary = t.summary
+        }
+        return r
+    }
+
+    /// An event as this user may see it.
+    public func visible(_ e: Event, of t: Ticket) -> Event {
+        guard !canSeeContent(t), e.user != login else { return e }
+        var e = e
+        switch e.body {
+        case .opened(let caller, let category, let queue, let priority, var contact, _):
+            contact.summary = Self.redacted
+            e.body = .opened(caller: Caller(name: Self.redacted, type: caller.type), category: category, queue: queue, priority: priority, contact: contact, details: [:])
+        case .contactLogged(var c):
+            c.summary = Self.redacted
+            e.body = .contactLogged(c)
+        case .routed(let queue, _, let note):
+            e.body = .routed(queue: queue, details: [:], note: note == nil ? nil : Self.redacted)
+        case .resolved(let note, let fcr):
+            e.body = .resolved(note: note == nil ? nil : Self.redacted, firstContact: fcr)
+        case .reopened(let reason):
+            e.body = .reopened(reason: reason == nil ? nil : Self.redacted)
+        case .noted:
+            e.body = .noted(text: Self.redacted)
+        case .corrected(let field, _, _) where field != .category && field != .priority && field != .callerType:
+            e.body = .corrected(field: field, from: Self.redacted, to: Self.redacted)
+        default: break
+        }
+        return e
+    }
+
+    /// The SLA clock of a ticket against its queue's resolution target.
+    public func slaStatus(_ t: Ticket, now: Instant) -> SLAStatus? {
+        guard let hours = taxonomy.queue(t.queue)?.resolutionTargetHours else { return nil }
+        let clock = SLAClock(
+            calendar: calendar, startedAt: t.receivedAt, target: .workingMillis(Int64(hours * 3_600_000)),
+            pauses: t.pauses.map { $0.start..<$0.end }, pausedSince: t.pendingSince,
+            resolvedAt: t.resolvedAt, atRiskShare: config.atRiskShare)
+        return clock.status(now: now)
+    }
+
+    /// `2026-11-24 09:05`, local time.
+    public func localText(_ t: Instant) -> String { zone.localDateTime(t).description }
+}

@@ -1,0 +1,83 @@
+import ArgumentParser
+import BSCApp
+import BSCCore
+import Foundation
+
+@main
+struct BSCDesk: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bscdesk",
+        abstract: "A keyboard-first front desk for a council Business Service Centre.",
+        discussion: """
+        With no subcommand, opens the front desk in the terminal.
+        Exit codes: 0 ok; 1 damage found (doctor, verify); 64 bad usage; 65 refused by
+        the rules (unknown reference, illegal transition, missing details); 74 I/O
+        failure, nothing saved; 75 outcome unknown (sync failed); 77 not permitted;
+        78 configuration error.
+        """,
+        subcommands: [
+            LogCommand.self, ContactCommand.self, EditCommand.self, ListCommand.self, ShowCommand.self,
+            NoteCommand.self, RouteCommand.self, AssignCommand.self, PendingCommand.self, ResumeCommand.self,
+            ResolveCommand.self, ReopenCommand.self, CloseCommand.self, FeedbackCommand.self,
+            CategoriesCommand.self, DoctorCommand.self, DemoCommand.self,
+        ]
+    )
+
+    @OptionGroup var global: GlobalOptions
+
+    func run() throws {
+        try runDesk(global) { desk in
+            try FrontDesk.launch(desk: desk)
+        }
+    }
+}
+
+struct GlobalOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("Data directory (else BSCDESK_DATA, the system setting, or ~/.local/share/bscdesk).", valueName: "DIR"))
+    var data: String?
+}
+
+/// Opens the desk, runs `body`, and turns errors into one line on stderr and
+/// the documented exit status. Nothing is written unless `body` succeeds.
+func runDesk(_ global: GlobalOptions, load: Bool = false, _ body: (Desk) throws -> Void) throws {
+    do {
+        let desk = try Desk.open(dataOption: global.data, environment: ProcessInfo.processInfo.environment)
+        if load { try desk.load() }
+        try body(desk)
+        for notice in desk.notices { printError("bscdesk: note: " + notice) }
+    } catch let e as DeskError {
+        printError("bscdesk: " + terminalSafe(e.message, lineBreaks: .space))
+        throw ExitCode(e.status.rawValue)
+    } catch let e as ExitCode {
+        throw e
+    } catch let e as CleanExit {
+        throw e
+    } catch {
+        let d = DeskError.from(error)
+        printError("bscdesk: " + terminalSafe(d.message, lineBreaks: .space))
+        throw ExitCode(d.status.rawValue)
+    }
+}
+
+func printError(_ s: String) {
+    FileHandle.standardError.write((s + "\n").data(using: .utf8)!)
+}
+
+/// Writes to stdout without buffering surprises at exit.
+func emit(_ s: String) {
+    FileHandle.standardOutput.write(s.data(using: .utf8)!)
+}
+
+func parseRef(_ text: String) throws -> TicketRef {
+    guard let ref = TicketRef(parsing: text) else {
+        throw DeskError.usage("bad reference \"\(terminalSafe(text))\": use a ticket reference like BSC-000123")
+    }
+    return ref
+}
+
+func parseEnum<T: RawRepresentable & CaseIterable>(_ type: T.Type, _ text: String, what: String) throws -> T where T.RawValue == String {
+    guard let v = T(rawValue: text) else {
+        throw DeskError.usage("unknown \(what) \"\(terminalSafe(text))\": use one of \(allowedValues(T.self))")
+    }
+    return v
+}

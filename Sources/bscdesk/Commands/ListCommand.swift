@@ -1,0 +1,91 @@
+import ArgumentParser
+import BSCApp
+import BSCCore
+
+struct ListCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "list", abstract: "List tickets.")
+    @OptionGroup var global: GlobalOptions
+    @Option(help: "Only this queue.") var queue: String?
+    @Option(help: "Only this status: open, routed, in-progress, pending, resolved, closed, or 'active'.") var status: String?
+    @Option(help: "Caller name or reference contains this (case and accents ignored).") var caller: String?
+    @Option(help: "Only tickets assigned to this login.") var assignee: String?
+    @Option(help: "table, json or csv.") var format: String = "table"
+
+    func run() throws {
+        try runDesk(global, load: true) { desk in
+            let fmt = try parseEnum(TicketViews.Format.self, format, what: "format")
+            guard fmt != .text else { throw DeskError.usage("unknown format \"text\" for list: use table, json or csv") }
+            if let queue { _ = try desk.queue(queue) }
+            var statuses: Set<TicketStatus>? = nil
+            if let status {
+                statuses = status == "active" ? Set(TicketStatus.allCases.filter(\.isActive)) : [try parseEnum(TicketStatus.self, status, what: "status")]
+            }
+            let filter = TicketFilter(queue: queue, statuses: statuses, caller: caller, assignee: assignee)
+            let now = desk.now()
+            let tickets = desk.tickets(matching: filter)
+            switch fmt {
+            case .json: emit(JSONOut.array(tickets.map { TicketViews.ticketJSON($0, desk: desk, now: now) }).serialized() + "\n")
+            case .csv: emit(TicketViews.listCSV(tickets, desk: desk, now: now))
+            default: emit(TicketViews.listTable(tickets, desk: desk, now: now))
+            }
+            for issue in desk.issues.prefix(5) { printError("bscdesk: warning: skipped damaged journal line \(issue)") }
+        }
+    }
+}
+
+struct ShowCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "show", abstract: "Show a ticket with its full history.")
+    @OptionGroup var global: GlobalOptions
+    @Argument var ref: String
+    @Option(help: "text or json.") var format: String = "text"
+
+    func run() throws {
+        try runDesk(global, load: true) { desk in
+            let fmt = try parseEnum(TicketViews.Format.self, format, what: "format")
+            guard fmt == .text || fmt == .json else { throw DeskError.usage("unknown format \"\(format)\" for show: use text or json") }
+            let r = try parseRef(ref)
+            let t = try desk.ticket(r)
+            let history = try desk.history(r).map { desk.visible($0, of: t) }
+            let shown = desk.visible(t)
+            let now = desk.now()
+            emit(fmt == .json ? TicketViews.showJSON(shown, history: history, desk: desk, now: now).serialized() + "\n"
+                              : TicketViews.showText(shown, history: history, desk: desk, now: now))
+        }
+    }
+}
+
+struct CategoriesCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "categories", abstract: "The queues and their categories, with the ids --category takes.")
+    @OptionGroup var global: GlobalOptions
+    @Option(help: "table or json.") var format: String = "table"
+
+    func run() throws {
+        try runDesk(global) { desk in
+            let tax = desk.taxonomy
+            if format == "json" {
+                let queues: [JSONOut] = tax.queues.map { q in
+                    .object([
+                        ("id", .string(q.id)), ("name", .string(q.name)), ("restricted", .bool(q.restricted)),
+                        ("handoff", .array(q.handoff.map { .object([("key", .string($0.key)), ("label", .string($0.label)), ("required", .bool($0.required))]) })),
+                        ("categories", .array(tax.categories(inQueue: q.id).map { c in
+                            .object([("id", .string(c.id)), ("name", .string(c.name)), ("resolvable", .bool(c.frontDeskResolvable)),
+                                     ("priority", .string(c.defaultPriority.rawValue)), ("identity_check", .bool(c.requiresIdentityCheck))])
+                        })),
+                    ])
+                }
+                emit(JSONOut.array(queues).serialized() + "\n")
+            } else if format == "table" {
+                var out = ""
+                for q in tax.queues {
+                    out += "\(q.id) — \(q.name)" + (q.restricted ? " [restricted]" : "") + "\n"
+                    for c in tax.categories(inQueue: q.id) {
+                        out += "  " + c.id.padded(toWidth: 34) + (c.frontDeskResolvable ? "front desk " : "back office ") + c.name + (c.requiresIdentityCheck ? " (identity check)" : "") + "\n"
+                    }
+                }
+                emit(out)
+            } else {
+                throw DeskError.usage("unknown format \"\(terminalSafe(format))\" for categories: use table or json")
+            }
+        }
+    }
+}

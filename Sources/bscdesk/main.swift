@@ -1,2 +1,0 @@
-import BSCCore
-print("bscdesk")
