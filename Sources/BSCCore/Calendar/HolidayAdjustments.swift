@@ -39,6 +39,7 @@ public struct HolidayAdjustments: Hashable, Sendable {
     }
 
     /// `holidays` of `year` minus `removed`, plus this year's `added`, sorted by date.
+    /// A date both added and removed stays removed.
     public func apply(to holidays: [BankHoliday], year: Int) -> [BankHoliday] {
         var result = holidays.filter { !removed.contains($0.date) && added[$0.date] == nil }
         for (date, name) in added where date.year == year && !removed.contains(date) {
