@@ -6,5 +6,32 @@
 #include <locale.h>
 #include <langinfo.h>
 #include <wchar.h>
+#include <stdio.h>
+#include <unistd.h>
 #include <ncursesw/ncurses.h>
+
+// Macros and C globals do not import into Swift 6 (or are strict-concurrency
+// errors); these wrappers expose them as plain functions.
+static inline attr_t cncursesw_a_normal(void) { return A_NORMAL; }
+static inline attr_t cncursesw_a_bold(void) { return A_BOLD; }
+static inline attr_t cncursesw_a_dim(void) { return A_DIM; }
+static inline attr_t cncursesw_a_reverse(void) { return A_REVERSE; }
+static inline attr_t cncursesw_a_underline(void) { return A_UNDERLINE; }
+static inline WINDOW *cncursesw_stdscr(void) { return stdscr; }
+static inline int cncursesw_lines(void) { return LINES; }
+static inline int cncursesw_cols(void) { return COLS; }
+static inline int cncursesw_colors(void) { return COLORS; }
+static inline int cncursesw_color_pairs(void) { return COLOR_PAIRS; }
+static inline int cncursesw_key_f(int n) { return KEY_F(n); }
+static inline FILE *cncursesw_stdin(void) { return stdin; }
+static inline FILE *cncursesw_stdout(void) { return stdout; }
+static inline int cncursesw_wcwidth(wchar_t c) { return wcwidth(c); }
+
+// Sets a cell from up to CCHARW_MAX-1 wide characters (NUL-terminated) with
+// attributes and a colour pair, and writes it at (y, x).
+static inline int cncursesw_put_cell(WINDOW *w, int y, int x, const wchar_t *wch, attr_t attrs, int pair) {
+    cchar_t c;
+    if (setcchar(&c, wch, attrs, (short)pair, NULL) == ERR) return ERR;
+    return mvwadd_wch(w, y, x, &c);
+}
 #endif

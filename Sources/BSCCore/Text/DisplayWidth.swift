@@ -81,7 +81,8 @@ public func displayWidth(_ c: Character) -> Int {
     {
         return 2
     }
-    return base
+    // Halfwidth kana sound marks extend the cluster but take their own column.
+    return base + scalars.dropFirst().filter { $0.value == 0xFF9E || $0.value == 0xFF9F }.count
 }
 
 /// Columns taken by a string in a terminal.

@@ -38,7 +38,7 @@ public struct ConfirmDialog {
         let maxText = max(10, min(area.width - 4, 50))
         let lines = message.wrapped(toWidth: maxText)
         let width = max(lines.map(\.displayWidth).max() ?? 0, buttons.displayWidth, title.displayWidth + 2) + 4
-        let box = area.centered(width: width, height: lines.count + 5)
+        let box = area.centered(width: width, height: lines.count + 4)  // frame, text, blank, buttons
         guard box.width >= 3, box.height >= 3 else { return }
         let inner = Border(title: title).render(in: box, grid: &grid).inset(horizontal: 1)
         for (i, line) in lines.enumerated() where i < inner.height {

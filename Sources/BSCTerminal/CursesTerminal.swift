@@ -1,0 +1,237 @@
+import BSCCore
+import BSCUI
+import CNcursesw
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Why the full-screen desk could not start; one line for the user.
+public struct TerminalStartError: Error, CustomStringConvertible, Sendable {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}
+
+/// The ncurses backend: the only code that talks to curses. Every call
+/// happens on the main actor. Raw mode, so Ctrl-S/Ctrl-Q/Ctrl-C reach the
+/// app as keys (UIApp treats Ctrl-C as an immediate quit); SIGINT, SIGTERM,
+/// SIGHUP, crashes and exit still restore the terminal.
+@MainActor
+public final class CursesTerminal {
+    private let screen: OpaquePointer
+    private let window: UnsafeMutablePointer<WINDOW>
+    public private(set) var size: Size
+    /// Colours the terminal offers (0 without colour support).
+    public let colorCount: Int
+    private var theme: Theme
+    private var pairs: [Int: Int32] = [:]
+    private var nextPair: Int32 = 1
+    private var previous: CellGrid?
+    private var stopped = false
+
+    private init(screen: OpaquePointer, window: UnsafeMutablePointer<WINDOW>, colorCount: Int, theme: Theme) {
+        self.screen = screen
+        self.window = window
+        self.colorCount = colorCount
+        self.theme = theme.adapted(toColors: colorCount)
+        self.size = Size(width: Int(cncursesw_cols()), height: Int(cncursesw_lines()))
+    }
+
+    /// Takes over the terminal. Refuses (without touching it) when stdin or
+    /// stdout is not a terminal, TERM is unset or unknown, or no UTF-8
+    /// locale is available.
+    public static func start(theme: Theme, environment: [String: String]) throws -> CursesTerminal {
+        guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else {
+            throw TerminalStartError("the interactive desk needs a terminal: stdin and stdout must be a TTY")
+        }
+        guard let term = environment["TERM"], !term.isEmpty, term != "dumb" else {
+            throw TerminalStartError("TERM is not set (or is \"dumb\"): cannot drive the terminal")
+        }
+        setlocale(LC_ALL, "")
+        if !codesetIsUTF8() {
+            // LANG unset gives the C locale, where wide output breaks.
+            if setlocale(LC_ALL, "C.UTF-8") == nil || !codesetIsUTF8() {
+                throw TerminalStartError("no UTF-8 locale available: set LANG=C.UTF-8")
+            }
+        }
+        guard let scr = newterm(term, cncursesw_stdout(), cncursesw_stdin()) else {
+            throw TerminalStartError("unknown terminal type TERM=\(term): no terminfo entry")
+        }
+        set_term(scr)
+        installTerminalRestoreHandlers()
+        cursesActive = true
+        guard let win = cncursesw_stdscr() else {
+            endwin()
+            cursesActive = false
+            throw TerminalStartError("cannot initialise the terminal TERM=\(term)")
+        }
+        raw()
+        noecho()
+        nonl()
+        keypad(win, true)
+        set_escdelay(25)
+        var colors = 0
+        if has_colors() {
+            start_color()
+            use_default_colors()
+            colors = Int(cncursesw_colors())
+        }
+        return CursesTerminal(screen: scr, window: win, colorCount: colors, theme: theme)
+    }
+
+    private static func codesetIsUTF8() -> Bool {
+        guard let cs = nl_langinfo(nl_item(CODESET)) else { return false }
+        let name = String(cString: cs).uppercased()
+        return name == "UTF-8" || name == "UTF8"
+    }
+
+    /// Switches theme (limited to this terminal's colours) and repaints.
+    public func setTheme(_ theme: Theme) {
+        self.theme = theme.adapted(toColors: colorCount)
+        previous = nil
+    }
+
+    /// Repaints everything on the next draw (after a resize or `.redraw`).
+    public func invalidate() {
+        clearok(window, true)
+        previous = nil
+    }
+
+    /// Writes the cells that changed since the last frame and places the
+    /// cursor (hidden when the grid has none).
+    public func draw(_ grid: CellGrid) {
+        guard !stopped else { return }
+        if previous == nil { werase(window) }
+        for run in grid.diff(from: previous) {
+            let resolved = theme.resolve(run.style)
+            let attrs = attributes(resolved.attributes)
+            let pair = pairNumber(fg: resolved.fg, bg: resolved.bg)
+            var x = run.x
+            for text in run.cells {
+                guard x < size.width, run.y < size.height else { break }
+                put(text, x: x, y: run.y, attrs: attrs, pair: pair)
+                x += max(1, displayWidth(Character(text)))
+            }
+        }
+        if let c = grid.cursor, c.x >= 0, c.y >= 0, c.x < size.width, c.y < size.height {
+            curs_set(1)
+            wmove(window, Int32(c.y), Int32(c.x))
+        } else {
+            curs_set(0)
+        }
+        wnoutrefresh(window)
+        doupdate()
+        previous = grid
+    }
+
+    private func put(_ text: String, x: Int, y: Int, attrs: attr_t, pair: Int32) {
+        // A cell holds one spacing character plus up to 4 combining ones.
+        var wchars: [wchar_t] = text.unicodeScalars.prefix(Int(CCHARW_MAX) - 1).map { wchar_t(bitPattern: $0.value) }
+        wchars.append(0)
+        _ = cncursesw_put_cell(window, Int32(y), Int32(x), wchars, attrs, pair)
+    }
+
+    private func attributes(_ a: TextAttributes) -> attr_t {
+        var r = cncursesw_a_normal()
+        if a.contains(.bold) { r |= cncursesw_a_bold() }
+        if a.contains(.dim) { r |= cncursesw_a_dim() }
+        if a.contains(.reverse) { r |= cncursesw_a_reverse() }
+        if a.contains(.underline) { r |= cncursesw_a_underline() }
+        return r
+    }
+
+    /// One colour pair per (fg, bg), allocated on first use.
+    private func pairNumber(fg: TerminalColor, bg: TerminalColor) -> Int32 {
+        guard colorCount > 0, fg != .default || bg != .default else { return 0 }
+        let key = (fg.index + 1) * 512 + (bg.index + 1)
+        if let p = pairs[key] { return p }
+        guard nextPair < min(Int32(cncursesw_color_pairs()), 32767) else { return 0 }
+        let p = nextPair
+        nextPair += 1
+        init_pair(Int16(p), Int16(fg.index), Int16(bg.index))
+        pairs[key] = p
+        return p
+    }
+
+    /// Waits up to `timeoutMillis` for a key (nil on timeout). A resize
+    /// re-reads the size and returns `.resize`.
+    public func readKey(timeoutMillis: Int) -> Key? {
+        wtimeout(window, Int32(timeoutMillis))
+        var ch: wint_t = 0
+        let r = wget_wch(window, &ch)
+        if r == ERR { return nil }
+        if r == KEY_CODE_YES {
+            let code = Int32(ch)
+            if code == KEY_RESIZE {
+                size = Size(width: Int(cncursesw_cols()), height: Int(cncursesw_lines()))
+                invalidate()
+                return .resize
+            }
+            return Self.key(forCode: code)
+        }
+        return Key(code: UInt32(ch))
+    }
+
+    static func key(forCode code: Int32) -> Key? {
+        switch code {
+        case KEY_UP: return .up
+        case KEY_DOWN: return .down
+        case KEY_LEFT: return .left
+        case KEY_RIGHT: return .right
+        case KEY_HOME: return .home
+        case KEY_END: return .end
+        case KEY_PPAGE: return .pageUp
+        case KEY_NPAGE: return .pageDown
+        case KEY_DC: return .delete
+        case KEY_IC: return .insert
+        case KEY_BACKSPACE: return .backspace
+        case KEY_ENTER: return .enter
+        case KEY_BTAB: return .backTab
+        case cncursesw_key_f(1)...cncursesw_key_f(63): return .function(Int(code - cncursesw_key_f(0)))
+        default: return nil
+        }
+    }
+
+    /// Gives the terminal back. Safe to call twice.
+    public func stop() {
+        guard !stopped else { return }
+        stopped = true
+        if cursesActive {
+            cursesActive = false
+            endwin()
+        }
+        delscreen(screen)
+    }
+
+    /// Drives a `UIApp` until it finishes: draw when needed, wait for a key
+    /// for up to `tickMillis`, and tick the app at least that often so live
+    /// screens move even while keys arrive.
+    public func run(app: inout UIApp, tickMillis: Int = 250, clock: () -> Instant = wallClockNow) {
+        app.resize(to: size)
+        var dirty = true
+        var lastTick = clock()
+        while !app.isFinished {
+            if dirty {
+                if app.needsFullRepaint { invalidate() }
+                app.needsFullRepaint = false
+                draw(app.render())
+                dirty = false
+            }
+            if let key = readKey(timeoutMillis: tickMillis) {
+                if key == .resize { app.resize(to: size) }
+                if app.handle(key) || key == .resize { dirty = true }
+            }
+            let now = clock()
+            if now.millis - lastTick.millis >= Int64(tickMillis) {
+                lastTick = now
+                if app.tick(now: now) { dirty = true }
+            }
+        }
+    }
+}
+
+/// The system's wall clock as an `Instant`.
+public func wallClockNow() -> Instant {
+    var ts = timespec()
+    clock_gettime(CLOCK_REALTIME, &ts)
+    return Instant(millis: Int64(ts.tv_sec) * 1000 + Int64(ts.tv_nsec) / 1_000_000)
+}

@@ -1,0 +1,127 @@
+import Foundation
+
+/// Finds, parses, merges and validates themes. User themes (`<name>.toml`
+/// in the search paths, first match wins) override built-ins of the same
+/// name; `inherits` builds on another theme, and a file inheriting its own
+/// name builds on the built-in one.
+public enum ThemeLoader {
+    public static let builtinNames = BuiltinThemes.all.map(\.name)
+
+    static func isValidName(_ s: String) -> Bool {
+        !s.isEmpty && s.count <= 64 && s.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }
+    }
+
+    /// Picks the theme for a terminal: NO_COLOR (non-empty) or fewer than 8
+    /// colours → monochrome; fewer than 256 colours → `<name>-16` when it
+    /// exists; then every colour is limited to what the terminal shows.
+    public static func select(name: String?, searchPaths: [String], environment: [String: String], colors: Int) throws -> Theme {
+        if let noColor = environment["NO_COLOR"], !noColor.isEmpty {
+            return try load(name: "monochrome", searchPaths: searchPaths).adapted(toColors: 0)
+        }
+        if colors < 8 { return try load(name: "monochrome", searchPaths: searchPaths).adapted(toColors: 0) }
+        let requested = name ?? "default"
+        var chosen = requested
+        if colors < 256, exists(name: requested + "-16", searchPaths: searchPaths) { chosen = requested + "-16" }
+        return try load(name: chosen, searchPaths: searchPaths).adapted(toColors: colors)
+    }
+
+    /// Loads one theme by name, with inheritance resolved and validated.
+    public static func load(name: String, searchPaths: [String] = []) throws -> Theme {
+        var chain: [ThemeFile] = []
+        var seen: [String] = []
+        var next: (name: String, skipUserFor: String?)? = (name, nil)
+        while let (n, skip) = next {
+            let key = skip == nil ? n : n + " (built-in)"
+            if seen.contains(key) {
+                throw ThemeError(file: chain.last?.file ?? n, key: "inherits", "inheritance cycle: \((seen + [key]).joined(separator: " → "))")
+            }
+            seen.append(key)
+            let file = try source(name: n, searchPaths: skip == n ? [] : searchPaths, requestedBy: chain.last)
+            chain.append(file)
+            if let parent = file.inherits {
+                // "inherits = own name" means the built-in of that name.
+                next = (parent, parent == n ? parent : nil)
+            } else {
+                next = nil
+            }
+        }
+        return try resolve(chain: chain)
+    }
+
+    static func exists(name: String, searchPaths: [String]) -> Bool {
+        BuiltinThemes.text(named: name) != nil || searchPaths.contains { FileManager.default.fileExists(atPath: path(in: $0, name: name)) }
+    }
+
+    static func path(in directory: String, name: String) -> String {
+        (directory.hasSuffix("/") ? directory : directory + "/") + name + ".toml"
+    }
+
+    private static func source(name: String, searchPaths: [String], requestedBy: ThemeFile?) throws -> ThemeFile {
+        guard isValidName(name) else {
+            throw ThemeError(file: requestedBy?.file ?? name, key: requestedBy == nil ? nil : "inherits", "\"\(name)\" is not a theme name (letters, digits, - and _)")
+        }
+        for dir in searchPaths {
+            let p = path(in: dir, name: name)
+            guard FileManager.default.fileExists(atPath: p) else { continue }
+            guard let data = FileManager.default.contents(atPath: p) else {
+                throw ThemeError(file: p, "cannot be read")
+            }
+            guard let text = String(data: data, encoding: .utf8) else { throw ThemeError(file: p, "is not UTF-8 text") }
+            return try ThemeFile.parse(text, name: name, file: p)
+        }
+        if let text = BuiltinThemes.text(named: name) {
+            return try ThemeFile.parse(text, name: name, file: "\(name) (built-in)")
+        }
+        let available = Set(builtinNames + searchPaths.flatMap(userThemeNames)).sorted()
+        throw ThemeError(
+            file: requestedBy?.file ?? name, key: requestedBy == nil ? nil : "inherits",
+            "no theme named \"\(name)\"; available: \(available.joined(separator: ", "))")
+    }
+
+    static func userThemeNames(in directory: String) -> [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [])
+            .filter { $0.hasSuffix(".toml") }.map { String($0.dropLast(5)) }
+    }
+
+    /// Merges the chain (child first) and resolves palette names and role
+    /// fallbacks field by field: a role without `bg` takes its parent's.
+    static func resolve(chain: [ThemeFile]) throws -> Theme {
+        var palette: [String: ThemeFile.ColorRef] = [:]
+        var roles: [String: (ThemeFile.RoleSpec, String)] = [:]
+        for file in chain.reversed() {
+            palette.merge(file.palette) { _, new in new }
+            for (k, v) in file.roles { roles[k] = (v, file.file) }
+        }
+        func colour(_ ref: ThemeFile.ColorRef, file: String, key: String) throws -> TerminalColor {
+            switch ref {
+            case .literal(let c): return c
+            case .palette(let p):
+                guard case .literal(let c)? = palette[p] else {
+                    let names = palette.keys.sorted().joined(separator: ", ")
+                    throw ThemeError(
+                        file: file, key: key,
+                        "unknown colour \"\(p)\"; expected \(ThemeFile.allowedColours)" + (names.isEmpty ? "" : " (palette: \(names))"))
+                }
+                return c
+            }
+        }
+        // Validate every reference, even ones no role ends up using.
+        var resolved: [String: (fg: TerminalColor?, bg: TerminalColor?, attrs: TextAttributes?)] = [:]
+        for (k, (spec, file)) in roles {
+            resolved[k] = (
+                try spec.fg.map { try colour($0, file: file, key: "roles.\(k).fg") },
+                try spec.bg.map { try colour($0, file: file, key: "roles.\(k).bg") },
+                spec.attributes
+            )
+        }
+        var styles: [Role: ThemeStyle] = [:]
+        for role in Role.allCases {
+            let chainKeys = role.fallbackKeys
+            let fg = chainKeys.lazy.compactMap { resolved[$0]?.fg }.first ?? .default
+            let bg = chainKeys.lazy.compactMap { resolved[$0]?.bg }.first ?? .default
+            let attrs = chainKeys.lazy.compactMap { resolved[$0]?.attrs }.first ?? []
+            styles[role] = ThemeStyle(fg: fg, bg: bg, attributes: attrs)
+        }
+        return Theme(name: chain.first?.name ?? "", styles: styles)
+    }
+}
