@@ -1,4 +1,7 @@
 import BSCCore
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Why a complete journal line was rejected.
 public struct DecodeError: Error, Sendable, Equatable, CustomStringConvertible {
@@ -20,7 +23,15 @@ public struct LineTail: Sendable, Equatable {
 /// accepts any valid JSON object whose fields fit the format, ignores unknown
 /// keys (forward compatibility) and rejects everything else with a reason.
 public struct EventDecoder {
-    public init() {}
+    /// Replay does not need event ids or chain hashes as strings; `verify`
+    /// and the writer's tail do.
+    public var keepIdsAndHashes: Bool
+    let interner: StringInterner
+
+    public init(keepIdsAndHashes: Bool = true) {
+        self.keepIdsAndHashes = keepIdsAndHashes
+        self.interner = StringInterner()
+    }
 
     public struct Decoded: Sendable {
         public var event: Event
@@ -30,7 +41,7 @@ public struct EventDecoder {
 
     public func decode(_ line: UnsafeBufferPointer<UInt8>) throws(DecodeError) -> Decoded {
         var f = Fields()
-        var s = Scanner(p: line)
+        var s = Scanner(p: line, interner: interner, keepIds: keepIdsAndHashes)
         try s.parseObject(into: &f)
         return try f.build()
     }
@@ -54,30 +65,47 @@ enum Field: UInt8 {
     case reason, text, field, from, to, rating, source, h
     case unknown
 
-    static let byLength: [[(bytes: [UInt8], field: Field)]] = {
-        let all: [(String, Field)] = [
-            ("v", .v), ("seq", .seq), ("id", .id), ("ts", .ts), ("user", .user), ("type", .type),
-            ("ref", .ref), ("tickets", .tickets), ("caller", .caller), ("caller_type", .callerType),
-            ("caller_ref", .callerRef), ("phone", .phone), ("email", .email), ("category", .category),
-            ("queue", .queue), ("priority", .priority), ("channel", .channel), ("summary", .summary),
-            ("received", .received), ("duration_ms", .durationMs), ("details", .details), ("note", .note),
-            ("fcr", .fcr), ("assignee", .assignee), ("reason", .reason), ("text", .text),
-            ("field", .field), ("from", .from), ("to", .to), ("rating", .rating), ("source", .source),
-            ("h", .h),
-        ]
-        var table = [[(bytes: [UInt8], field: Field)]](repeating: [], count: 16)
-        for (name, f) in all { table[name.utf8.count].append((Array(name.utf8), f)) }
-        return table
-    }()
-
+    /// Resolves a key by its length and first byte, then confirms it with
+    /// memcmp: no allocation, no hashing.
     static func lookup(_ p: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Field {
         let n = end - start
-        guard n < 16 else { return .unknown }
-        candidates: for c in byLength[n] {
-            for k in 0..<n where c.bytes[k] != p[start + k] { continue candidates }
-            return c.field
+        guard n > 0, let base = p.baseAddress else { return .unknown }
+        let k = base + start
+        func is_(_ name: StaticString, _ f: Field) -> Field {
+            memcmp(k, name.utf8Start, n) == 0 ? f : .unknown
         }
-        return .unknown
+        switch (n, k[0]) {
+        case (1, 118): return .v
+        case (1, 104): return .h
+        case (2, 105): return is_("id", .id)
+        case (2, 116): return k[1] == 115 ? .ts : is_("to", .to)
+        case (3, 115): return is_("seq", .seq)
+        case (3, 114): return is_("ref", .ref)
+        case (3, 102): return is_("fcr", .fcr)
+        case (4, 117): return is_("user", .user)
+        case (4, 116): return k[1] == 121 ? is_("type", .type) : is_("text", .text)
+        case (4, 110): return is_("note", .note)
+        case (4, 102): return is_("from", .from)
+        case (5, 112): return is_("phone", .phone)
+        case (5, 101): return is_("email", .email)
+        case (5, 113): return is_("queue", .queue)
+        case (5, 102): return is_("field", .field)
+        case (6, 99): return is_("caller", .caller)
+        case (6, 114): return k[2] == 97 ? is_("reason", .reason) : is_("rating", .rating)
+        case (6, 115): return is_("source", .source)
+        case (7, 116): return is_("tickets", .tickets)
+        case (7, 99): return is_("channel", .channel)
+        case (7, 115): return is_("summary", .summary)
+        case (7, 100): return is_("details", .details)
+        case (8, 99): return is_("category", .category)
+        case (8, 112): return is_("priority", .priority)
+        case (8, 114): return is_("received", .received)
+        case (8, 97): return is_("assignee", .assignee)
+        case (10, 99): return is_("caller_ref", .callerRef)
+        case (11, 99): return is_("caller_type", .callerType)
+        case (11, 100): return is_("duration_ms", .durationMs)
+        default: return .unknown
+        }
     }
 }
 
@@ -91,6 +119,7 @@ private enum Value {
 }
 
 /// Collects the fields of one line, then validates them into an event.
+/// Plain stored optionals: no per-line allocation beyond the strings.
 private struct Fields {
     var v: Int64?
     var seq: Int64?
@@ -98,17 +127,68 @@ private struct Fields {
     var id: String?
     var ts: Instant??
     var user: String?
-    var type: String?
-    var ref: String?
-    var strings: [String?] = Array(repeating: nil, count: 32)
+    var type: EventType?
+    var typeText: String?
+    var refNumber: Int?
+    var refSeen = false
     var received: Instant??
     var durationMs: Int64?
     var rating: Int64?
     var fcr: Bool?
     var details: [String: String]?
     var h: String?
+    var caller: String?, callerType: String?, callerRef: String?, phone: String?, email: String?
+    var category: String?, queue: String?, priority: String?, channel: String?, summary: String?
+    var note: String?, assignee: String?, reason: String?, text: String?, field: String?
+    var from: String?, to: String?, source: String?
 
-    func str(_ f: Field) -> String? { strings[Int(f.rawValue)] }
+    mutating func set(_ f: Field, _ value: String) {
+        switch f {
+        case .caller: caller = value
+        case .callerType: callerType = value
+        case .callerRef: callerRef = value
+        case .phone: phone = value
+        case .email: email = value
+        case .category: category = value
+        case .queue: queue = value
+        case .priority: priority = value
+        case .channel: channel = value
+        case .summary: summary = value
+        case .note: note = value
+        case .assignee: assignee = value
+        case .reason: reason = value
+        case .text: text = value
+        case .field: field = value
+        case .from: from = value
+        case .to: to = value
+        case .source: source = value
+        default: break
+        }
+    }
+
+    func str(_ f: Field) -> String? {
+        switch f {
+        case .caller: return caller
+        case .callerType: return callerType
+        case .callerRef: return callerRef
+        case .phone: return phone
+        case .email: return email
+        case .category: return category
+        case .queue: return queue
+        case .priority: return priority
+        case .channel: return channel
+        case .summary: return summary
+        case .note: return note
+        case .assignee: return assignee
+        case .reason: return reason
+        case .text: return text
+        case .field: return field
+        case .from: return from
+        case .to: return to
+        case .source: return source
+        default: return nil
+        }
+    }
 
     func need(_ f: Field, _ name: String) throws(DecodeError) -> String {
         guard let s = str(f) else { throw DecodeError("missing \"\(name)\"") }
@@ -119,14 +199,15 @@ private struct Fields {
         guard let v else { throw DecodeError("missing \"v\"") }
         guard v == Int64(Event.formatVersion) else { throw DecodeError("unsupported format version \(v)") }
         guard let seq, seq > 0 else { throw DecodeError("missing or invalid \"seq\"") }
-        guard let id, !id.isEmpty else { throw DecodeError("missing \"id\"") }
+        guard let id else { throw DecodeError("missing \"id\"") }
         guard let tsOpt = ts else { throw DecodeError("missing \"ts\"") }
         guard let at = tsOpt else { throw DecodeError("\"ts\" is not a UTC timestamp like 2026-11-24T09:05:00.000Z") }
         guard let user else { throw DecodeError("missing \"user\"") }
-        guard let type else { throw DecodeError("missing \"type\"") }
-        guard let refText = ref, let ref = TicketRef(parsing: refText) else { throw DecodeError("missing or invalid \"ref\"") }
+        guard let typeText else { throw DecodeError("missing \"type\"") }
+        guard let refNumber else { throw DecodeError("missing or invalid \"ref\"") }
+        let ref = TicketRef(refNumber)
         guard let tickets, tickets >= 0 else { throw DecodeError("missing or invalid \"tickets\"") }
-        guard let eventType = EventType(rawValue: type) else { throw DecodeError("unknown event type \"\(type)\"") }
+        guard let eventType = type else { throw DecodeError("unknown event type \"\(typeText)\"") }
 
         let body: EventBody
         switch eventType {
@@ -183,8 +264,23 @@ private struct Fields {
 private struct Scanner {
     let p: UnsafeBufferPointer<UInt8>
     var i = 0
+    let interner: StringInterner
+    let keepIds: Bool
 
-    init(p: UnsafeBufferPointer<UInt8>) { self.p = p }
+    init(p: UnsafeBufferPointer<UInt8>, interner: StringInterner, keepIds: Bool) {
+        self.p = p
+        self.interner = interner
+        self.keepIds = keepIds
+    }
+
+    /// A string that repeats across lines (logins, ids of queues and
+    /// categories, enum values): one shared copy, no allocation per line.
+    mutating func repeated() throws(DecodeError) -> String {
+        skipSpace()
+        let (s, e, escaped) = try stringBounds()
+        if escaped { return try unescape(s, e) }
+        return try interner.string(UnsafeBufferPointer(rebasing: p[s..<e]))
+    }
 
     mutating func skipSpace() {
         while i < p.count {
@@ -240,15 +336,29 @@ private struct Scanner {
         case .rating: f.rating = try integer("rating")
         case .fcr: f.fcr = try boolean("fcr")
         case .details: f.details = try stringMap()
-        case .id: f.id = try string()
-        case .user: f.user = try string()
-        case .type: f.type = try string()
-        case .ref: f.ref = try string()
-        case .h: f.h = try string()
+        case .id:
+            if keepIds { f.id = try string() } else { _ = try stringBounds(); f.id = "" }
+        case .user: f.user = try repeated()
+        case .type:
+            let (s0, e0, escaped) = try stringBounds()
+            let bytes = UnsafeBufferPointer(rebasing: p[s0..<e0])
+            f.type = escaped ? nil : EventTypeTable.lookup(bytes)
+            f.typeText = f.type?.rawValue ?? String(decoding: bytes, as: UTF8.self)
+        case .ref:
+            let (s0, e0, escaped) = try stringBounds()
+            f.refSeen = true
+            f.refNumber = escaped ? nil : parseRef(UnsafeBufferPointer(rebasing: p[s0..<e0]))
+        case .h:
+            if keepIds { f.h = try string() } else { _ = try stringBounds() }
         case .unknown: try skipValue(depth: 0)
         default:
             if p[i] == UInt8(ascii: "n") { try literal("null"); return }
-            f.strings[Int(field.rawValue)] = try string()
+            switch field {
+            case .category, .queue, .callerType, .priority, .channel, .assignee, .reason, .source, .field:
+                f.set(field, try repeated())
+            default:
+                f.set(field, try string())
+            }
         }
     }
 
@@ -287,15 +397,24 @@ private struct Scanner {
     }
 
     /// Bounds of a string's raw contents; `escaped` if it holds backslashes.
+    /// memchr finds the closing quote; only strings with a backslash before
+    /// it take the byte-by-byte path.
     mutating func stringBounds() throws(DecodeError) -> (Int, Int, Bool) {
         guard i < p.count, p[i] == UInt8(ascii: "\"") else { throw DecodeError("expected a string at byte \(i + 1)") }
         i += 1
         let start = i
-        var escaped = false
+        guard let base = p.baseAddress, let q = memchr(base + start, 34, p.count - start) else {
+            throw DecodeError("unterminated string")
+        }
+        let quote = UnsafePointer(q.assumingMemoryBound(to: UInt8.self)) - base
+        if memchr(base + start, 92, quote - start) == nil {
+            i = quote + 1
+            return (start, quote, false)
+        }
         while i < p.count {
             let c = p[i]
-            if c == UInt8(ascii: "\"") { i += 1; return (start, i - 1, escaped) }
-            if c == UInt8(ascii: "\\") { escaped = true; i += 2; continue }
+            if c == UInt8(ascii: "\"") { i += 1; return (start, i - 1, true) }
+            if c == UInt8(ascii: "\\") { i += 2; continue }
             if c < 0x20 { throw DecodeError("raw control character in a string at byte \(i + 1)") }
             i += 1
         }
@@ -313,7 +432,12 @@ private struct Scanner {
         skipSpace()
         let (s, e, escaped) = try stringBounds()
         if !escaped {
-            guard let str = String(validating: UnsafeBufferPointer(rebasing: p[s..<e]), as: UTF8.self) else {
+            let bytes = UnsafeBufferPointer(rebasing: p[s..<e])
+            // ASCII needs no validation, and most fields are ASCII.
+            var ascii = true
+            for b in bytes where b >= 0x80 { ascii = false; break }
+            if ascii { return String(decoding: bytes, as: UTF8.self) }
+            guard let str = String(validating: bytes, as: UTF8.self) else {
                 throw DecodeError("invalid UTF-8 in a string at byte \(s + 1)")
             }
             return str
@@ -430,5 +554,68 @@ private struct Scanner {
             }
             guard i > start else { throw DecodeError("unexpected byte at \(i + 1)") }
         }
+    }
+}
+
+
+/// `BSC-000123` from bytes: the prefix, then 1–12 digits, not zero.
+func parseRef(_ b: UnsafeBufferPointer<UInt8>) -> Int? {
+    guard b.count > 4, b.count <= 16, b[0] == 66, b[1] == 83, b[2] == 67, b[3] == 45 else { return nil }
+    var n = 0
+    for i in 4..<b.count {
+        let d = b[i] &- 48
+        guard d <= 9 else { return nil }
+        n = n * 10 + Int(d)
+    }
+    return n > 0 ? n : nil
+}
+
+/// Event types matched on bytes: a string switch per line is measurable.
+enum EventTypeTable {
+    static let entries: [(bytes: [UInt8], type: EventType)] = EventType.allCases.map { (Array($0.rawValue.utf8), $0) }
+
+    static func lookup(_ b: UnsafeBufferPointer<UInt8>) -> EventType? {
+        entries.withUnsafeBufferPointer { table in
+            for e in table where e.bytes.count == b.count {
+                if e.bytes.withUnsafeBufferPointer({ memcmp($0.baseAddress!, b.baseAddress!, b.count) == 0 }) { return e.type }
+            }
+            return nil
+        }
+    }
+}
+
+
+/// Interns short strings by their bytes: a small open-addressing table
+/// keyed by an FNV-1a hash. Used for fields whose values repeat on almost
+/// every line, so decoding them allocates nothing.
+final class StringInterner: @unchecked Sendable {
+    private var keys: [[UInt8]?] = Array(repeating: nil, count: 4096)
+    private var values: [String] = Array(repeating: "", count: 4096)
+    private var used = 0
+
+    func string(_ b: UnsafeBufferPointer<UInt8>) throws(DecodeError) -> String {
+        guard b.count <= 64 else { return try Self.make(b) }
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for x in b { h = (h ^ UInt64(x)) &* 0x100_0000_01b3 }
+        var slot = Int(h & 4095)
+        while let k = keys[slot] {
+            if k.count == b.count, k.withUnsafeBufferPointer({ memcmp($0.baseAddress!, b.baseAddress!, b.count) == 0 }) {
+                return values[slot]
+            }
+            slot = (slot + 1) & 4095
+        }
+        let s = try Self.make(b)
+        // Keep the table at most half full; past that, stop adding.
+        if used < 2048 {
+            keys[slot] = Array(b)
+            values[slot] = s
+            used += 1
+        }
+        return s
+    }
+
+    static func make(_ b: UnsafeBufferPointer<UInt8>) throws(DecodeError) -> String {
+        guard let s = String(validating: b, as: UTF8.self) else { throw DecodeError("invalid UTF-8 in a string") }
+        return s
     }
 }

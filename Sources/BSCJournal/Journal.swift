@@ -218,13 +218,17 @@ public final class Journal: @unchecked Sendable {
 
     private func acquire(_ fd: Int32, _ lockPath: String) throws {
         let start = clockMonotonic()
-        var delay: UInt32 = 1_000
+        var delay: UInt32 = 100
+        var rng = SystemRandomNumberGenerator()
         while try !fs.tryLock(fd, path: lockPath) {
             if clockMonotonic() - start >= lockTimeoutSeconds {
                 throw JournalError.locked(path: lockPath, waitedSeconds: lockTimeoutSeconds)
             }
-            usleep(delay)
-            delay = min(delay * 2, 20_000)
+            // Short, jittered waits: a holder keeps the lock for about a
+            // millisecond, and long sleeps let other writers barge in
+            // again and again (8 writers starved past 2 s with 20 ms naps).
+            usleep(delay / 2 + UInt32.random(in: 0...delay, using: &rng))
+            delay = min(delay * 2, 1_500)
         }
     }
 
@@ -358,10 +362,11 @@ public final class Journal: @unchecked Sendable {
     @discardableResult
     public func read(
         from cursor: inout JournalCursor,
+        keepIdsAndHashes: Bool = true,
         event: (EventDecoder.Decoded) throws -> Void,
         issue: (LoadIssue) -> Void
     ) throws -> Int64 {
-        let decoder = EventDecoder()
+        let decoder = EventDecoder(keepIdsAndHashes: keepIdsAndHashes)
         var total: Int64 = 0
         for segment in try segments() where segment >= cursor.segment {
             if segment != cursor.segment { cursor = JournalCursor(segment: segment, offset: 0, line: 0) }

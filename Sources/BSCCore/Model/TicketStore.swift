@@ -9,6 +9,19 @@ public struct TicketStore: Sendable {
     public let customerServices: String
     private let restrictedQueues: Set<String>
 
+    /// One shared copy of each login, queue and category id: millions of
+    /// events repeat a few hundred strings.
+    private var interned: [String: String] = [:]
+
+    private mutating func intern(_ s: String) -> String {
+        if let existing = interned[s] { return existing }
+        interned[s] = s
+        return s
+    }
+
+    /// Room for this many tickets, to avoid regrowing a large array.
+    public mutating func reserveCapacity(_ tickets: Int) { slots.reserveCapacity(tickets) }
+
     public init(customerServices: String = QueueID.customerServices, restrictedQueues: Set<String> = [QueueID.appointeeship]) {
         self.customerServices = customerServices
         self.restrictedQueues = restrictedQueues
@@ -40,12 +53,14 @@ public struct TicketStore: Sendable {
                 problems.append("\(event.ref) opened twice (seq \(event.seq)); the second is ignored")
                 return
             }
+            let cat = intern(category)
+            let by = intern(event.user)
             var t = Ticket(
-                ref: event.ref, queue: queue, category: category, firstCategory: category,
+                ref: event.ref, queue: intern(queue), category: cat, firstCategory: cat,
                 priority: priority, caller: caller, summary: contact.summary, channel: contact.channel,
-                openedAt: event.at, openedBy: event.user, receivedAt: contact.received,
+                openedAt: event.at, openedBy: by, receivedAt: contact.received,
                 lastChangedAt: event.at)
-            t.contacts = [Ticket.LoggedContact(record: contact, by: event.user, loggedAt: event.at)]
+            t.contacts = [Ticket.LoggedContact(record: contact, by: by, loggedAt: event.at)]
             t.details = details
             t.restricted = restrictedQueues.contains(queue)
             t.lastSeq = event.seq
@@ -53,33 +68,43 @@ public struct TicketStore: Sendable {
             ticketCount += 1
             return
         }
-        guard i < slots.count, var t = slots[i] else {
+        guard i < slots.count, slots[i] != nil else {
             problems.append("seq \(event.seq): \(event.type.rawValue) for \(event.ref), which was never opened")
             return
+        }
+        // Mutate in place: copying a ticket out and back copies its arrays.
+        Self.update(&slots[i]!, event, customerServices: customerServices, restrictedQueues: restrictedQueues, interned: &interned)
+    }
+
+    private static func update(_ t: inout Ticket, _ event: Event, customerServices: String, restrictedQueues: Set<String>, interned: inout [String: String]) {
+        func intern(_ s: String) -> String {
+            if let existing = interned[s] { return existing }
+            interned[s] = s
+            return s
         }
         let newStatus = Lifecycle.status(after: event.body, on: t, customerServices: customerServices)
         switch event.body {
         case .opened: break
         case .contactLogged(let contact):
-            t.contacts.append(Ticket.LoggedContact(record: contact, by: event.user, loggedAt: event.at))
+            t.contacts.append(Ticket.LoggedContact(record: contact, by: intern(event.user), loggedAt: event.at))
         case .routed(let queue, let details, _):
-            t.queue = queue
+            t.queue = intern(queue)
             if queue != customerServices { t.everRouted = true }
             if restrictedQueues.contains(queue) { t.restricted = true }
             for (k, v) in details { t.details[k] = v }
             t.assignee = nil
         case .assigned(let user):
-            t.assignee = user
+            t.assignee = intern(user)
         case .pending(let reason):
             t.statusBeforePending = t.status
             t.pendingSince = event.at
             t.pendingReason = reason
         case .resumed:
-            endPause(&t, at: event.at)
+            Self.endPause(&t, at: event.at)
         case .resolved(_, let firstContact):
-            endPause(&t, at: event.at)
+            Self.endPause(&t, at: event.at)
             t.resolvedAt = event.at
-            t.resolvedBy = event.user
+            t.resolvedBy = intern(event.user)
             // The flag belongs to the first resolution only.
             if t.reopenedAt.isEmpty && firstContact { t.firstContactResolution = true }
         case .reopened:
@@ -105,10 +130,9 @@ public struct TicketStore: Sendable {
         t.status = newStatus
         t.lastChangedAt = event.at
         t.lastSeq = event.seq
-        slots[i] = t
     }
 
-    private func endPause(_ t: inout Ticket, at: Instant) {
+    private static func endPause(_ t: inout Ticket, at: Instant) {
         if let start = t.pendingSince {
             t.pauses.append(Ticket.Pause(start: start, end: at, reason: t.pendingReason ?? .customer))
         }
