@@ -19,7 +19,7 @@ struct BSCDesk: ParsableCommand {
             LogCommand.self, ContactCommand.self, EditCommand.self, ListCommand.self, ShowCommand.self,
             NoteCommand.self, RouteCommand.self, AssignCommand.self, PendingCommand.self, ResumeCommand.self,
             ResolveCommand.self, ReopenCommand.self, CloseCommand.self, FeedbackCommand.self,
-            CategoriesCommand.self, DoctorCommand.self, DemoCommand.self,
+            CategoriesCommand.self, DoctorCommand.self, DemoCommand.self, StatsCommand.self, ExportCommand.self,
         ]
     )
 
