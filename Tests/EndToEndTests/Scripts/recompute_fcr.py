@@ -80,8 +80,8 @@ def norm_ref(ref):
 
 
 def same_caller(a, b):
-    if a["ref"] and b["ref"]:
-        return a["ref"] == b["ref"]
+    if a["ref_key"] and b["ref_key"]:
+        return a["ref_key"] == b["ref_key"]
     return a["name"] != "" and a["name"] == b["name"]
 
 
