@@ -61,24 +61,25 @@ public struct MetricsIndex: Sendable {
     public init(store: TicketStore, taxonomy: Taxonomy, calendar: WorkingCalendar, reopenWindowMillis: Int64) {
         zone = calendar.zone
         self.reopenWindowMillis = reopenWindowMillis
-        var queues = Interner(), categories = Interner(), channels = Interner(), callerTypes = Interner(), agents = Interner()
+        var queues = Interner(), categories = Interner(), agents = Interner()
         var refs = Interner(), names = Interner()
         var foldCache: [String: String] = [:]
         // Caller identity per ticket, for "same caller, same category".
         var refKey: [Int32] = [], nameKey: [Int32] = [], received: [Int64] = []
         var fcrResolution: [Int64] = []
-        var tickets: [Ticket] = []
-        tickets.reserveCapacity(store.count)
         facts.reserveCapacity(store.count)
-        var slaTargets: [String: Int64?] = [:]
+        // Per interned queue / category id, looked up once.
+        var slaTarget: [Int64?] = [], resolvable: [Bool] = []
+        let channelIndex = Dictionary(uniqueKeysWithValues: Channel.allCases.enumerated().map { ($1, Int32($0)) })
+        let callerTypeIndex = Dictionary(uniqueKeysWithValues: CallerType.allCases.enumerated().map { ($1, Int32($0)) })
+        var refCache: [String: Int32] = [:]
 
         store.forEach { t in
-            tickets.append(t)
             var f = Fact(receivedDay: Int32(zone.localDayNumber(t.receivedAt)), resolvedDay: Int32.min, flags: 0,
                          disqualification: .none, windowEnd: 0, contacts: Int32(t.contacts.count), contactsWithDuration: 0,
                          handleMillis: 0, resolveWorkingMillis: 0,
                          queue: queues.id(t.queue), category: categories.id(t.firstCategory),
-                         channel: channels.id(t.channel.rawValue), callerType: callerTypes.id(t.caller.type.rawValue),
+                         channel: channelIndex[t.channel]!, callerType: callerTypeIndex[t.caller.type]!,
                          openedBy: agents.id(t.openedBy), resolvedBy: -1)
             for c in t.contacts {
                 if let d = c.record.durationMillis {
@@ -86,7 +87,14 @@ public struct MetricsIndex: Sendable {
                     f.handleMillis += d
                 }
             }
-            if taxonomy.category(t.firstCategory)?.frontDeskResolvable == true { f.flags |= Self.fNet }
+            while resolvable.count < categories.names.count {
+                resolvable.append(taxonomy.category(categories.names[resolvable.count])?.frontDeskResolvable == true)
+            }
+            if resolvable[Int(f.category)] { f.flags |= Self.fNet }
+            while slaTarget.count < queues.names.count {
+                // Truncated to the millisecond, as Desk.slaStatus does.
+                slaTarget.append(taxonomy.queue(queues.names[slaTarget.count])?.resolutionTargetHours.map { Int64($0 * 3_600_000) })
+            }
             if let r = t.resolvedAt {
                 f.resolvedDay = Int32(zone.localDayNumber(r))
                 f.resolvedBy = agents.id(t.resolvedBy ?? "")
@@ -94,12 +102,7 @@ public struct MetricsIndex: Sendable {
                 if !t.reopenedAt.isEmpty { f.flags |= Self.fReopened }
                 let pauses = t.pauses.map { $0.start..<$0.end }
                 f.resolveWorkingMillis = calendar.workingMillis(from: t.receivedAt, to: r, excluding: pauses)
-                let target: Int64?
-                if let cached = slaTargets[t.queue] { target = cached } else {
-                    target = taxonomy.queue(t.queue)?.resolutionTargetHours.map { Int64(($0 * 3_600_000).rounded()) }
-                    slaTargets[t.queue] = target
-                }
-                if let target {
+                if let target = slaTarget[Int(f.queue)] {
                     f.flags |= Self.fSLATargeted
                     if f.resolveWorkingMillis <= target { f.flags |= Self.fSLAMet }
                 }
@@ -114,11 +117,25 @@ public struct MetricsIndex: Sendable {
                 // The flag is set only by a resolution during the first contact,
                 // written with the opening; after a reopen, `resolvedAt` is a later one.
                 moment = (t.reopenedAt.isEmpty ? (t.resolvedAt ?? t.openedAt) : t.openedAt).millis
-                f.windowEnd = calendar.addingWorkingMillis(reopenWindowMillis, to: Instant(millis: moment)).millis
+                let end = calendar.addingWorkingMillis(reopenWindowMillis, to: Instant(millis: moment)).millis
+                f.windowEnd = end
+                if let first = t.reopenedAt.first(where: { $0.millis > moment }), first.millis <= end {
+                    f.disqualification = .reopened
+                } else if t.contacts.dropFirst().contains(where: { $0.record.received.millis > moment && $0.record.received.millis <= end }) {
+                    f.disqualification = .repeatContact
+                }
             }
             fcrResolution.append(moment)
-            let ref = MetricsIndex.normalisedReference(t.caller.reference)
-            refKey.append(ref.isEmpty ? -1 : refs.id(ref))
+            if let raw = t.caller.reference, !raw.isEmpty {
+                if let k = refCache[raw] { refKey.append(k) } else {
+                    let ref = MetricsIndex.normalisedReference(raw)
+                    let k = ref.isEmpty ? -1 : refs.id(ref)
+                    refCache[raw] = k
+                    refKey.append(k)
+                }
+            } else {
+                refKey.append(-1)
+            }
             var folded = ""
             if !t.caller.name.isEmpty {
                 if let c = foldCache[t.caller.name] { folded = c } else {
@@ -158,17 +175,9 @@ public struct MetricsIndex: Sendable {
             return false
         }
 
-        for i in facts.indices where facts[i].flags & Self.fFCR != 0 {
-            let t = tickets[i]
+        // The ticket's own reopen or repeat contact was checked above; now other tickets.
+        for i in facts.indices where facts[i].flags & Self.fFCR != 0 && facts[i].disqualification == .none {
             let from = fcrResolution[i], to = facts[i].windowEnd
-            if let first = t.reopenedAt.first(where: { $0.millis > from }), first.millis <= to {
-                facts[i].disqualification = .reopened
-                continue
-            }
-            if t.contacts.dropFirst().contains(where: { $0.record.received.millis > from && $0.record.received.millis <= to }) {
-                facts[i].disqualification = .repeatContact
-                continue
-            }
             let cat = Int64(facts[i].category) << 32
             var same = false
             if refKey[i] >= 0 {
@@ -185,8 +194,8 @@ public struct MetricsIndex: Sendable {
 
         queueNames = queues.names
         categoryNames = categories.names
-        channelNames = channels.names
-        callerTypeNames = callerTypes.names
+        channelNames = Channel.allCases.map(\.rawValue)
+        callerTypeNames = CallerType.allCases.map(\.rawValue)
         agentNames = agents.names
     }
 

@@ -13,6 +13,10 @@ public func foldCallerName(_ s: String) -> String {
             continue
         }
         lastSpace = false
+        if ch.isASCII {
+            out.unicodeScalars.append(ch)
+            continue
+        }
         // Drop combining marks after canonical decomposition.
         for d in String(ch).decomposedStringWithCanonicalMapping.unicodeScalars where !(0x0300...0x036F).contains(d.value) {
             out.unicodeScalars.append(foldLetter(d))

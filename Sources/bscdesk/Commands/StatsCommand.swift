@@ -20,13 +20,27 @@ struct StatsCommand: ParsableCommand {
     @OptionGroup var global: GlobalOptions
     @OptionGroup var options: MetricsOptions
     @Option(help: "table, csv, json or md.") var format: String = "table"
+    @Flag(help: .hidden) var timings = false
 
     func run() throws {
+        let started = ContinuousClock.now
         try runDesk(global, load: true) { desk in
             let fmt = try parseEnum(MetricsOutput.Format.self, format, what: "format")
             let q = try desk.metricsQuery(period: options.period, from: options.from, to: options.to, by: options.by, series: options.series)
-            let report = try desk.metricsReport(q)
+            try desk.checkMayBreakDownByAgent(q)
+            let loaded = ContinuousClock.now
+            let engine = desk.metricsEngine()
+            let indexed = ContinuousClock.now
+            let report = engine.report(q)
+            let queried = ContinuousClock.now
             emit(desk.renderMetrics(report, format: fmt))
+            if timings {
+                func ms(_ d: Duration) -> String {
+                    let tenths = d.components.seconds * 10_000 + d.components.attoseconds / 100_000_000_000_000
+                    return String(tenths / 10) + "." + String(tenths % 10) + " ms"
+                }
+                printError("bscdesk: timings: \(desk.store.count) tickets; load \(ms(loaded - started)), index \(ms(indexed - loaded)), query \(ms(queried - indexed))")
+            }
             for issue in desk.issues.prefix(5) { printError("bscdesk: warning: skipped damaged journal line \(issue)") }
         }
     }

@@ -215,3 +215,39 @@ struct RAGTests {
         #expect(RAG.allCases.map(\.text) == ["GREEN", "AMBER", "RED", "n/a"])
     }
 }
+
+@Suite("SLA attainment agrees with the SLA clock")
+struct SLAAgreementTests {
+    @Test func everyResolvedTicketIsMetExactlyWhenTheClockSaysMet() {
+        var s = S()
+        var expectedMet = 0
+        var resolved = 0
+        // Tickets of 1..30 working hours with and without a pause, in customer services (8 h) and payroll (24 h).
+        for n in 1...30 {
+            let start = S.london("2026-11-02", 9 + n % 8, n % 60)
+            let routed = n % 2 == 0
+            s.open(n, at: start, caller: Caller(name: "C\(n)", type: .employee, reference: "E\(n)"),
+                   category: routed ? "payroll.payslip" : "cs.general", fcr: false)
+            if routed { s.apply(n, start.adding(minutes: 1), "a", .routed(queue: "payroll", details: [:], note: nil)) }
+            var pauses: [Range<Instant>] = []
+            var t = WorkingCalendar.standard.addingWorkingMillis(Int64(n) * 3_600_000 / 2, to: start)
+            if n % 3 == 0 {
+                let resume = t.adding(hours: 20)
+                s.apply(n, t, "a", .pending(reason: .thirdParty))
+                s.apply(n, resume, "a", .resumed)
+                pauses.append(t..<resume)
+                t = WorkingCalendar.standard.addingWorkingMillis(Int64(n) * 3_600_000 / 2, to: resume)
+            } else {
+                t = WorkingCalendar.standard.addingWorkingMillis(Int64(n) * 3_600_000 / 2, to: t)
+            }
+            s.apply(n, t, "a", .resolved(note: nil, firstContact: false))
+            let clock = SLAClock(startedAt: start, target: .workingHours(routed ? 24 : 8), pauses: pauses, resolvedAt: t)
+            if clock.status(now: later).state == .met { expectedMet += 1 }
+            resolved += 1
+        }
+        let m = s.metrics("2026/27", asAt: later)
+        #expect(m[.slaAttainment].denominator == Int64(resolved))
+        #expect(m[.slaAttainment].numerator == Int64(expectedMet))
+        #expect(expectedMet > 0 && expectedMet < resolved, "the scenario should have both outcomes")
+    }
+}
