@@ -154,6 +154,7 @@ struct StatsEndToEndTests {
 
     @Test func badOptionsGetOneLineNamingWhatIsAllowed() throws {
         let desk = try Self.demo.get()
+        let never = try TempDir.make() + "/never-written.csv"
         let cases: [([String], String)] = [
             (["stats", "--period", "2026-13"], "unknown period \"2026-13\": use a day (2026-11-24), ISO week (2026-W48), month (2026-11), quarter (2026/27-Q3), financial year (2026/27)"),
             (["stats", "--period", "2026/28"], "must span consecutive years, e.g. 2026/27"),
@@ -164,7 +165,7 @@ struct StatsEndToEndTests {
             (["stats", "--series", "year"], "unknown series \"year\": use week or month"),
             (["stats", "--format", "xml"], "unknown format \"xml\": use one of table, csv, json, md"),
             (["export", "--period", "2026-10"], "export needs --out FILE"),
-            (["export", "--period", "2026-10", "--by", "shoe", "--out", "/tmp/never-written.csv"], "unknown dimension \"shoe\""),
+            (["export", "--period", "2026-10", "--by", "shoe", "--out", never], "unknown dimension \"shoe\""),
         ]
         for (args, message) in cases {
             let r = try desk.run(args)
@@ -173,6 +174,7 @@ struct StatsEndToEndTests {
             #expect(r.stderr.split(separator: "\n").count == 1, "\(args): \(r.stderr)")
             #expect(r.stdout.isEmpty)
         }
+        #expect(!FileManager.default.fileExists(atPath: never))
     }
 
     @Test func defaultPeriodIsTheCurrentMonthAndRangesWork() throws {
