@@ -19,39 +19,8 @@ public struct TicketFilter: Sendable, Equatable {
 }
 
 /// Case, accents and spacing folded: "Zoë  Łukasik" matches "zoe lukasik".
-public func foldName(_ s: String) -> String {
-    var out = ""
-    var lastSpace = true
-    for ch in s.lowercased().unicodeScalars {
-        if ch.properties.isWhitespace {
-            if !lastSpace { out.append(" ") }
-            lastSpace = true
-            continue
-        }
-        lastSpace = false
-        // Drop combining marks after canonical decomposition.
-        for d in String(ch).decomposedScalars where !(0x0300...0x036F).contains(d.value) {
-            out.unicodeScalars.append(foldLetter(d))
-        }
-    }
-    if out.hasSuffix(" ") { out.removeLast() }
-    return out
-}
-
-private func foldLetter(_ s: Unicode.Scalar) -> Unicode.Scalar {
-    switch s {
-    case "ł": return "l"
-    case "ø": return "o"
-    case "đ": return "d"
-    case "ß": return "s"
-    case "æ": return "a"
-    default: return s
-    }
-}
-
-extension String {
-    var decomposedScalars: [Unicode.Scalar] { Array(decomposedStringWithCanonicalMapping.unicodeScalars) }
-}
+/// The one implementation lives in BSCCore, where FCR matches callers.
+public func foldName(_ s: String) -> String { foldCallerName(s) }
 
 extension Desk {
     public func matches(_ t: Ticket, _ f: TicketFilter) -> Bool {

@@ -15,11 +15,29 @@ struct BSCDesk: ParsableCommand {
         failure, nothing saved; 75 outcome unknown (sync failed); 77 not permitted;
         78 configuration error.
         """,
+        // One per line, so that commands added in parallel merge cleanly.
         subcommands: [
-            LogCommand.self, ContactCommand.self, EditCommand.self, ListCommand.self, ShowCommand.self,
-            NoteCommand.self, RouteCommand.self, AssignCommand.self, PendingCommand.self, ResumeCommand.self,
-            ResolveCommand.self, ReopenCommand.self, CloseCommand.self, FeedbackCommand.self,
-            CategoriesCommand.self, DoctorCommand.self, DemoCommand.self, StressAppendCommand.self, ToolkitDemoCommand.self,
+            LogCommand.self,
+            ContactCommand.self,
+            EditCommand.self,
+            ListCommand.self,
+            ShowCommand.self,
+            NoteCommand.self,
+            RouteCommand.self,
+            AssignCommand.self,
+            PendingCommand.self,
+            ResumeCommand.self,
+            ResolveCommand.self,
+            ReopenCommand.self,
+            CloseCommand.self,
+            FeedbackCommand.self,
+            CategoriesCommand.self,
+            StatsCommand.self,
+            ExportCommand.self,
+            DoctorCommand.self,
+            DemoCommand.self,
+            StressAppendCommand.self,
+            ToolkitDemoCommand.self,
         ]
     )
 

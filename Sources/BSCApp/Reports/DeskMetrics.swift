@@ -1,0 +1,102 @@
+import BSCCore
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The stats and export services: parsing the period options, the
+/// supervisor-only agent breakdown, and writing export files.
+extension Desk {
+    /// A metrics engine over the current projection (builds the per-ticket index).
+    public func metricsEngine() -> MetricsEngine {
+        MetricsEngine(store: store, configuration: config, calendar: calendar)
+    }
+
+    public static let dimensionsAllowed = BreakdownDimension.allCases.map(\.rawValue).joined(separator: ", ")
+
+    /// Builds a query from command-line style options. Default period: the
+    /// current month. Errors are one line naming what is allowed.
+    public func metricsQuery(period: String?, from: String?, to: String?, by: [String], series: String?, asAt: Instant? = nil) throws(DeskError) -> MetricsQuery {
+        let now = asAt ?? self.now()
+        let p: ReportingPeriod
+        if let period {
+            guard from == nil && to == nil else {
+                throw .usage("give either --period or --from/--to, not both")
+            }
+            do { p = try ReportingPeriod.parse(period) } catch { throw .usage(error.description) }
+        } else if from != nil || to != nil {
+            guard let from, let to else { throw .usage("--from and --to go together: give both as dates like 2026-11-01") }
+            guard let a = CivilDate.parse(from) else { throw .usage("bad --from \"\(from)\": use a date like 2026-11-01") }
+            guard let b = CivilDate.parse(to) else { throw .usage("bad --to \"\(to)\": use a date like 2026-11-30") }
+            guard let range = ReportingPeriod.custom(from: a, to: b) else {
+                throw .usage("--from \(a) is after --to \(b): the range must run forwards")
+            }
+            p = range
+        } else {
+            p = .month(containing: zone.localDate(now))
+        }
+        var dims: [BreakdownDimension] = []
+        for name in by {
+            guard let d = BreakdownDimension(rawValue: name) else {
+                throw .usage("unknown dimension \"\(name)\" for --by: use one of \(Desk.dimensionsAllowed)")
+            }
+            if !dims.contains(d) { dims.append(d) }
+        }
+        var granularity: SeriesGranularity? = nil
+        if let series {
+            switch series {
+            case "week": granularity = .week
+            case "month": granularity = .month
+            default: throw .usage("unknown series \"\(series)\": use week or month")
+            }
+        }
+        return MetricsQuery(period: p, asAt: now, dimensions: dims, series: granularity)
+    }
+
+    /// Only supervisors may see figures per agent.
+    public func checkMayBreakDownByAgent(_ q: MetricsQuery) throws(DeskError) {
+        if q.dimensions.contains(.agent) && profile.role != .supervisor {
+            throw .permission("only supervisors may break figures down by agent (--by agent); you are \(profile.role.rawValue). Use --by queue, category, channel or caller-type")
+        }
+    }
+
+    public func metricsReport(_ q: MetricsQuery) throws(DeskError) -> MetricsReport {
+        try checkMayBreakDownByAgent(q)
+        return metricsEngine().report(q)
+    }
+
+    /// For the TUI's FCR dashboard; the agent breakdown only for supervisors.
+    public func fcrDashboard(granularity: SeriesGranularity = .month) -> FCRDashboardData {
+        metricsEngine().fcrDashboard(asAt: now(), granularity: granularity, includeAgents: profile.role == .supervisor)
+    }
+
+    public func renderMetrics(_ r: MetricsReport, format: MetricsOutput.Format) -> String {
+        switch format {
+        case .table: return MetricsOutput.table(r, zone: zone)
+        case .csv: return MetricsOutput.csv(r)
+        case .json: return MetricsOutput.json(r, zone: zone).serialized() + "\n"
+        case .md: return MetricsOutput.markdown(r, zone: zone)
+        }
+    }
+
+    /// The sidecar file written beside a CSV export.
+    public static func sidecarPath(forCSV path: String) -> String { path + ".definitions.md" }
+
+    /// Writes an export atomically with mode 0600. A CSV export gets its
+    /// definitions in a sidecar `FILE.definitions.md`. Returns the paths written.
+    @discardableResult
+    public func exportMetrics(_ r: MetricsReport, format: MetricsOutput.Format, to path: String, bom: Bool) throws(DeskError) -> [String] {
+        guard format != .table else { throw .usage("export writes csv, json or md, not table") }
+        var text = renderMetrics(r, format: format)
+        if bom { text = "\u{FEFF}" + text }
+        var written: [String] = []
+        if format == .csv {
+            let side = Desk.sidecarPath(forCSV: path)
+            let name = path.split(separator: "/").last.map(String.init) ?? path
+            try data.writeAtomically(side, MetricsOutput.csvSidecar(r, csvName: name, zone: zone), mode: 0o600)
+            written.append(side)
+        }
+        try data.writeAtomically(path, text, mode: 0o600)
+        written.insert(path, at: 0)
+        return written
+    }
+}
