@@ -35,6 +35,7 @@ struct BSCDesk: ParsableCommand {
             StatsCommand.self,
             ExportCommand.self,
             DoctorCommand.self,
+            VerifyCommand.self,
             DemoCommand.self,
             StressAppendCommand.self,
             ToolkitDemoCommand.self,

@@ -1,0 +1,121 @@
+import BSCCore
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Checks the hash chain of the whole journal. Each line's `h` is SHA-256
+/// of the previous line's `h` and this line's bytes before `,"h":`, so an
+/// edited, deleted, inserted or reordered line breaks the chain at (or just
+/// after) the change. A chain alone cannot see its tail cut off or a chain
+/// recomputed from scratch: for that, compare the head with one recorded
+/// earlier (`against`).
+public struct ChainVerifier {
+    public struct Report: Sendable, Equatable {
+        public var events: Int
+        public var files: Int
+        public var headHash: String
+        public var headSeq: Int64
+        /// The first problem, if any: file, line and what is wrong.
+        public var firstBreak: String?
+        /// Whether `against` was found in the chain (nil if not asked).
+        public var foundEarlierHead: Bool?
+        /// Bytes after the last newline (a torn or in-progress line).
+        public var unterminatedBytes: Int64
+    }
+
+    let journal: Journal
+
+    public init(journal: Journal) { self.journal = journal }
+
+    static let marker = Array(#","h":""#.utf8)
+
+    public func verify(against earlierHead: String? = nil) throws -> Report {
+        var prev = JournalTail.genesisHash
+        var expectedSeq: Int64 = 1
+        var events = 0
+        var firstBreak: String? = nil
+        var found: Bool? = earlierHead.map { $0 == JournalTail.genesisHash }
+        var unterminated: Int64 = 0
+        let segments = try journal.segments()
+        for (si, segment) in segments.enumerated() {
+            let bytes = try readAll(journal.directory + "/" + segment)
+            var lineNo = 0
+            var start = 0
+            while start < bytes.count {
+                guard let nl = bytes[start...].firstIndex(of: 10) else {
+                    if si == segments.count - 1 { unterminated = Int64(bytes.count - start) }
+                    else if firstBreak == nil { firstBreak = "\(segment):\(lineNo + 1): an unfinished line in the middle of the journal" }
+                    break
+                }
+                lineNo += 1
+                defer { start = nl + 1 }
+                guard firstBreak == nil else { continue }
+                let line = bytes[start..<nl]
+                guard let cut = Self.lastMarker(in: line), line.last == 125,
+                      nl - (cut + Self.marker.count) == 66 else {
+                    firstBreak = "\(segment):\(lineNo): the line has no chain hash (edited or inserted)"
+                    continue
+                }
+                let stored = String(decoding: bytes[(cut + Self.marker.count)..<(nl - 2)], as: UTF8.self)
+                let h = Journal.chainHash(previous: prev, body: Array(bytes[start..<cut]))
+                guard h == stored else {
+                    firstBreak = "\(segment):\(lineNo): the chain breaks here: this line was edited, or a line before it was deleted, inserted or reordered"
+                    continue
+                }
+                if let seq = Self.seq(in: line), seq != expectedSeq {
+                    firstBreak = "\(segment):\(lineNo): sequence \(seq) where \(expectedSeq) was expected: lines were deleted, inserted or reordered and the chain recomputed"
+                    continue
+                }
+                if let earlierHead, stored == earlierHead { found = true }
+                prev = h
+                expectedSeq += 1
+                events += 1
+            }
+        }
+        return Report(events: events, files: segments.count, headHash: prev, headSeq: expectedSeq - 1,
+                      firstBreak: firstBreak, foundEarlierHead: found, unterminatedBytes: unterminated)
+    }
+
+    static func lastMarker(in line: ArraySlice<UInt8>) -> Int? {
+        var i = line.endIndex - marker.count
+        while i >= line.startIndex {
+            if line[i] == marker[0] && Array(line[i..<(i + marker.count)]) == marker { return i }
+            i -= 1
+        }
+        return nil
+    }
+
+    static func seq(in line: ArraySlice<UInt8>) -> Int64? {
+        let key = Array(#""seq":"#.utf8)
+        var i = line.startIndex
+        while i + key.count < line.endIndex {
+            if line[i] == key[0] && Array(line[i..<(i + key.count)]) == key {
+                var v: Int64 = 0
+                var j = i + key.count
+                while j < line.endIndex, line[j] >= 48, line[j] <= 57 {
+                    v = v * 10 + Int64(line[j] - 48)
+                    j += 1
+                }
+                return v
+            }
+            i += 1
+        }
+        return nil
+    }
+
+    func readAll(_ path: String) throws -> [UInt8] {
+        let fd = try journal.fs.open(path, flags: O_RDONLY, mode: 0)
+        defer { journal.fs.close(fd) }
+        let size = try journal.fs.size(fd, path: path)
+        var out = [UInt8](repeating: 0, count: Int(size))
+        var off = 0
+        while off < out.count {
+            let n = try out.withUnsafeMutableBytes { b throws(FileError) in
+                try journal.fs.pread(fd, UnsafeMutableRawBufferPointer(rebasing: b[off...]), offset: Int64(off), path: path)
+            }
+            if n <= 0 { break }
+            off += n
+        }
+        return Array(out[0..<off])
+    }
+}
