@@ -421,6 +421,9 @@ public final class Journal: @unchecked Sendable {
         return total
     }
 
+    /// The last complete, decodable event's seq, tickets issued and hash.
+    public func tail() throws -> JournalTail { try readTail(try segments()) }
+
     /// Bytes after the last newline of the newest segment: a torn line, or a
     /// line being written right now.
     public func unterminatedTail() throws -> (segment: String, bytes: Int64)? {

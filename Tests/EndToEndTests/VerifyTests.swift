@@ -111,6 +111,17 @@ struct VerifyTests {
         #expect(r.stdout.contains("is in the chain"))
     }
 
+    @Test func exportsRecordTheHeadHash() throws {
+        let (desk, head, _) = try setUp()
+        let dir = URL(fileURLWithPath: desk.data).deletingLastPathComponent().path
+        #expect(try desk.run(["export", "--format", "json", "--out", dir + "/f.json"]).status == 0)
+        let obj = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir + "/f.json"))) as? [String: Any]
+        #expect(obj?["journal_head"] as? String == head)
+        #expect(try desk.run(["export", "--format", "csv", "--out", dir + "/f.csv"]).status == 0)
+        let side = try String(contentsOfFile: dir + "/f.csv.definitions.md", encoding: .utf8)
+        #expect(side.contains("Journal head: \(head)"))
+    }
+
     @Test func badAgainstIsAUsageError() throws {
         let (desk, _, _) = try setUp()
         let r = try desk.run(["verify", "--against", "xyz"])

@@ -61,7 +61,12 @@ extension Desk {
 
     public func metricsReport(_ q: MetricsQuery) throws(DeskError) -> MetricsReport {
         try checkMayBreakDownByAgent(q)
-        return metricsEngine().report(q)
+        var r = metricsEngine().report(q)
+        if let tail = try? journal.tail() {
+            r.journalHead = tail.hash
+            r.journalHeadSeq = tail.seq
+        }
+        return r
     }
 
     /// For the TUI's FCR dashboard; the agent breakdown only for supervisors.

@@ -171,6 +171,9 @@ public enum MetricsOutput {
         out += "- Reopen window: \(number(Double(r.reopenWindowMillis) / 3_600_000)) working hours\n"
         out += "- Amber margin: \(number(r.targets.amberMargin))\n"
         out += "- " + provisionalNote(r) + "\n"
+        if let head = r.journalHead {
+            out += "- Journal head: \(head) (seq \(r.journalHeadSeq ?? 0)); check later with `bscdesk verify --against \(head)`\n"
+        }
         return out
     }
 
@@ -208,6 +211,8 @@ public enum MetricsOutput {
             ("period", .object([("label", .string(r.period.label)), ("first_day", .string(r.period.firstDay.description)),
                                 ("last_day", .string(r.period.lastDay.description))])),
             ("provisional", .bool(r.provisional)),
+            ("journal_head", .opt(r.journalHead)),
+            ("journal_head_seq", r.journalHeadSeq.map { .int($0) } ?? .null),
             ("provisional_metrics", .array(r.provisionalMetrics.map { .string($0.rawValue) })),
             ("provisional_note", .string(provisionalNote(r))),
             ("reopen_window_working_hours", .double(Double(r.reopenWindowMillis) / 3_600_000)),

@@ -39,6 +39,11 @@ public struct SeriesPoint: Sendable, Equatable {
 
 /// Everything one `stats` or `export` prints.
 public struct MetricsReport: Sendable, Equatable {
+    /// The journal's head hash and sequence when the figures were taken, so
+    /// `bscdesk verify --against` can later prove the record they came from
+    /// is intact. Set by the application layer.
+    public var journalHead: String?
+    public var journalHeadSeq: Int64?
     public var period: ReportingPeriod
     public var asAt: Instant
     public var targets: Targets
