@@ -59,8 +59,16 @@ struct GlobalOptions: ParsableArguments {
 /// Opens the desk, runs `body`, and turns errors into one line on stderr and
 /// the documented exit status. Nothing is written unless `body` succeeds.
 func runDesk(_ global: GlobalOptions, load: Bool = false, _ body: (Desk) throws -> Void) throws {
+    // A file-size limit (ulimit -f) must give a clean EFBIG, not kill us
+    // mid-write.
+    signal(SIGXFSZ, SIG_IGN)
     do {
-        let desk = try Desk.open(dataOption: global.data, environment: ProcessInfo.processInfo.environment)
+        let env = ProcessInfo.processInfo.environment
+        let desk = try Desk.open(dataOption: global.data, environment: env)
+        if let group = desk.config.sharedGroup { try StorageCheck.applySharedMode(desk.data, group: group) }
+        for warning in try StorageCheck.check(desk.data, sharedGroup: desk.config.sharedGroup, environment: env) {
+            printError("bscdesk: " + terminalSafe(warning))
+        }
         if load { try desk.load() }
         try body(desk)
         for notice in desk.notices { printError("bscdesk: note: " + notice) }

@@ -71,7 +71,7 @@ struct ConcurrencyTests {
         var acknowledged = Set<String>()
         var torn = 0
         var rng = SystemRandomNumberGenerator()
-        let rounds = Int(ProcessInfo.processInfo.environment["BSCDESK_KILL_ROUNDS"] ?? "") ?? 40
+        let rounds = Int(ProcessInfo.processInfo.environment["BSCDESK_KILL_ROUNDS"] ?? "") ?? 200
         for round in 0..<rounds {
             let p = Process()
             p.executableURL = URL(fileURLWithPath: Bscdesk.binary)
@@ -104,7 +104,7 @@ struct ConcurrencyTests {
             if let s = obj["summary"] as? String, let tag = s.split(separator: " ").first { present.insert(String(tag)) }
         }
         let lost = acknowledged.subtracting(present)
-        print("kill loop: rounds \(rounds), acknowledged \(acknowledged.count), torn tails repaired \(torn), lost \(lost.count)")
+        print("fault campaign kill-loop: rounds \(rounds), faults injected \(rounds), events acknowledged \(acknowledged.count), events lost \(lost.count), torn tails repaired \(torn)")
         #expect(acknowledged.count > rounds)
         #expect(lost.isEmpty, "lost acknowledged events: \(lost.prefix(5))")
         let doctor = try desk.run(["doctor"])
