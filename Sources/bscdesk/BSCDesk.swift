@@ -20,6 +20,7 @@ struct BSCDesk: ParsableCommand {
             NoteCommand.self, RouteCommand.self, AssignCommand.self, PendingCommand.self, ResumeCommand.self,
             ResolveCommand.self, ReopenCommand.self, CloseCommand.self, FeedbackCommand.self,
             CategoriesCommand.self, DoctorCommand.self, DemoCommand.self, StressAppendCommand.self, ToolkitDemoCommand.self,
+            BoardCommand.self,
         ]
     )
 
