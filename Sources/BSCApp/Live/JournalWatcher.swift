@@ -25,8 +25,8 @@ public final class JournalWatcher {
 
     private var inotifyFD: Int32 = -1
     private var watching = false
-    private var lastPoll: Int64 = .min
-    private var lastRetry: Int64 = .min
+    private var lastPoll: Int64 = -(1 << 40)  // "long ago", without overflow when subtracted
+    private var lastRetry: Int64 = -(1 << 40)
     private var seen = Fingerprint()
     private var segmentFD: Int32 = -1
     private var segmentName = ""
