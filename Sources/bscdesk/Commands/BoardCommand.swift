@@ -24,6 +24,9 @@ struct BoardCommand: ParsableCommand {
     @Flag(help: "Only the queues of your own team.") var team = false
     @Option(help: ArgumentHelp("Benchmark: N writes by a child process, timed until the board frame is rebuilt.", visibility: .hidden))
     var measureLatency: Int?
+    @Flag(name: .customLong("print"), help: ArgumentHelp("Print one frame as text and exit (no terminal needed).", visibility: .hidden))
+    var printFrame = false
+    @Option(help: ArgumentHelp("Frame size for --print, COLSxROWS.", visibility: .hidden)) var size: String = "100x30"
     /// How often the board checks the watcher while waiting for keys.
     static let tickMillis = 50
 
@@ -34,6 +37,14 @@ struct BoardCommand: ParsableCommand {
         }
         try runDesk(global, load: true) { desk in
             let env = ProcessInfo.processInfo.environment
+            if printFrame {
+                let parts = size.split(separator: "x").compactMap { Int($0) }
+                guard parts.count == 2, parts[0] > 0, parts[1] > 0 else { throw DeskError.usage("bad --size \"\(size)\": use COLSxROWS, e.g. 100x30") }
+                let screen = BoardScreen(desk: desk, environment: env, now: desk.now(), wallboard: !detailed, teamOnly: team)
+                var app = UIApp(root: screen, size: Size(width: parts[0], height: parts[1]), now: desk.now())
+                emit(app.render().rows().joined(separator: "\n") + "\n")
+                return
+            }
             try MainActor.assumeIsolated {
                 try runBoard(desk: desk, environment: env)
             }
