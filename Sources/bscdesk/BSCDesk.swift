@@ -33,6 +33,7 @@ struct BSCDesk: ParsableCommand {
             FeedbackCommand.self,
             CategoriesCommand.self,
             StatsCommand.self,
+            BoardCommand.self,
             ExportCommand.self,
             DoctorCommand.self,
             VerifyCommand.self,
