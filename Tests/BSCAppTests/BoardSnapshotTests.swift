@@ -147,7 +147,7 @@ import Testing
         #expect(a(9, 10).rag == .green)       // exactly on target
         #expect(a(85, 100).rag == .amber)     // target − margin is still amber
         #expect(a(849, 1000).rag == .red)
-        #expect(a(0, 0).rag == .none)
+        #expect(a(0, 0).rag == .notApplicable)
         #expect(a(0, 0).percentText == "n/a")
         #expect(a(2, 3).percentText == "66.7%")
     }

@@ -1,38 +1,5 @@
 import BSCCore
 
-/// Red/amber/green against a target, always with a word and a symbol so the
-/// meaning never rests on colour alone. `none` is a zero denominator ("n/a").
-public enum RAG: String, Sendable, Hashable {
-    case green, amber, red, none
-
-    public var label: String {
-        switch self {
-        case .green: return "GREEN"
-        case .amber: return "AMBER"
-        case .red: return "RED"
-        case .none: return "n/a"
-        }
-    }
-
-    public var symbol: String {
-        switch self {
-        case .green: return "✓"
-        case .amber: return "!"
-        case .red: return "✗"
-        case .none: return "-"
-        }
-    }
-
-    public var asciiSymbol: String {
-        switch self {
-        case .green: return "v"
-        case .amber: return "!"
-        case .red: return "X"
-        case .none: return "-"
-        }
-    }
-}
-
 /// A rate with its counts and target, higher-is-better (FCR, SLA attainment).
 public struct Attainment: Sendable, Hashable {
     public var numerator: Int
@@ -55,7 +22,7 @@ public struct Attainment: Sendable, Hashable {
     public var percent: Double? { denominator == 0 ? nil : Double(numerator) * 100 / Double(denominator) }
 
     public var rag: RAG {
-        guard let p = percent else { return .none }
+        guard let p = percent else { return .notApplicable }
         if p >= target { return .green }
         if p >= target - amberMargin { return .amber }
         return .red

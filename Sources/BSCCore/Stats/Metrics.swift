@@ -67,6 +67,26 @@ public enum RAG: String, Sendable, CaseIterable {
     case notApplicable = "n/a"
 
     public var text: String { rawValue }
+    public var label: String { rawValue }
+
+    /// A symbol for the same meaning, for tight cells.
+    public var symbol: String {
+        switch self {
+        case .green: return "✓"
+        case .amber: return "!"
+        case .red: return "✗"
+        case .notApplicable: return "-"
+        }
+    }
+
+    public var asciiSymbol: String {
+        switch self {
+        case .green: return "v"
+        case .amber: return "!"
+        case .red: return "X"
+        case .notApplicable: return "-"
+        }
+    }
 
     /// Higher is better: green at or above `target`, amber in
     /// `[target − margin, target)`, red below. Lower is better: green at or

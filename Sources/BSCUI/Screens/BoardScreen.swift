@@ -290,7 +290,7 @@ public struct BoardScreen: Screen {
 
     private func renderCompact(_ s: BoardSnapshot, into grid: inout CellGrid, area: Rect, context: RenderContext) {
         let u = context.unicode
-        func short(_ a: Attainment) -> String { a.rag == .none ? "n/a" : a.percentText + " " + (u ? a.rag.symbol : a.rag.asciiSymbol) + (a.provisional ? "*" : "") }
+        func short(_ a: Attainment) -> String { a.rag == .notApplicable ? "n/a" : a.percentText + " " + (u ? a.rag.symbol : a.rag.asciiSymbol) + (a.provisional ? "*" : "") }
         var x = area.x
         let row0 = area.row(0)
         x += grid.put("FCR ", x: x, y: row0.y, style: Style(.dim), maxWidth: row0.maxX - x)
@@ -322,7 +322,7 @@ public struct BoardScreen: Screen {
         let u = context.unicode
         func pct(_ a: Attainment) -> String { a.percent.map { "\(Int($0.rounded()))%" } ?? "-" }
         func caption(_ a: Attainment) -> String {
-            a.rag == .none ? "n/a: none yet" : (u ? a.rag.symbol : a.rag.asciiSymbol) + " " + a.rag.label + " · target \(Int(a.target))%" + (a.provisional ? "*" : "")
+            a.rag == .notApplicable ? "n/a: none yet" : (u ? a.rag.symbol : a.rag.asciiSymbol) + " " + a.rag.label + " · target \(Int(a.target))%" + (a.provisional ? "*" : "")
         }
         var tiles = [
             Tile(label: "OPEN", value: "\(s.totalOpen)", role: .title, change: nil, caption: "\(s.totalUnassigned) unassigned"),

@@ -92,14 +92,14 @@ enum BoardText {
         case .green: return .ragGreen
         case .amber: return .ragAmber
         case .red: return .ragRed
-        case .none: return .dim
+        case .notApplicable: return .dim
         }
     }
 
     /// "66.7% ✗ RED*": the rate, symbol and word; `*` marks provisional.
     static func attainment(_ a: Attainment, unicode: Bool) -> String {
         let sym = unicode ? a.rag.symbol : a.rag.asciiSymbol
-        if a.rag == .none { return "n/a" }
+        if a.rag == .notApplicable { return "n/a" }
         return "\(a.percentText) \(sym) \(a.rag.label)" + (a.provisional ? "*" : "")
     }
 }
