@@ -121,14 +121,23 @@ import Testing
 @Suite(.serialized) struct BoardTmuxEndToEndTests {
     final class Tmux {
         let socket = "bscdesk-board-" + UUID().uuidString.prefix(8)
+        /// `capture`: read stdout. Never for new-session: the tmux server it
+        /// forks would inherit the pipe and the read would never end.
         @discardableResult
-        func run(_ args: [String]) throws -> String {
+        func run(_ args: [String], capture: Bool = true) throws -> String {
             let p = Process()
             p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
             p.arguments = ["tmux", "-L", socket] + args
+            p.standardError = FileHandle.nullDevice
+            p.standardInput = FileHandle.nullDevice
+            guard capture else {
+                p.standardOutput = FileHandle.nullDevice
+                try p.run()
+                p.waitUntilExit()
+                return ""
+            }
             let out = Pipe()
             p.standardOutput = out
-            p.standardError = FileHandle.nullDevice
             try p.run()
             let data = out.fileHandleForReading.readDataToEndOfFile()
             p.waitUntilExit()
@@ -138,7 +147,7 @@ import Testing
             let env = ["BSCDESK_DATA=\(d.data)", "BSCDESK_USER=\(d.user)", "BSCDESK_SYSTEM_CONFIG=/nonexistent", "TZ=UTC", "LANG=C.UTF-8"]
                 + d.extraEnvironment.map { "\($0.key)=\($0.value)" }
             let command = (["env"] + env + [Bscdesk.binary] + args).map { "'" + $0 + "'" }.joined(separator: " ")
-            try run(["new-session", "-d", "-x", "\(width)", "-y", "\(height)", command])
+            try run(["new-session", "-d", "-x", "\(width)", "-y", "\(height)", command], capture: false)
         }
         var rows: [String] { ((try? run(["capture-pane", "-p"])) ?? "").split(separator: "\n", omittingEmptySubsequences: false).map(String.init) }
         /// Waits up to `seconds` for `condition` on the screen's rows.
@@ -150,7 +159,7 @@ import Testing
             }
             return condition(rows)
         }
-        deinit { _ = try? run(["kill-server"]) }
+        deinit { _ = try? run(["kill-server"], capture: false) }
     }
 
     static var tmuxAvailable: Bool { FileManager.default.isExecutableFile(atPath: "/usr/bin/tmux") }
