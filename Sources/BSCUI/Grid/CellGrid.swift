@@ -151,9 +151,12 @@ public struct CellGrid: Hashable, Sendable {
                 let i = y * width + x
                 let changed = full || cells[i] != previous!.cells[i]
                 if !changed { x += 1; continue }
+                // Index with the row offset: the head cell of this row, not
+                // of row 0 (using row 0's style here made a zero-width run
+                // that never advanced, an endless loop).
                 var start = x
-                if cells[start].isContinuation && start > 0 { start -= 1 }
-                let style = cells[start].style
+                if cells[y * width + start].isContinuation && start > 0 { start -= 1 }
+                let style = cells[y * width + start].style
                 var run = CellRun(x: start, y: y, cells: [], style: style, width: 0)
                 var j = start
                 while j < width {
@@ -167,6 +170,7 @@ public struct CellGrid: Hashable, Sendable {
                     run.width += 1
                     j += 1
                 }
+                precondition(j > x, "diff must make progress on every run")
                 if runs.last.map({ $0.y == y && $0.x + $0.width > run.x }) == true {
                     // Already covered by the previous run (a continuation
                     // pulled the start back); skip ahead.
