@@ -197,7 +197,7 @@ public struct TicketDetailScreen: Screen {
         for (label, value) in head.prefix(maxHead) {
             let row = Rect(x: area.x, y: y, width: area.width, height: 1)
             let (l, v) = row.splitLeft(labelWidth)
-            grid.put(label, in: l, style: Style(.dim))
+            grid.put(label.truncated(toWidth: l.width - 1, ellipsis: true), in: l, style: Style(.dim))
             grid.put(value, in: v)
             y += 1
         }
