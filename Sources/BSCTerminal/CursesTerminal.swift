@@ -54,6 +54,12 @@ public final class CursesTerminal {
         }
         set_term(scr)
         installTerminalRestoreHandlers()
+        // A parent that blocked signals (a test runner, some launchers)
+        // would hide SIGWINCH from curses: resizes would never arrive.
+        var unblock = sigset_t()
+        sigemptyset(&unblock)
+        for sig in [SIGWINCH, SIGHUP, SIGTERM, SIGINT] { sigaddset(&unblock, sig) }
+        pthread_sigmask(SIG_UNBLOCK, &unblock, nil)
         cursesActive = true
         guard let win = cncursesw_stdscr() else {
             endwin()
