@@ -109,23 +109,36 @@ public struct TicketListScreen: Screen {
         index = out
     }
 
-    struct Rows: TableDataSource {
+    /// The visible rows of one frame. A class so each row's SLA status is
+    /// computed once per frame (the table asks for the row and its style).
+    final class Rows: TableDataSource {
         let index: [Int32]
         let desk: Desk
         let now: Instant
+        private var sla: [Int: SLAStatus?] = [:]
+        init(index: [Int32], desk: Desk, now: Instant) {
+            self.index = index
+            self.desk = desk
+            self.now = now
+        }
         var count: Int { index.count }
-        func ticket(_ i: Int) -> Ticket { desk.visible(desk.store.slots[Int(index[i])]!) }
+        func raw(_ i: Int) -> Ticket { desk.store.slots[Int(index[i])]! }
+        func status(_ i: Int) -> SLAStatus? {
+            if let s = sla[i] { return s }
+            let s = desk.slaStatus(raw(i), now: now)
+            sla[i] = s
+            return s
+        }
         func row(at i: Int) -> [String] {
-            let t = ticket(i)
-            let sla = desk.slaStatus(t, now: now).map { "\($0.state.symbol) \($0.state.label)" } ?? "–"
+            let t = desk.visible(raw(i))
+            let sla = status(i).map { "\($0.state.symbol) \($0.state.label)" } ?? "–"
             let received = String(desk.localText(t.receivedAt).dropFirst(5))
             return [t.ref.description, t.status.label, t.queue, terminalSafe(t.caller.displayName), t.category, received, sla]
         }
         func rowStyle(at i: Int) -> Style? {
-            guard let s = desk.slaStatus(desk.store.slots[Int(index[i])]!, now: now) else { return nil }
-            switch s.state {
-            case .breached: return Style(.slaBreached)
-            case .atRisk: return Style(.slaAtRisk)
+            switch status(i)?.state {
+            case .breached?: return Style(.slaBreached)
+            case .atRisk?: return Style(.slaAtRisk)
             default: return nil
             }
         }
