@@ -40,12 +40,8 @@ public final class CursesTerminal {
     /// stdout is not a terminal, TERM is unset or unknown, or no UTF-8
     /// locale is available.
     public static func start(theme: Theme, environment: [String: String]) throws -> CursesTerminal {
-        guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else {
-            throw TerminalStartError("the interactive desk needs a terminal: stdin and stdout must be a TTY")
-        }
-        guard let term = environment["TERM"], !term.isEmpty, term != "dumb" else {
-            throw TerminalStartError("TERM is not set (or is \"dumb\"): cannot drive the terminal")
-        }
+        try preflight(environment: environment)
+        let term = environment["TERM"]!
         setlocale(LC_ALL, "")
         if !codesetIsUTF8() {
             // LANG unset gives the C locale, where wide output breaks.
@@ -58,6 +54,12 @@ public final class CursesTerminal {
         }
         set_term(scr)
         installTerminalRestoreHandlers()
+        // A parent that blocked signals (a test runner, some launchers)
+        // would hide SIGWINCH from curses: resizes would never arrive.
+        var unblock = sigset_t()
+        sigemptyset(&unblock)
+        for sig in [SIGWINCH, SIGHUP, SIGTERM, SIGINT] { sigaddset(&unblock, sig) }
+        pthread_sigmask(SIG_UNBLOCK, &unblock, nil)
         cursesActive = true
         guard let win = cncursesw_stdscr() else {
             endwin()
@@ -76,6 +78,17 @@ public final class CursesTerminal {
             colors = Int(cncursesw_colors())
         }
         return CursesTerminal(screen: scr, window: win, colorCount: colors, theme: theme)
+    }
+
+    /// The checks `start` makes before touching the terminal, for callers
+    /// that want to fail fast before slow work (loading the journal).
+    public static func preflight(environment: [String: String]) throws {
+        guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else {
+            throw TerminalStartError("the interactive desk needs a terminal: stdin and stdout must be a TTY (use the subcommands, e.g. bscdesk list, from scripts)")
+        }
+        guard let term = environment["TERM"], !term.isEmpty, term != "dumb" else {
+            throw TerminalStartError("TERM is not set (or is \"dumb\"): cannot drive the terminal")
+        }
     }
 
     private static func codesetIsUTF8() -> Bool {

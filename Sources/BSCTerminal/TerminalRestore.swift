@@ -17,7 +17,13 @@ nonisolated(unsafe) private var handlersInstalled = false
 
 private let restoredSignals: [Int32] = [SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGSEGV, SIGBUS, SIGILL, SIGTRAP, SIGABRT, SIGFPE]
 
+/// Called first on SIGHUP, SIGTERM, SIGINT, a crash or exit, before the
+/// terminal is restored: e.g. to flush the call draft. Must use only
+/// async-signal-safe calls.
+nonisolated(unsafe) public var terminalSignalHook: (@convention(c) (Int32) -> Void)?
+
 private func restoreAndReraise(_ sig: Int32) {
+    terminalSignalHook?(sig)
     if cursesActive {
         cursesActive = false
         endwin()
@@ -32,6 +38,7 @@ private func restoreAndReraise(_ sig: Int32) {
     guard !handlersInstalled else { return }
     handlersInstalled = true
     atexit {
+        terminalSignalHook?(0)
         if cursesActive {
             cursesActive = false
             endwin()

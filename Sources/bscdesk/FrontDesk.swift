@@ -1,8 +1,51 @@
 import BSCApp
+import BSCCore
+import BSCTerminal
+import BSCUI
+import Foundation
 
-/// Starts the terminal front desk. Filled in by the UI layer.
+/// Starts the terminal front desk: checks the terminal, loads the journal,
+/// takes over the screen with the theme and runs the app until quit.
+/// The theme comes from BSCDESK_THEME for now (a `--theme` flag on the root
+/// command should pass its value here instead).
 enum FrontDesk {
     static func launch(desk: Desk) throws {
-        throw DeskError(.usage, "the terminal front desk is not built yet; use the subcommands (bscdesk --help)")
+        try MainActor.assumeIsolated { try run(desk: desk, environment: ProcessInfo.processInfo.environment) }
+    }
+
+    @MainActor
+    static func run(desk: Desk, environment env: [String: String]) throws {
+        do {
+            try CursesTerminal.preflight(environment: env)
+        } catch let e as TerminalStartError {
+            throw DeskError(.usage, e.description)
+        }
+        let themeName = env["BSCDESK_THEME"]
+        let searchPaths = [desk.data.themesPath]
+        // Validate the theme while errors can still be printed normally.
+        do {
+            _ = try ThemeLoader.load(name: themeName ?? "default", searchPaths: searchPaths)
+        } catch {
+            throw DeskError(.usage, "theme \(themeName ?? "default"): \(error)")
+        }
+        try desk.load()
+        let drafts = DraftStore(directory: desk.data.draftsPath, login: desk.login)
+        // A SIGHUP (dropped ssh), SIGTERM or crash writes the newest draft
+        // before the terminal is restored.
+        terminalSignalHook = { _ in DraftStore.flushFromSignal() }
+        let session = DeskSession(desk: desk, drafts: drafts)
+        let terminal: CursesTerminal
+        do {
+            terminal = try CursesTerminal.start(theme: try ThemeLoader.load(name: "monochrome"), environment: env)
+        } catch let e as TerminalStartError {
+            throw DeskError(.usage, e.description)
+        }
+        defer {
+            drafts.flush()
+            terminal.stop()
+        }
+        terminal.setTheme(try ThemeLoader.select(name: themeName, searchPaths: searchPaths, environment: env, colors: terminal.colorCount))
+        var app = UIApp(root: FrontDeskTabs.root(session: session), size: terminal.size, now: wallClockNow())
+        terminal.run(app: &app)
     }
 }

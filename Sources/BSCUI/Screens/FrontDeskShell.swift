@@ -1,0 +1,82 @@
+import BSCCore
+
+/// One top-level screen of the front desk and the key that shows it.
+public struct ShellTab {
+    public var keys: [Key]
+    public var label: String
+    public var help: String
+    public var screen: any Screen
+
+    public init(keys: [Key], label: String, help: String, screen: any Screen) {
+        self.keys = keys
+        self.label = label
+        self.help = help
+        self.screen = screen
+    }
+}
+
+/// The root of the front desk: a row of top-level screens (call logging,
+/// ticket list, and whatever `FrontDeskTabs.make` adds), one visible at a
+/// time, switched by their keys from anywhere. Each tab keeps its state
+/// while hidden. Detail screens are pushed on the app's stack above it.
+public struct FrontDeskShell: Screen {
+    public private(set) var tabs: [ShellTab]
+    public private(set) var current = 0
+    let session: DeskSession
+
+    public init(session: DeskSession, tabs: [ShellTab]) {
+        precondition(!tabs.isEmpty, "the front desk needs at least one screen")
+        self.session = session
+        self.tabs = tabs
+    }
+
+    var navigation: KeyHelp {
+        KeyHelp(tabs.map { KeyHelp.Entry(keys: $0.keys, barLabel: $0.label, help: $0.help) })
+    }
+
+    public var title: String { tabs[current].screen.title }
+    public var minimumSize: Size { tabs[current].screen.minimumSize }
+    public var keyHelp: KeyHelp { navigation.merged(with: tabs[current].screen.keyHelp) }
+    public var statusText: String {
+        let own = tabs[current].screen.statusText
+        return own.isEmpty ? session.statusText : own + " · " + session.statusText
+    }
+
+    /// The visible top-level screen (tests read its state).
+    public var currentScreen: any Screen { tabs[current].screen }
+
+    public mutating func render(into grid: inout CellGrid, area: Rect, context: RenderContext) {
+        tabs[current].screen.render(into: &grid, area: area, context: context)
+    }
+
+    public mutating func handle(_ key: Key, context: RenderContext) -> ScreenOutcome {
+        if let i = tabs.firstIndex(where: { $0.keys.contains(key) }) {
+            current = i
+            return .handled
+        }
+        return tabs[current].screen.handle(key, context: context)
+    }
+
+    public mutating func tick(now: Instant) -> Bool {
+        let data = session.tick(now: now)
+        let own = tabs[current].screen.tick(now: now)
+        return data || own
+    }
+}
+
+/// The front desk's top-level screens, in bar order. To add one (a queue
+/// board, an FCR dashboard), append a `ShellTab` here with a free key; the
+/// bar, the help overlay and switching follow from this list.
+public enum FrontDeskTabs {
+    public static func make(session: DeskSession) -> [ShellTab] {
+        [
+            ShellTab(keys: [.function(2)], label: "Call", help: "Log a call (the home screen)", screen: CallLogScreen(session: session)),
+            ShellTab(keys: [.function(3)], label: "List", help: "Ticket list: filter, sort, open", screen: TicketListScreen(session: session)),
+        ]
+    }
+
+    /// The whole front desk as the app's root screen.
+    public static func root(session: DeskSession) -> FrontDeskShell {
+        FrontDeskShell(session: session, tabs: make(session: session))
+    }
+}

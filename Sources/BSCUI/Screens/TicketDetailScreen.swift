@@ -1,0 +1,222 @@
+import BSCApp
+import BSCCore
+
+/// One ticket: header, SLA, hand-off details, summary and the full history,
+/// with the lifecycle actions each behind a small prompt. Closing asks
+/// first because it cannot be undone.
+public struct TicketDetailScreen: Screen {
+    enum Action: Sendable { case note, route, assign, pending, resolve, reopen, close }
+    enum Prompt {
+        case form(Action, FormPromptState)
+        case confirmClose(ConfirmState)
+    }
+
+    let bindings = KeyBindingTable<Action>([
+        KeyBinding([.function(2), .char("n")], bar: "Note", help: "Add a note", action: .note),
+        KeyBinding([.function(3), .char("r")], bar: "Route", help: "Route to a queue with hand-off details", action: .route),
+        KeyBinding([.function(4), .char("a")], bar: "Asgn", help: "Assign to a person", action: .assign),
+        KeyBinding([.function(5), .char("p")], bar: "Pend", help: "Set pending (awaiting customer / third party), or resume", action: .pending),
+        KeyBinding([.function(6), .char("v")], bar: "Solve", help: "Resolve (optional note)", action: .resolve),
+        KeyBinding([.function(7), .char("o")], bar: "Reopn", help: "Reopen a resolved ticket", action: .reopen),
+        KeyBinding([.function(8), .char("c")], bar: "Close", help: "Close a resolved ticket (asks first: cannot be undone)", action: .close),
+    ])
+
+    let session: DeskSession
+    var desk: Desk { session.desk }
+    public let ref: TicketRef
+    var prompt: Prompt?
+    /// History lines, reloaded when the ticket changes.
+    var lines: [String] = []
+    var loadedSeq: Int64 = -1
+    var scroll = 0
+    var pageSize = 10
+
+    public init(session: DeskSession, ref: TicketRef) {
+        self.session = session
+        self.ref = ref
+    }
+
+    public var title: String { ref.description }
+    public var minimumSize: Size { Size(width: 40, height: 8) }
+    public var keyHelp: KeyHelp {
+        bindings.help.merged(with: KeyHelp([
+            .init(keys: [.up, .down, .char("j"), .char("k"), .pageUp, .pageDown, .home, .end], help: "Scroll the history"),
+        ]))
+    }
+    public var statusText: String { session.statusText }
+
+    var ticket: Ticket? { desk.store[ref].map(desk.visible) }
+
+    mutating func reloadHistory() {
+        guard let raw = desk.store[ref], raw.lastSeq != loadedSeq else { return }
+        loadedSeq = raw.lastSeq
+        let events = (try? desk.history(ref)) ?? []
+        lines = events.map { e in
+            let seen = desk.visible(e, of: raw)
+            return desk.localText(seen.at) + "  " + terminalSafe(seen.user).padded(toWidth: 10) + " " + terminalSafe(TicketViews.describe(seen.body), lineBreaks: .space)
+        }
+    }
+
+    public mutating func handle(_ key: Key, context: RenderContext) -> ScreenOutcome {
+        if let p = prompt { return handlePrompt(p, key) }
+        if let action = bindings.action(for: key) {
+            return start(action)
+        }
+        switch key {
+        case .up, .char("k"): scroll = max(0, scroll - 1)
+        case .down, .char("j"): scroll += 1
+        case .pageUp: scroll = max(0, scroll - pageSize)
+        case .pageDown: scroll += pageSize
+        case .home, .char("g"): scroll = 0
+        case .end, .char("G"): scroll = Int.max / 2
+        default: return .ignored
+        }
+        return .handled
+    }
+
+    mutating func start(_ action: Action) -> ScreenOutcome {
+        let ref = self.ref  // closures below must not capture self
+        guard let t = desk.store[ref] else { return .message(.error("unknown reference \(ref)")) }
+        func form(_ title: String, _ fields: [FormPromptState.Field], note: String = "") {
+            prompt = .form(action, FormPromptState(title: title, fields: fields, note: note))
+        }
+        switch action {
+        case .note: form("Note on \(ref)", [.init(key: "text", label: "Note", required: true)])
+        case .route:
+            let cat = desk.taxonomy.category(t.category)
+            let q = cat?.queue ?? ""
+            prompt = .form(.route, routePrompt(queue: q == t.queue ? "" : q, keep: [:]))
+        case .assign:
+            form("Assign \(ref)", [.init(key: "user", label: "Assign to", value: desk.login, required: true)],
+                 note: "team of \(t.queue): " + desk.config.team(of: t.queue).joined(separator: ", "))
+        case .pending:
+            if t.status == .pending {
+                return act("Resumed \(ref)") { try $0.resume(ref) }
+            }
+            form("Pending \(ref)", [.init(key: "reason", label: "Waiting for", value: PendingReason.customer.rawValue, required: true)],
+                 note: "customer or third-party")
+        case .resolve: form("Resolve \(ref)", [.init(key: "note", label: "Note")])
+        case .reopen: form("Reopen \(ref)", [.init(key: "reason", label: "Reason")])
+        case .close: prompt = .confirmClose(ConfirmState(defaultYes: false))
+        }
+        return .handled
+    }
+
+    func routePrompt(queue: String, keep: [String: String]) -> FormPromptState {
+        var fields = [FormPromptState.Field(key: "queue", label: "Queue", value: queue, required: true)]
+        for h in desk.taxonomy.queue(queue)?.handoff ?? [] {
+            fields.append(.init(key: h.key, label: h.label, value: keep[h.key] ?? desk.store[ref]?.details[h.key] ?? "", required: h.required))
+        }
+        var p = FormPromptState(title: "Route \(ref)", fields: fields + [.init(key: "note", label: "Note", value: keep["note"] ?? "")],
+                                note: desk.taxonomy.queue(queue).map { "hand-off details for \($0.name)" } ?? "queues: \(desk.taxonomy.queueIds)")
+        p.focus = fields.count > 1 ? 1 : 0
+        return p
+    }
+
+    mutating func handlePrompt(_ p: Prompt, _ key: Key) -> ScreenOutcome {
+        let ref = self.ref  // closures below must not capture self
+        switch p {
+        case .confirmClose(var c):
+            guard let yes = c.handle(key) else { prompt = .confirmClose(c); return .handled }
+            prompt = nil
+            return yes ? act("Closed \(ref)") { try $0.close(ref) } : .handled
+        case .form(let action, var form):
+            guard let result = form.handle(key) else { prompt = .form(action, form); return .handled }
+            guard case .submitted(let v) = result else { prompt = nil; return .handled }
+            prompt = .form(action, form)  // stays open if the desk refuses
+            func opt(_ k: String) -> String? { (v[k] ?? "").isEmpty ? nil : v[k] }
+            switch action {
+            case .note: return act("Note added to \(ref)") { try $0.addNote(ref, v["text"] ?? "") }
+            case .route:
+                let queue = v["queue"] ?? ""
+                if form.fields.count - 2 != (desk.taxonomy.queue(queue)?.handoff.count ?? -99) {
+                    guard desk.taxonomy.queue(queue) != nil else { return .message(.error("unknown queue \"\(queue)\": use one of \(desk.taxonomy.queueIds)")) }
+                    prompt = .form(.route, routePrompt(queue: queue, keep: v))
+                    return .handled
+                }
+                var details = v.filter { !$0.value.isEmpty }
+                details["queue"] = nil
+                details["note"] = nil
+                return act("Routed \(ref) to \(queue)") { try $0.route(ref, to: queue, details: details, note: opt("note")) }
+            case .assign: return act("Assigned \(ref) to \(v["user"] ?? "")") { try $0.assign(ref, to: v["user"] ?? "") }
+            case .pending:
+                guard let reason = PendingReason(rawValue: v["reason"] ?? "") else {
+                    return .message(.error("waiting for whom? type customer or third-party"))
+                }
+                return act("\(ref) is pending, \(reason.label)") { try $0.setPending(ref, reason: reason) }
+            case .resolve: return act("Resolved \(ref)") { try $0.resolve(ref, note: opt("note")) }
+            case .reopen: return act("Reopened \(ref)") { try $0.reopen(ref, reason: opt("reason")) }
+            case .close: return .handled
+            }
+        }
+    }
+
+    /// Runs a desk action; success closes the prompt, an error keeps it.
+    mutating func act(_ done: String, _ body: (Desk) throws -> Void) -> ScreenOutcome {
+        do {
+            try body(desk)
+        } catch {
+            return .message(.error(DeskSession.describe(error)))
+        }
+        prompt = nil
+        return .message(Message(.success, done))
+    }
+
+    public mutating func tick(now: Instant) -> Bool {
+        let changed = session.tick(now: now)
+        return changed
+    }
+
+    public mutating func render(into grid: inout CellGrid, area: Rect, context: RenderContext) {
+        guard let t = ticket else {
+            grid.put("\(ref): no such ticket", in: area, style: Style(.error))
+            return
+        }
+        reloadHistory()
+        var head: [(String, String)] = []
+        let cat = desk.taxonomy.category(t.category)
+        head.append(("Caller", t.caller.displayName + " (\(t.caller.type.label))" + (t.caller.reference.map { ", ref \($0)" } ?? "")))
+        head.append(("Category", t.category + (cat.map { " — \($0.name)" } ?? "")))
+        head.append(("Queue", t.queue + (t.assignee.map { ", assigned to \($0)" } ?? ", unassigned") + " · \(t.channel.label) · \(t.priority.rawValue)"))
+        head.append(("Received", desk.localText(t.receivedAt) + " · \(t.contacts.count) contact\(t.contacts.count == 1 ? "" : "s")"))
+        if let sla = desk.slaStatus(t, now: session.now) {
+            head.append(("SLA", "\(sla.state.symbol) \(sla.state.label)" + (sla.due.map { ", due \(desk.localText($0))" } ?? "")))
+        }
+        if t.status == .pending, let r = t.pendingReason { head.append(("Pending", r.label)) }
+        let labels = Dictionary(desk.taxonomy.queues.flatMap(\.handoff).map { ($0.key, $0.label) }, uniquingKeysWith: { a, _ in a })
+        for k in t.details.keys.sorted() { head.append((labels[k] ?? k, t.details[k]!)) }
+        head.append(("Summary", terminalSafe(t.summary, lineBreaks: .space)))
+
+        var y = area.y
+        let status = "\(t.ref)  \(t.status.label.uppercased())" + (t.restricted ? "  [restricted]" : "") + (t.firstContactResolution ? "  ✓ first contact" : "")
+        grid.put(status, in: area.row(0), style: Style(.title))
+        y += 1
+        let labelWidth = min(16, max(9, area.width / 5))
+        // Leave at least a third of the area for the history.
+        let maxHead = max(1, area.height - 1 - max(3, area.height / 3))
+        for (label, value) in head.prefix(maxHead) {
+            let row = Rect(x: area.x, y: y, width: area.width, height: 1)
+            let (l, v) = row.splitLeft(labelWidth)
+            grid.put(label.truncated(toWidth: l.width - 1, ellipsis: true), in: l, style: Style(.dim))
+            grid.put(value, in: v)
+            y += 1
+        }
+        let rest = Rect(x: area.x, y: y, width: area.width, height: area.maxY - y)
+        let (title, list) = rest.splitTop(1)
+        grid.put("History (\(lines.count) events)", in: title, style: Style(.header))
+        pageSize = max(1, list.height)
+        scroll = max(0, min(scroll, lines.count - list.height))
+        for (i, line) in lines.dropFirst(scroll).prefix(list.height).enumerated() {
+            grid.put(line, in: list.row(i))
+        }
+        switch prompt {
+        case .form(let a, var f)?:
+            FormPrompt().render(in: area, grid: &grid, state: &f)
+            prompt = .form(a, f)
+        case .confirmClose(let c)?:
+            grid.cursor = nil
+            ConfirmDialog(title: "Close", message: "Close \(ref)? A closed ticket cannot be reopened.").render(in: area, grid: &grid, state: c)
+        case nil: break
+        }
+    }
+}

@@ -1,0 +1,179 @@
+import BSCApp
+import BSCCore
+import Foundation
+import Testing
+@testable import BSCUI
+
+@Suite struct TicketScreensTests {
+    func listTerminal(_ s: DeskSession, width: Int = 80, height: Int = 24) -> TestTerminal {
+        var t = TestTerminal(root: FrontDeskTabs.root(session: s), width: width, height: height, now: FrontDeskFixture.start)
+        t.press(.function(3))
+        return t
+    }
+
+    func seed(_ f: FrontDeskFixture, _ d: Desk) throws {
+        try f.log(d, caller: "Zoë Łukasik", reference: "E1")
+        try f.log(d, caller: "山田太郎", category: "payroll.payslip", outcome: .resolved)
+        try f.log(d, caller: "Ann Lee", category: "payroll.overpayment", outcome: .route("payroll"),
+                  details: ["employee-number": "E9", "pay-period": "Oct"])
+    }
+
+    @Test func listAt80x24NewestFirstWithSLAAsSymbolAndWord() throws {
+        let f = try FrontDeskFixture()
+        let s = try f.session()
+        try seed(f, s.desk)
+        let t = listTerminal(s)
+        #expect(t.rows[0].hasPrefix("bscdesk › Tickets "))
+        #expect(Array(t.rows[1...5]) == [
+            "queue all · status all · sort newest                                     3 shown",
+            "  Ref        Status      Queue      Caller             Category       SLA",
+            "▸ BSC-000003 routed      payroll    Ann Lee            payroll.overp… ○ on track",
+            "  BSC-000002 resolved    customer-… 山田太郎           payroll.paysl… ✓ met",
+            "  BSC-000001 open        customer-… Zoë Łukasik        payroll.salar… ○ on track",
+        ])
+        #expect(t.rows[23] == "F1Help  F2Call  F3List  F10Quit  EnterOpen  /Find  sSort  mMine")
+    }
+
+    @Test func filtersSortAndCachedIndex() throws {
+        let f = try FrontDeskFixture()
+        let s = try f.session()
+        try seed(f, s.desk)
+        var t = listTerminal(s)
+        t.press(.char("/"))
+        t.type("zoe")
+        #expect(t.rows[1] == "Find: zoe")
+        t.press(.enter)
+        #expect(t.rows[1].hasPrefix("queue all · status all · text \"zoe\" · sort newest"))
+        #expect(t.rows[3].hasPrefix("▸ BSC-000001 open"))
+        #expect(t.rows[4] == "")
+        t.press(.char("x"), .char("t"))  // clear, then status: active
+        #expect(t.rows[1].hasPrefix("queue all · status active"))
+        #expect(t.rows[3].hasPrefix("▸ BSC-000003"))
+        #expect(t.rows[4].hasPrefix("  BSC-000001"))
+        t.press(.char("m"))  // my queues: customer-services
+        #expect(t.rows[1].hasPrefix("queue mine · status active"))
+        #expect(t.rows[3].hasPrefix("▸ BSC-000001"))
+        #expect(t.rows[4] == "")
+        t.press(.char("x"), .char("s"))
+        #expect(t.rows[3].hasPrefix("▸ BSC-000001"))  // oldest first
+        // Moving the selection must not rebuild the index.
+        let list = { (t: TestTerminal) in t.shell.currentScreen as! TicketListScreen }
+        let before = list(t).rebuilds
+        t.press(.char("j"), .down, .char("k"), .pageDown, .end, .home)
+        #expect(list(t).rebuilds == before)
+        t.press(.char("j"))
+        #expect(list(t).selectedRef == TicketRef(2))
+    }
+
+    @Test func otherTerminalsWritesAppearOnTick() throws {
+        let f = try FrontDeskFixture()
+        let s = try f.session()
+        try seed(f, s.desk)
+        var t = listTerminal(s)
+        let other = try f.desk("agent")
+        try f.log(other, caller: "New Caller")
+        #expect(!t.rows.joined().contains("New Caller"))
+        f.clock.advance(millis: 500)
+        t.tick(now: f.clock.now())
+        #expect(t.rows[3].hasPrefix("▸ BSC-000004 open        customer-… New Caller"))
+    }
+
+    @Test func detailShowsHeaderHandoffAndHistoryAndActions() throws {
+        let f = try FrontDeskFixture()
+        let s = try f.session()
+        try seed(f, s.desk)
+        var t = listTerminal(s)
+        t.press(.enter)
+        #expect(t.rows[0].hasPrefix("bscdesk › Tickets › BSC-0"))
+        #expect(Array(t.rows[1...13]) == [
+            "BSC-000003  ROUTED",
+            "Caller          Ann Lee (Employee)",
+            "Category        payroll.overpayment — Overpayment",
+            "Queue           payroll, unassigned · Phone · high",
+            "Received        2026-11-24 09:30 · 1 contact",
+            "SLA             ○ on track, due 2026-11-27 09:30",
+            "Employee number E9",
+            "Pay date or pe… Oct",
+            "Summary         Earlier call",
+            "History (2 events)",
+            "2026-11-24 09:30  tester     opened by phone from Ann Lee (employee) in customer",
+            "2026-11-24 09:30  tester     routed to payroll",
+            "",
+        ])
+        #expect(t.rows[23] == "F1Help  F2Note  F3Route F4Asgn  F5Pend  F6Solve F7Reopn F8Close F10Quit")
+        t.press(.char("n"))
+        t.type("Rang payroll")
+        t.press(.enter)
+        #expect(t.rows[23] == "Note added to BSC-000003")
+        #expect(t.rows.contains("2026-11-24 09:30  tester     note: Rang payroll"))
+        t.press(.char("c"))  // close: not legal while routed
+        #expect(t.rows.joined().contains("Close BSC-000003? A closed ticket cannot be"))
+        t.press(.char("y"))
+        #expect(t.rows[23].hasPrefix("Error: cannot close BSC-000003: it is routed"))
+        t.press(.char("v"), .enter)
+        #expect(t.rows[23] == "Resolved BSC-000003")
+        #expect(t.rows[1] == "BSC-000003  RESOLVED")
+        t.press(.char("c"), .char("n"))  // answered no: still resolved
+        #expect(s.desk.store[TicketRef(3)]?.status == .resolved)
+        t.press(.char("c"), .char("y"))
+        #expect(t.rows[23] == "Closed BSC-000003")
+        #expect(s.desk.store[TicketRef(3)]?.status == .closed)
+        t.press(.escape)
+        #expect(t.rows[0].hasPrefix("bscdesk › Tickets "))
+    }
+
+    @Test func detailRouteAndAssignErrorsStayInThePrompt() throws {
+        let f = try FrontDeskFixture()
+        let s = try f.session()
+        try seed(f, s.desk)
+        var t = listTerminal(s)
+        t.press(.end, .enter)  // BSC-000001, open in customer services
+        t.press(.char("r"))
+        #expect(t.rows.joined().contains("Employee number*:"))
+        t.press(.enter)
+        #expect(t.rows[23].hasPrefix("Error: cannot route to payroll: missing hand-off"))
+        #expect(t.rows.joined().contains("Employee number*:"))  // still open, nothing lost
+        t.type("E1")
+        t.press(.tab)
+        t.type("Nov")
+        t.press(.enter)
+        #expect(t.rows[23] == "Routed BSC-000001 to payroll")
+        t.press(.char("a"))
+        t.press(.ctrl("u"))
+        t.type("nobody")
+        t.press(.enter)
+        #expect(t.rows[23].hasPrefix("Error: unknown user \"nobody\""))
+        t.press(.escape)
+        t.press(.char("p"), .enter)
+        #expect(t.rows[23] == "BSC-000001 is pending, awaiting customer")
+        t.press(.char("p"))
+        #expect(t.rows[23] == "Resumed BSC-000001")
+    }
+
+    @Test func restrictedTicketIsRedactedInListAndDetail() throws {
+        let f = try FrontDeskFixture()
+        let appt = try f.desk("appt")
+        try f.log(appt, caller: "Vera Vulnerable", category: "appointeeship.allowance", outcome: .route("appointeeship"), details: ["client-reference": "C9"])
+        var t = listTerminal(try f.session("agent"))
+        #expect(t.rows[3].hasPrefix("▸ BSC-000001 routed      appointee… (restricted)"))
+        t.press(.enter)
+        #expect(t.rows[1] == "BSC-000001  ROUTED  [restricted]")
+        #expect(!t.rows.joined().contains("Vera"))
+        #expect(!t.rows.joined().contains("C9"))
+    }
+
+    @Test func narrowAndTinyList() throws {
+        let f = try FrontDeskFixture()
+        let s = try f.session()
+        try seed(f, s.desk)
+        var t = listTerminal(s, width: 40, height: 12)
+        #expect(Array(t.rows[2...5]) == [
+            "  Ref        Caller           SLA",
+            "▸ BSC-000003 Ann Lee          ○ on track",
+            "  BSC-000002 山田太郎         ✓ met",
+            "  BSC-000001 Zoë Łukasik      ○ on track",
+        ])
+        t.resize(width: 30, height: 6)
+        #expect(t.rows.joined(separator: " ").contains("terminal too small"))
+    }
+}
