@@ -158,6 +158,10 @@ public enum DefaultConfiguration {
     # services may resolve it on the spot (net FCR counts only these).
     # identity_check: the caller's identity must be verified and recorded.
     # article: a Markdown file in the data directory's kb/ folder.
+    # keywords: words or phrases ("bank details") that suggest the category
+    # while the agent types (see `bscdesk triage`).
+    # resolution_target / first_response_target: override the queue's SLA
+    # targets, in working hours (36 or "36h") or working days ("3d").
     # ---------------------------------------------------------------------------
 
     [[categories]]
