@@ -76,7 +76,35 @@ public enum ConfigurationLoader {
             return out
         }
 
+        /// Length of a working day in hours, for `"3d"`-style targets.
+        var dayHours: Double = 8
+
+        /// An SLA target: a number of working hours, or a string like
+        /// `"36h"` (working hours) or `"3d"` (working days).
+        func target(_ t: TOMLTable, _ key: String, _ path: String) throws(DeskError) -> Double? {
+            guard let v = t[key] else { return nil }
+            let hours: Double?
+            if let d = v.double { hours = d } else if let i = v.int { hours = Double(i) } else if let s = v.string {
+                let body = s.trimmingCharacters(in: " ").lowercased()
+                if body.hasSuffix("d"), let n = Double(body.dropLast()) { hours = n * dayHours }
+                else if body.hasSuffix("h"), let n = Double(body.dropLast()) { hours = n }
+                else { hours = nil }
+            } else { hours = nil }
+            guard let hours, hours > 0, hours.isFinite else {
+                throw fail(path + key, "must be a positive number of working hours, or a string like \"36h\" or \"3d\" (working days)", near: key)
+            }
+            return hours
+        }
+
+        func target(_ t: TOMLTable, _ key: String, _ alias: String, _ path: String) throws(DeskError) -> Double? {
+            if let v = try target(t, key, path) { return v }
+            return try target(t, alias, path)
+        }
+
         mutating func configuration(_ root: TOMLTable) throws(DeskError) -> DeskConfiguration {
+            if let h = root["desk"]?.table?["working_hours"]?.string, let (a, b) = Self.parseHours(h), a < b {
+                dayHours = Double(b - a) / 60
+            }
             let queues = try readQueues(root)
             let queueIds = Set(queues.map(\.id))
             guard queueIds.contains(QueueID.customerServices) else {
@@ -193,8 +221,8 @@ public enum ConfigurationLoader {
                 var def = QueueDefinition(id: id, name: try string(q, "name", path) ?? id)
                 def.restricted = try bool(q, "restricted", path) ?? false
                 def.group = try string(q, "group", path)
-                def.resolutionTargetHours = try number(q, "resolution_target_hours", path)
-                def.firstResponseTargetHours = try number(q, "first_response_target_hours", path)
+                def.resolutionTargetHours = try target(q, "resolution_target_hours", "resolution_target", path)
+                def.firstResponseTargetHours = try target(q, "first_response_target_hours", "first_response_target", path)
                 if let a = try string(q, "assignment", path) {
                     guard let mode = AssignmentMode(rawValue: a) else {
                         throw fail(path + "assignment", "\"\(a)\" is not an assignment mode; use manual, round-robin or least-loaded", near: a)
@@ -234,7 +262,9 @@ public enum ConfigurationLoader {
                     defaultPriority: priority,
                     keywords: (try strings(c, "keywords", path) ?? []).map { $0.lowercased() },
                     requiresIdentityCheck: try bool(c, "identity_check", path) ?? false,
-                    article: try string(c, "article", path)))
+                    article: try string(c, "article", path),
+                    resolutionTargetHours: try target(c, "resolution_target_hours", "resolution_target", path),
+                    firstResponseTargetHours: try target(c, "first_response_target_hours", "first_response_target", path)))
             }
             guard !out.isEmpty else { throw fail("categories", "at least one [[categories]] entry is needed") }
             return out

@@ -97,7 +97,10 @@ public enum DefaultConfiguration {
     # Queues. handoff: the details the back office needs when a ticket is
     # routed to it; routing without a required one is refused.
     # resolution_target_hours: SLA in working hours (8 = one working day).
-    # assignment: manual, round-robin or least-loaded.
+    # resolution_target / first_response_target: the same as a string, "36h"
+    # (working hours) or "3d" (working days); categories may override them.
+    # assignment: manual, round-robin or least-loaded: with an automatic mode a
+    # ticket routed to the queue is assigned at once to a team member.
     # ---------------------------------------------------------------------------
 
     [[queues]]
@@ -155,6 +158,10 @@ public enum DefaultConfiguration {
     # services may resolve it on the spot (net FCR counts only these).
     # identity_check: the caller's identity must be verified and recorded.
     # article: a Markdown file in the data directory's kb/ folder.
+    # keywords: words or phrases ("bank details") that suggest the category
+    # while the agent types (see `bscdesk triage`).
+    # resolution_target / first_response_target: override the queue's SLA
+    # targets, in working hours (36 or "36h") or working days ("3d").
     # ---------------------------------------------------------------------------
 
     [[categories]]
@@ -179,6 +186,7 @@ public enum DefaultConfiguration {
     queue = "customer-services"
     resolvable = true
     keywords = ["form", "e-form", "fill", "complete", "submit", "upload"]
+    article = "cs-form-help.md"
 
     [[categories]]
     id = "cs.request-status"
@@ -201,7 +209,8 @@ public enum DefaultConfiguration {
     name = "Payslip"
     queue = "payroll"
     resolvable = true
-    keywords = ["payslip", "copy", "download", "slip"]
+    keywords = ["payslip", "copy", "download", "slip", "missing", "lost", "not received"]
+    article = "payroll-payslip.md"
 
     [[categories]]
     id = "payroll.overpayment"
@@ -210,6 +219,7 @@ public enum DefaultConfiguration {
     resolvable = false
     priority = "high"
     keywords = ["overpaid", "overpayment", "repay", "too much"]
+    article = "payroll-overpayment.md"
 
     [[categories]]
     id = "payroll.underpayment"
@@ -218,6 +228,7 @@ public enum DefaultConfiguration {
     resolvable = false
     priority = "high"
     keywords = ["underpaid", "underpayment", "short", "missing", "not paid"]
+    article = "payroll-underpayment.md"
 
     [[categories]]
     id = "payroll.tax"
@@ -233,6 +244,7 @@ public enum DefaultConfiguration {
     queue = "payroll"
     resolvable = false
     keywords = ["starter", "leaver", "leaving", "contract", "hours", "change", "new"]
+    article = "payroll-starter-leaver.md"
 
     [[categories]]
     id = "payroll.expenses"
@@ -240,6 +252,7 @@ public enum DefaultConfiguration {
     queue = "payroll"
     resolvable = false
     keywords = ["expenses", "mileage", "claim", "travel"]
+    article = "payroll-expenses.md"
 
     [[categories]]
     id = "payroll.sick-pay"
@@ -247,6 +260,7 @@ public enum DefaultConfiguration {
     queue = "payroll"
     resolvable = false
     keywords = ["sick", "ssp", "sickness", "illness"]
+    article = "payroll-sick-pay.md"
 
     [[categories]]
     id = "payroll.pension"
@@ -254,6 +268,7 @@ public enum DefaultConfiguration {
     queue = "payroll"
     resolvable = true
     keywords = ["pension", "lgps", "teachers", "retire", "retirement"]
+    article = "payroll-pension.md"
 
     [[categories]]
     id = "payroll.benefits"
@@ -261,6 +276,7 @@ public enum DefaultConfiguration {
     queue = "payroll"
     resolvable = true
     keywords = ["benefit", "benefits", "sacrifice", "cycle", "childcare", "lease"]
+    article = "payroll-benefits.md"
 
     [[categories]]
     id = "exchequer.payment-chase"
@@ -276,6 +292,7 @@ public enum DefaultConfiguration {
     queue = "exchequer"
     resolvable = false
     keywords = ["new", "supplier", "set-up", "setup", "vendor", "register"]
+    article = "exchequer-new-supplier.md"
 
     [[categories]]
     id = "exchequer.bank-details"
@@ -284,7 +301,8 @@ public enum DefaultConfiguration {
     resolvable = false
     priority = "high"
     identity_check = true
-    keywords = ["bank", "details", "account", "sort", "code", "change"]
+    keywords = ["bank details", "bank", "details", "account", "sort code", "sort", "change"]
+    resolution_target = "3d"
     article = "exchequer-bank-details.md"
 
     [[categories]]
@@ -293,6 +311,7 @@ public enum DefaultConfiguration {
     queue = "exchequer"
     resolvable = false
     keywords = ["dispute", "disputed", "wrong", "incorrect", "invoice", "query"]
+    article = "exchequer-invoice-dispute.md"
 
     [[categories]]
     id = "exchequer.repayment-plan"
@@ -300,6 +319,7 @@ public enum DefaultConfiguration {
     queue = "exchequer"
     resolvable = false
     keywords = ["repayment", "plan", "instalments", "debt", "arrears", "afford"]
+    article = "exchequer-repayment-plan.md"
 
     [[categories]]
     id = "exchequer.letter-before-action"
@@ -308,6 +328,7 @@ public enum DefaultConfiguration {
     resolvable = false
     priority = "high"
     keywords = ["letter", "action", "court", "legal", "solicitor"]
+    article = "exchequer-letter-before-action.md"
 
     [[categories]]
     id = "exchequer.card-payment"
@@ -315,6 +336,7 @@ public enum DefaultConfiguration {
     queue = "exchequer"
     resolvable = true
     keywords = ["card", "pay", "payment", "debit", "credit"]
+    article = "exchequer-card-payment.md"
 
     [[categories]]
     id = "exchequer.right-to-buy"
@@ -322,6 +344,7 @@ public enum DefaultConfiguration {
     queue = "exchequer"
     resolvable = false
     keywords = ["right", "buy", "purchase", "home"]
+    article = "exchequer-right-to-buy.md"
 
     [[categories]]
     id = "exchequer.leaseholder"
@@ -329,6 +352,7 @@ public enum DefaultConfiguration {
     queue = "exchequer"
     resolvable = false
     keywords = ["leaseholder", "lease", "service", "charge"]
+    article = "exchequer-leaseholder.md"
 
     [[categories]]
     id = "exchequer.purchase-card"
@@ -336,6 +360,7 @@ public enum DefaultConfiguration {
     queue = "exchequer"
     resolvable = true
     keywords = ["purchase", "card", "p-card", "procurement", "limit"]
+    article = "exchequer-purchase-card.md"
 
     [[categories]]
     id = "vacancy.approval"
@@ -343,6 +368,7 @@ public enum DefaultConfiguration {
     queue = "vacancy-management"
     resolvable = false
     keywords = ["vacancy", "approval", "approve", "authorise", "post"]
+    article = "vacancy-approval.md"
 
     [[categories]]
     id = "vacancy.advert"
@@ -350,6 +376,7 @@ public enum DefaultConfiguration {
     queue = "vacancy-management"
     resolvable = true
     keywords = ["advert", "advertise", "closing", "date", "job"]
+    article = "vacancy-advert.md"
 
     [[categories]]
     id = "vacancy.applicant"
@@ -357,6 +384,7 @@ public enum DefaultConfiguration {
     queue = "vacancy-management"
     resolvable = true
     keywords = ["applicant", "application", "applied", "interview", "shortlist", "job"]
+    article = "vacancy-applicant.md"
 
     [[categories]]
     id = "vacancy.dbs"
@@ -364,6 +392,7 @@ public enum DefaultConfiguration {
     queue = "vacancy-management"
     resolvable = true
     keywords = ["dbs", "disclosure", "check", "barring"]
+    article = "vacancy-dbs.md"
 
     [[categories]]
     id = "vacancy.agency-booking"
@@ -371,6 +400,7 @@ public enum DefaultConfiguration {
     queue = "vacancy-management"
     resolvable = false
     keywords = ["agency", "temp", "temporary", "booking", "worker"]
+    article = "vacancy-agency-booking.md"
 
     [[categories]]
     id = "vacancy.interim"
@@ -378,6 +408,7 @@ public enum DefaultConfiguration {
     queue = "vacancy-management"
     resolvable = false
     keywords = ["interim", "consultant", "extension", "placement"]
+    article = "vacancy-interim.md"
 
     [[categories]]
     id = "appointeeship.allowance"
@@ -385,6 +416,7 @@ public enum DefaultConfiguration {
     queue = "appointeeship"
     resolvable = false
     keywords = ["allowance", "personal", "money", "spending", "cash"]
+    article = "appointeeship-allowance.md"
 
     [[categories]]
     id = "appointeeship.benefit-change"
@@ -392,6 +424,7 @@ public enum DefaultConfiguration {
     queue = "appointeeship"
     resolvable = false
     keywords = ["benefit", "dwp", "pip", "universal", "credit", "attendance"]
+    article = "appointeeship-benefit-change.md"
 
     [[categories]]
     id = "appointeeship.pay-bill"
@@ -399,6 +432,7 @@ public enum DefaultConfiguration {
     queue = "appointeeship"
     resolvable = false
     keywords = ["bill", "pay", "rent", "utility", "energy"]
+    article = "appointeeship-pay-bill.md"
 
     [[categories]]
     id = "appointeeship.deputyship"
@@ -406,6 +440,7 @@ public enum DefaultConfiguration {
     queue = "appointeeship"
     resolvable = false
     keywords = ["court", "protection", "deputy", "deputyship"]
+    article = "appointeeship-deputyship.md"
 
     [[categories]]
     id = "appointeeship.care-charge"
@@ -413,6 +448,7 @@ public enum DefaultConfiguration {
     queue = "appointeeship"
     resolvable = false
     keywords = ["care", "charge", "contribution", "financial", "assessment"]
+    article = "appointeeship-care-charge.md"
 
     """#
 }

@@ -26,6 +26,11 @@ public final class Desk: @unchecked Sendable {
     public private(set) var issues: [LoadIssue] = []
     /// Notices for the person (a repaired torn tail, say).
     public private(set) var notices: [String] = []
+    /// Personal content of restricted tickets this user may read, by event id.
+    var sealedContent: [String: [String: String]] = [:]
+    let restrictedStore: RestrictedStore
+    var suggesterCache: CategorySuggester?
+    var repeatIndexCache: (stamp: Int, index: [String: [TicketRef]])?
 
     public var taxonomy: Taxonomy { config.taxonomy }
     public var customerServices: String { QueueID.customerServices }
@@ -46,8 +51,9 @@ public final class Desk: @unchecked Sendable {
         let shared = config.sharedGroup != nil
         self.journal = Journal(directory: data.journalPath, fs: fs, clock: clock,
                                fileMode: shared ? 0o660 : 0o600, directoryMode: shared ? 0o2770 : 0o700)
-        let restricted = Set(config.taxonomy.queues.filter(\.restricted).map(\.id))
-        self.store = TicketStore(customerServices: QueueID.customerServices, restrictedQueues: restricted)
+        self.restrictedStore = RestrictedStore(data: data, fs: fs, clock: clock)
+        self.store = TicketStore(customerServices: QueueID.customerServices, restrictedQueues: config.taxonomy.restrictedQueueIds,
+                                 restrictedCategories: config.taxonomy.restrictedCategories)
     }
 
     static func makeCalendar(_ config: DeskConfiguration, _ zone: ZoneRules) -> WorkingCalendar {
@@ -96,13 +102,20 @@ public final class Desk: @unchecked Sendable {
     /// Replays the whole journal into the projection.
     public func load() throws(DeskError) {
         var c = JournalCursor()
-        var s = TicketStore(customerServices: store.customerServices, restrictedQueues: Set(taxonomy.queues.filter(\.restricted).map(\.id)))
+        var s = TicketStore(customerServices: store.customerServices, restrictedQueues: taxonomy.restrictedQueueIds,
+                            restrictedCategories: taxonomy.restrictedCategories)
         var found: [LoadIssue] = []
         // About 1.1 kB of journal per ticket: reserve once instead of
         // regrowing a large array while loading.
         s.reserveCapacity(Int(journalBytes() / 1000) + 1024)
+        reloadSealedContent()
+        // Sealed events are matched to their content by event id; ids are
+        // kept only when there is content to match.
+        let needIds = !sealedContent.isEmpty
         do {
-            try journal.read(from: &c, keepIdsAndHashes: false) { s.apply($0.event) } issue: { found.append($0) }
+            try journal.read(from: &c, keepIdsAndHashes: needIds) { [self] d in
+                s.apply(d.event.sealed == nil ? d.event : unsealed(d.event))
+            } issue: { found.append($0) }
         } catch {
             throw DeskError.from(error)
         }
@@ -126,9 +139,14 @@ public final class Desk: @unchecked Sendable {
     public func refresh() throws(DeskError) -> Bool {
         guard var c = cursor else { try load(); return true }
         var changed = false
+        var reloaded = false
         do {
-            try journal.read(from: &c, keepIdsAndHashes: false) { d in
-                store.apply(d.event)
+            try journal.read(from: &c, keepIdsAndHashes: true) { [self] d in
+                if d.event.sealed != nil && sealedContent[d.event.id] == nil && !reloaded {
+                    reloadSealedContent()
+                    reloaded = true
+                }
+                store.apply(unsealed(d.event))
                 changed = true
             } issue: { issues.append($0) }
         } catch {
@@ -151,8 +169,8 @@ public final class Desk: @unchecked Sendable {
         var c = JournalCursor()
         let needle = Array("\"ref\":\"\(ref)\"".utf8)
         do {
-            try journal.read(from: &c) { d in
-                if d.event.ref == ref { out.append(d.event) }
+            try journal.read(from: &c) { [self] d in
+                if d.event.ref == ref { out.append(unsealed(d.event)) }
             } issue: { _ in }
         } catch {
             throw DeskError.from(error)
@@ -171,12 +189,33 @@ public final class Desk: @unchecked Sendable {
         do {
             var c = cursor
             var applied: [Event] = []
-            let report = try journal.append(cursor: &c, follow: { [self] e in store.apply(e) }, issues: { [self] i in issues.append(i) }) { tail in
-                try make(tail, &ids)
+            var originals: [String: Event] = [:]
+            var reloaded = false
+            let report = try journal.append(cursor: &c, follow: { [self] e in
+                if e.sealed != nil && sealedContent[e.id] == nil && !reloaded {
+                    reloadSealedContent()
+                    reloaded = true
+                }
+                store.apply(unsealed(e))
+            }, issues: { [self] i in issues.append(i) }) { [self] tail in
+                let events = try make(tail, &ids)
+                let (main, sealedByQueue) = seal(events)
+                for e in events { originals[e.id] = e }
+                // Personal content first: if this fails nothing is written;
+                // if the main write then fails, the content is never
+                // matched to any event and stays invisible.
+                for q in sealedByQueue.keys.sorted() {
+                    try restrictedStore.write(sealedByQueue[q]!, queue: q, group: taxonomy.queue(q)?.group, login: login)
+                }
+                return main
             }
             for e in report.events {
-                if cursor != nil { store.apply(e) }
-                applied.append(e)
+                var full = originals[e.id] ?? e
+                full.seq = e.seq
+                full.sealed = e.sealed
+                if full.sealed != nil, let sealedNow = Sealing.seal(full.body) { sealedContent[e.id] = sealedNow.content }
+                if cursor != nil { store.apply(full) }
+                applied.append(full)
             }
             cursor = c
             if let frag = report.repairedFragment {
@@ -205,9 +244,16 @@ public final class Desk: @unchecked Sendable {
         public var details: [String: String]
         public var outcome: Outcome
         public var priority: Priority?
+        /// How the caller's identity was verified (recorded as an event).
+        public var verifiedHow: String?
+        /// A promised call back; only for a ticket kept open.
+        public var callback: Instant?
 
         public init(caller: Caller, channel: Channel, category: String, summary: String, durationMillis: Int64? = nil,
-                    received: Instant? = nil, details: [String: String] = [:], outcome: Outcome = .keepOpen, priority: Priority? = nil) {
+                    received: Instant? = nil, details: [String: String] = [:], outcome: Outcome = .keepOpen, priority: Priority? = nil,
+                    verifiedHow: String? = nil, callback: Instant? = nil) {
+            self.verifiedHow = verifiedHow
+            self.callback = callback
             self.caller = caller
             self.channel = channel
             self.category = category
@@ -258,10 +304,19 @@ public final class Desk: @unchecked Sendable {
 
     public static let identityDetail = "identity-verified"
 
-    func checkIdentity(_ category: Category, details: [String: String]) throws(DeskError) {
-        if category.requiresIdentityCheck && (details[Self.identityDetail] ?? "").isEmpty {
-            throw .refused("category \(category.id) needs an identity check before it is resolved or routed: record how the caller was verified with --detail \(Self.identityDetail)=HOW (e.g. \"call-back to number on file\")")
+    /// The `identity-verified` hand-off detail is still accepted (older
+    /// tickets); new ones record an `identity.verified` event.
+    func checkIdentity(_ category: Category, details: [String: String], verified: String? = nil) throws(DeskError) {
+        if category.requiresIdentityCheck && (verified ?? "").isEmpty && (details[Self.identityDetail] ?? "").isEmpty {
+            throw .refused("category \(category.id) needs an identity check before it is resolved or routed: record how the caller was verified with --verified HOW on log, or 'bscdesk verify-identity REF --how HOW' (e.g. \"call-back to number on file\")")
         }
+    }
+
+    func checkHow(_ how: String) throws(DeskError) {
+        guard !how.trimmingCharacters(in: " \n\t").isEmpty else {
+            throw .usage("say how the caller's identity was verified, e.g. --how \"call-back to number on file\"")
+        }
+        try InputParsing.checkText(how, field: "identity check", limit: Limits.detail, multiline: false)
     }
 
     /// Logs a first contact, opening a ticket, and applies the outcome in the
@@ -279,7 +334,12 @@ public final class Desk: @unchecked Sendable {
             try checkHandoff(queue: def, details: c.details)
             routeQueue = def
         }
-        if c.outcome != .keepOpen { try checkIdentity(cat, details: c.details) }
+        if let how = c.verifiedHow { try checkHow(how) }
+        if c.outcome != .keepOpen { try checkIdentity(cat, details: c.details, verified: c.verifiedHow) }
+        if let cb = c.callback {
+            guard c.outcome == .keepOpen else { throw .usage("--callback is for a ticket kept open: drop --resolved or --route, or set the call back later") }
+            try checkCallbackTime(cb, now: now)
+        }
         let contact = ContactRecord(channel: c.channel, summary: c.summary, received: received, durationMillis: c.durationMillis)
         let user = login
         let events = try append { tail, ids in
@@ -287,12 +347,21 @@ public final class Desk: @unchecked Sendable {
             var out = [Event(id: ids.next(), at: now, user: user, ref: ref, body: .opened(
                 caller: c.caller, category: cat.id, queue: QueueID.customerServices,
                 priority: c.priority ?? cat.defaultPriority, contact: contact, details: c.details))]
+            if let how = c.verifiedHow {
+                out.append(Event(id: ids.next(), at: now, user: user, ref: ref, body: .identityVerified(how: how)))
+            }
+            if let cb = c.callback {
+                out.append(Event(id: ids.next(), at: now, user: user, ref: ref, body: .callbackSet(at: cb)))
+            }
             switch c.outcome {
             case .keepOpen: break
             case .resolved:
                 out.append(Event(id: ids.next(), at: now, user: user, ref: ref, body: .resolved(note: nil, firstContact: true)))
             case .route:
                 out.append(Event(id: ids.next(), at: now, user: user, ref: ref, body: .routed(queue: routeQueue!.id, details: [:], note: nil)))
+                if let who = self.autoAssignee(routeQueue!) {
+                    out.append(Event(id: ids.next(), at: now, user: user, ref: ref, body: .assigned(to: who)))
+                }
             }
             return out
         }
@@ -335,8 +404,98 @@ public final class Desk: @unchecked Sendable {
             var merged = t.details
             for (k, v) in details { merged[k] = v }
             try checkHandoff(queue: q, details: merged)
-            if let cat = taxonomy.category(t.category) { try checkIdentity(cat, details: merged) }
-        }) { _ in [.routed(queue: q.id, details: details, note: note)] }
+            if let cat = taxonomy.category(t.category) { try checkIdentity(cat, details: merged, verified: t.identityVerifiedHow) }
+        }) { [self] _ in
+            var out: [EventBody] = [.routed(queue: q.id, details: details, note: note)]
+            if let who = autoAssignee(q) { out.append(.assigned(to: who)) }
+            return out
+        }
+    }
+
+    /// The team member a ticket routed to `q` goes to, for queues with
+    /// automatic assignment; nil for manual queues or an empty team. Runs
+    /// under the journal lock on up-to-date state.
+    func autoAssignee(_ q: QueueDefinition) -> String? {
+        let team = config.team(of: q.id)
+        guard !team.isEmpty else { return nil }
+        switch q.assignment {
+        case .manual:
+            return nil
+        case .roundRobin:
+            // Login order, continuing after the last assignee in the queue.
+            guard let last = store.lastAssignee[q.id] else { return team[0] }
+            return team.first { $0 > last } ?? team[0]
+        case .leastLoaded:
+            var load: [String: Int] = [:]
+            store.forEach { t in if t.isOpen, let a = t.assignee { load[a, default: 0] += 1 } }
+            return team.min { (load[$0] ?? 0, $0) < (load[$1] ?? 0, $1) }
+        }
+    }
+
+    /// A back-office officer hands a ticket back to customer services; the
+    /// note (what the front desk should do) is required.
+    public func returnToFrontDesk(_ ref: TicketRef, note: String) throws(DeskError) {
+        guard !note.trimmingCharacters(in: " \n\t").isEmpty else {
+            throw .usage("returning a ticket needs --note TEXT: tell customer services what to do next")
+        }
+        try InputParsing.checkText(note, field: "note", limit: Limits.note, multiline: true)
+        try act(ref, .route, check: { [self] (t: Ticket) throws(DeskError) in
+            guard t.queue != customerServices else { throw .refused("\(ref) is already with \(customerServices); return is for tickets in a back-office queue") }
+        }) { [self] _ in [.routed(queue: customerServices, details: [:], note: note)] }
+    }
+
+    public func verifyIdentity(_ ref: TicketRef, how: String) throws(DeskError) {
+        try checkHow(how)
+        try act(ref, .verify) { _ in [.identityVerified(how: how)] }
+    }
+
+    func checkCallbackTime(_ at: Instant, now: Instant) throws(DeskError) {
+        guard at >= now.adding(minutes: -1) else {
+            throw .usage("the call-back time \(localText(at)) is in the past: give a time from now on, e.g. 2026-11-24T14:00")
+        }
+    }
+
+    /// Sets (or, with nil, clears) the call back promised on a ticket.
+    public func setCallback(_ ref: TicketRef, at: Instant?) throws(DeskError) {
+        if let at { try checkCallbackTime(at, now: clock.now()) }
+        try act(ref, .callback) { _ in [.callbackSet(at: at)] }
+    }
+
+    /// Merges a duplicate into the ticket that survives: the survivor takes
+    /// over its contacts and notes, the duplicate closes pointing to it. Both
+    /// events go in one atomic append.
+    public func merge(_ dup: TicketRef, into survivor: TicketRef) throws(DeskError) {
+        guard dup != survivor else { throw .usage("cannot merge \(dup) into itself: give two different tickets") }
+        if cursor == nil { try load() }
+        _ = try ticket(dup)
+        _ = try ticket(survivor)
+        let now = clock.now()
+        let user = login
+        try append { [self] _, ids in
+            guard let d = store[dup], let s = store[survivor] else { throw DeskError.refused("unknown reference") }
+            do { try Lifecycle.check(.merge, on: d) } catch let e as IllegalTransition { throw DeskError.refused(e.description) }
+            guard s.status != .closed else {
+                throw DeskError.refused("cannot merge into \(survivor): it is closed\(s.mergedInto.map { " (merged into \($0))" } ?? ""); merge into an open or resolved ticket")
+            }
+            return [Event(id: ids.next(), at: now, user: user, ref: dup, body: .merged(into: survivor)),
+                    Event(id: ids.next(), at: now, user: user, ref: survivor, body: .absorbed(from: dup))]
+        }
+    }
+
+    /// Links two related tickets; both show the link.
+    public func link(_ a: TicketRef, _ b: TicketRef) throws(DeskError) {
+        guard a != b else { throw .usage("cannot link \(a) to itself: give two different tickets") }
+        if cursor == nil { try load() }
+        _ = try ticket(a)
+        _ = try ticket(b)
+        let now = clock.now()
+        let user = login
+        try append { [self] _, ids in
+            guard let ta = store[a] else { throw DeskError.refused("unknown reference \(a)") }
+            guard !ta.links.contains(b) else { throw DeskError.refused("\(a) and \(b) are already linked") }
+            return [Event(id: ids.next(), at: now, user: user, ref: a, body: .linked(to: b)),
+                    Event(id: ids.next(), at: now, user: user, ref: b, body: .linked(to: a))]
+        }
     }
 
     public func assign(_ ref: TicketRef, to user: String) throws(DeskError) {
@@ -371,7 +530,7 @@ public final class Desk: @unchecked Sendable {
     public func resolve(_ ref: TicketRef, note: String?) throws(DeskError) {
         if let note { try InputParsing.checkText(note, field: "note", limit: Limits.note, multiline: true) }
         try act(ref, .resolve, check: { [self] (t: Ticket) throws(DeskError) in
-            if let cat = taxonomy.category(t.category) { try checkIdentity(cat, details: t.details) }
+            if let cat = taxonomy.category(t.category) { try checkIdentity(cat, details: t.details, verified: t.identityVerifiedHow) }
         }) { _ in [.resolved(note: note, firstContact: false)] }
     }
 

@@ -13,7 +13,8 @@ extension Desk {
     public func canSeeContent(_ t: Ticket) -> Bool {
         guard t.restricted else { return true }
         if profile.role == .supervisor { return true }
-        return !restrictedQueuesIWork.isEmpty
+        guard let q = t.restrictedQueue else { return !restrictedQueuesIWork.isEmpty }
+        return profile.queues.contains(q)
     }
 
     /// The ticket as this user may see it.
@@ -23,6 +24,7 @@ extension Desk {
         r.caller = Caller(name: Self.redacted, type: t.caller.type)
         r.summary = Self.redacted
         r.details = [:]
+        r.identityVerifiedHow = t.identityVerifiedHow == nil ? nil : Self.redacted
         r.contacts = t.contacts.map { c in
             // The agent who logged a contact still sees that contact.
             guard c.by != login else { return c }
@@ -56,6 +58,8 @@ extension Desk {
             e.body = .reopened(reason: reason == nil ? nil : Self.redacted)
         case .noted:
             e.body = .noted(text: Self.redacted)
+        case .identityVerified:
+            e.body = .identityVerified(how: Self.redacted)
         case .corrected(let field, _, _) where field != .category && field != .priority && field != .callerType:
             e.body = .corrected(field: field, from: Self.redacted, to: Self.redacted)
         default: break
@@ -64,12 +68,26 @@ extension Desk {
     }
 
     /// The SLA clock of a ticket against its queue's resolution target.
+    /// The category's target overrides the queue's.
     public func slaStatus(_ t: Ticket, now: Instant) -> SLAStatus? {
-        guard let hours = taxonomy.queue(t.queue)?.resolutionTargetHours else { return nil }
+        guard let hours = taxonomy.category(t.category)?.resolutionTargetHours ?? taxonomy.queue(t.queue)?.resolutionTargetHours else { return nil }
         let clock = SLAClock(
             calendar: calendar, startedAt: t.receivedAt, target: .workingMillis(Int64(hours * 3_600_000)),
             pauses: t.pauses.map { $0.start..<$0.end }, pausedSince: t.pendingSince,
             resolvedAt: t.resolvedAt, atRiskShare: config.atRiskShare)
+        return clock.status(now: now)
+    }
+
+    /// The first-response clock: from the first contact's arrival to the
+    /// first routing, assignment, note or resolution (whoever made it),
+    /// against the category's or else the queue's first-response target, on
+    /// working hours with pending pauses taken out.
+    public func firstResponseStatus(_ t: Ticket, now: Instant) -> SLAStatus? {
+        guard let hours = taxonomy.category(t.category)?.firstResponseTargetHours ?? taxonomy.queue(t.queue)?.firstResponseTargetHours else { return nil }
+        let clock = SLAClock(
+            calendar: calendar, startedAt: t.receivedAt, target: .workingMillis(Int64(hours * 3_600_000)),
+            pauses: t.pauses.map { $0.start..<$0.end }, pausedSince: t.firstResponseAt == nil ? t.pendingSince : nil,
+            resolvedAt: t.firstResponseAt, atRiskShare: config.atRiskShare)
         return clock.status(now: now)
     }
 

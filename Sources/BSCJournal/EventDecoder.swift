@@ -63,6 +63,7 @@ enum Field: UInt8 {
     case caller, callerType, callerRef, phone, email, category, queue, priority
     case channel, summary, received, durationMs, details, note, fcr, assignee
     case reason, text, field, from, to, rating, source, h
+    case sealed, how, callback, into, of
     case unknown
 
     /// Resolves a key by its length and first byte, then confirms it with
@@ -78,6 +79,9 @@ enum Field: UInt8 {
         case (1, 118): return .v
         case (1, 104): return .h
         case (2, 105): return is_("id", .id)
+        case (2, 111): return is_("of", .of)
+        case (3, 104): return is_("how", .how)
+        case (4, 105): return is_("into", .into)
         case (2, 116): return k[1] == 115 ? .ts : is_("to", .to)
         case (3, 115): return is_("seq", .seq)
         case (3, 114): return is_("ref", .ref)
@@ -92,12 +96,12 @@ enum Field: UInt8 {
         case (5, 102): return is_("field", .field)
         case (6, 99): return is_("caller", .caller)
         case (6, 114): return k[2] == 97 ? is_("reason", .reason) : is_("rating", .rating)
-        case (6, 115): return is_("source", .source)
+        case (6, 115): return k[1] == 111 ? is_("source", .source) : is_("sealed", .sealed)
         case (7, 116): return is_("tickets", .tickets)
         case (7, 99): return is_("channel", .channel)
         case (7, 115): return is_("summary", .summary)
         case (7, 100): return is_("details", .details)
-        case (8, 99): return is_("category", .category)
+        case (8, 99): return k[2] == 116 ? is_("category", .category) : is_("callback", .callback)
         case (8, 112): return is_("priority", .priority)
         case (8, 114): return is_("received", .received)
         case (8, 97): return is_("assignee", .assignee)
@@ -141,6 +145,7 @@ private struct Fields {
     var category: String?, queue: String?, priority: String?, channel: String?, summary: String?
     var note: String?, assignee: String?, reason: String?, text: String?, field: String?
     var from: String?, to: String?, source: String?
+    var sealed: String?, how: String?, callback: String?, into: String?, of: String?
 
     mutating func set(_ f: Field, _ value: String) {
         switch f {
@@ -162,6 +167,11 @@ private struct Fields {
         case .from: from = value
         case .to: to = value
         case .source: source = value
+        case .sealed: sealed = value
+        case .how: how = value
+        case .callback: callback = value
+        case .into: into = value
+        case .of: of = value
         default: break
         }
     }
@@ -186,6 +196,11 @@ private struct Fields {
         case .from: return from
         case .to: return to
         case .source: return source
+        case .sealed: return sealed
+        case .how: return how
+        case .callback: return callback
+        case .into: return into
+        case .of: return of
         default: return nil
         }
     }
@@ -245,9 +260,35 @@ private struct Fields {
             let sText = try need(.source, "source")
             guard let source = FeedbackSource(rawValue: sText) else { throw DecodeError("unknown feedback source \"\(sText)\"") }
             body = .feedback(rating: Int(rating), source: source)
+        case .identityVerified:
+            body = .identityVerified(how: try need(.how, "how"))
+        case .callbackSet:
+            let c = try need(.callback, "callback")
+            if c.isEmpty {
+                body = .callbackSet(at: nil)
+            } else {
+                guard let when = Timestamp.parse(c) else { throw DecodeError("\"callback\" is not a UTC timestamp like 2026-11-24T09:05:00.000Z") }
+                body = .callbackSet(at: when)
+            }
+        case .merged:
+            body = .merged(into: try refField(.into, "into"))
+        case .absorbed:
+            body = .absorbed(from: try refField(.from, "from"))
+        case .linked:
+            body = .linked(to: try refField(.to, "to"))
+        case .viewed:
+            body = .viewed
+        case .sealedContent:
+            body = .sealedContent(of: try need(.of, "of"), content: details ?? [:])
         }
-        let event = Event(version: Int(v), seq: seq, id: id, at: at, user: user, ref: ref, body: body)
+        let event = Event(version: Int(v), seq: seq, id: id, at: at, user: user, ref: ref, body: body, sealed: sealed)
         return EventDecoder.Decoded(event: event, tickets: Int(tickets), hash: h)
+    }
+
+    func refField(_ f: Field, _ name: String) throws(DecodeError) -> TicketRef {
+        let text = try need(f, name)
+        guard let r = TicketRef(parsing: text) else { throw DecodeError("\"\(name)\" is not a ticket reference like BSC-000123") }
+        return r
     }
 
     func contact() throws(DecodeError) -> ContactRecord {

@@ -15,6 +15,7 @@ public enum EventEncoder {
         w.string("type", e.type.rawValue)
         w.string("ref", e.ref.description)
         w.int("tickets", Int64(tickets))
+        if let q = e.sealed { w.string("sealed", q) }
         switch e.body {
         case .opened(let caller, let category, let queue, let priority, let contact, let details):
             w.string("caller", caller.name)
@@ -53,6 +54,21 @@ public enum EventEncoder {
         case .feedback(let rating, let source):
             w.int("rating", Int64(rating))
             w.string("source", source.rawValue)
+        case .identityVerified(let how):
+            w.string("how", how)
+        case .callbackSet(let at):
+            if let at { w.timestamp("callback", at) } else { w.string("callback", "") }
+        case .merged(let into):
+            w.string("into", into.description)
+        case .absorbed(let from):
+            w.string("from", from.description)
+        case .linked(let to):
+            w.string("to", to.description)
+        case .viewed:
+            break
+        case .sealedContent(let of, let content):
+            w.string("of", of)
+            w.stringMap("details", content)
         }
         return w.body
     }

@@ -62,6 +62,26 @@ public enum TicketViews {
             ("details", .object(t.details.keys.sorted().map { ($0, .string(t.details[$0]!)) })),
         ]
         if let p = t.pendingReason { fields.append(("pending_reason", .string(p.rawValue))) }
+        fields.append(("restricted_queue", .opt(t.restrictedQueue)))
+        fields.append(("first_resolved", .time(t.firstResolvedAt)))
+        fields.append(("first_response", .time(t.firstResponseAt)))
+        fields.append(("identity_verified", .opt(t.identityVerifiedHow)))
+        fields.append(("callback", .time(t.callbackAt)))
+        fields.append(("callback_due", .bool(desk.isCallbackDue(t, now: now))))
+        fields.append(("merged_into", .opt(t.mergedInto?.description)))
+        fields.append(("merged_from", .array(t.mergedFrom.map { .string($0.description) })))
+        fields.append(("links", .array(t.links.map { .string($0.description) })))
+        let repeatOf = desk.repeatOf(t)
+        fields.append(("repeat_of", .opt(repeatOf?.description)))
+        fields.append(("repeat_contact", .bool(repeatOf != nil)))
+        if let fr = desk.firstResponseStatus(t, now: now) {
+            fields.append(("first_response_sla", .object([
+                ("state", .string(fr.state.rawValue)),
+                ("due", .time(fr.due)),
+                ("elapsed_working_minutes", .int(fr.elapsedWorkingMillis / 60_000)),
+                ("target_working_minutes", .int(fr.targetWorkingMillis / 60_000)),
+            ])))
+        }
         if let sla {
             fields.append(("sla", .object([
                 ("state", .string(sla.state.rawValue)),
@@ -132,6 +152,13 @@ public enum TicketViews {
         case .noted(let text): return "note: \(text)"
         case .corrected(let field, let from, let to): return "corrected \(field.rawValue): \"\(from)\" → \"\(to)\""
         case .feedback(let rating, let source): return "feedback \(rating)/5 by \(source.rawValue)"
+        case .identityVerified(let how): return "identity verified: \(how)"
+        case .callbackSet(let at): return at.map { "call back set for \(Timestamp.format($0))" } ?? "call back cleared"
+        case .merged(let into): return "merged into \(into) (closed as a duplicate)"
+        case .absorbed(let from): return "merged \(from) into this ticket (its contacts and notes moved here)"
+        case .linked(let to): return "linked to \(to)"
+        case .viewed: return "viewed"
+        case .sealedContent: return "sealed content"
         }
     }
 
@@ -142,7 +169,7 @@ public enum TicketViews {
 
     static func format2(_ v: Int64) -> String { v < 10 ? "0\(v)" : "\(v)" }
 
-    public static func showText(_ t: Ticket, history: [Event], desk: Desk, now: Instant) -> String {
+    public static func showText(_ t: Ticket, history: [Event], desk: Desk, now: Instant, merged: [(TicketRef, [Event])] = []) -> String {
         var out = ""
         func line(_ label: String, _ value: String) { out += label.padded(toWidth: 16, ellipsis: true) + safe(value) + "\n" }
         out += "\(t.ref)  \(t.status.label.uppercased())" + (t.restricted ? "  [restricted]" : "") + "\n"
@@ -160,7 +187,18 @@ public enum TicketViews {
             if let due = sla.due { s += ", due \(desk.localText(due))" }
             line("SLA", s)
         }
+        if let fr = desk.firstResponseStatus(t, now: now) {
+            var s = "\(fr.state.symbol) \(fr.state.label)"
+            if let at = t.firstResponseAt { s += ", responded \(desk.localText(at))" } else if let due = fr.due { s += ", due \(desk.localText(due))" }
+            line("First response", s)
+        }
         if let r = t.resolvedAt { line("Resolved", desk.localText(r) + (t.firstContactResolution ? " (first contact)" : "")) }
+        if let how = t.identityVerifiedHow { line("Identity", "verified: " + how) }
+        if let cb = t.callbackAt, t.isOpen { line("Call back", desk.localText(cb) + (desk.isCallbackDue(t, now: now) ? " (DUE)" : "")) }
+        if let m = t.mergedInto { line("Merged into", m.description) }
+        if !t.mergedFrom.isEmpty { line("Merged from", t.mergedFrom.map(\.description).joined(separator: ", ")) }
+        if !t.links.isEmpty { line("Linked", t.links.map(\.description).joined(separator: ", ")) }
+        if let r = desk.repeatOf(t) { line("Repeat contact", "same caller and category as \(r), within the reopen window") }
         if t.status == .pending, let reason = t.pendingReason { line("Pending", reason.label) }
         if let rating = t.rating { line("CSAT", "\(rating)/5 (\(t.ratingSource?.rawValue ?? "?"))") }
         let labels = Dictionary(desk.taxonomy.queues.flatMap(\.handoff).map { ($0.key, $0.label) }, uniquingKeysWith: { a, _ in a })
@@ -170,12 +208,26 @@ public enum TicketViews {
         for e in history {
             out += "  " + desk.localText(e.at) + "  " + safe(e.user).padded(toWidth: 10) + " " + safe(describe(e.body)) + "\n"
         }
+        for (dup, events) in merged {
+            out += "\nHistory of \(dup) (merged)\n"
+            for e in events {
+                out += "  " + desk.localText(e.at) + "  " + safe(e.user).padded(toWidth: 10) + " [merged \(dup)] " + safe(describe(e.body)) + "\n"
+            }
+        }
         return out
     }
 
-    public static func showJSON(_ t: Ticket, history: [Event], desk: Desk, now: Instant) -> JSONOut {
+    public static func showJSON(_ t: Ticket, history: [Event], desk: Desk, now: Instant, merged: [(TicketRef, [Event])] = []) -> JSONOut {
         guard case .object(var fields) = ticketJSON(t, desk: desk, now: now) else { return .null }
-        fields.append(("history", .array(history.map(eventJSON))))
+        var all = history.map(eventJSON)
+        for (dup, events) in merged {
+            for e in events {
+                guard case .object(var f) = eventJSON(e) else { continue }
+                f.append(("merged_from", .string(dup.description)))
+                all.append(.object(f))
+            }
+        }
+        fields.append(("history", .array(all)))
         return .object(fields)
     }
 }

@@ -15,8 +15,12 @@ public struct Event: Sendable, Equatable {
     public var user: String
     public var ref: TicketRef
     public var body: EventBody
+    /// Set on a main-journal event whose personal content was moved to the
+    /// restricted journal of this queue (`"sealed":"appointeeship"`); the
+    /// body then holds the redacted form. nil for ordinary events.
+    public var sealed: String?
 
-    public init(version: Int = Event.formatVersion, seq: Int64 = 0, id: String, at: Instant, user: String, ref: TicketRef, body: EventBody) {
+    public init(version: Int = Event.formatVersion, seq: Int64 = 0, id: String, at: Instant, user: String, ref: TicketRef, body: EventBody, sealed: String? = nil) {
         self.version = version
         self.seq = seq
         self.id = id
@@ -24,6 +28,7 @@ public struct Event: Sendable, Equatable {
         self.user = user
         self.ref = ref
         self.body = body
+        self.sealed = sealed
     }
 
     public var type: EventType { body.type }
@@ -42,6 +47,14 @@ public enum EventType: String, CaseIterable, Sendable {
     case noted = "ticket.noted"
     case corrected = "ticket.corrected"
     case feedback = "feedback.recorded"
+    case identityVerified = "identity.verified"
+    case callbackSet = "callback.set"
+    case merged = "ticket.merged"
+    case absorbed = "ticket.absorbed"
+    case linked = "ticket.linked"
+    case viewed = "ticket.viewed"
+    /// Only in restricted journals: the personal content of a sealed event.
+    case sealedContent = "content.sealed"
 }
 
 public struct Caller: Sendable, Equatable, Hashable {
@@ -108,6 +121,22 @@ public enum EventBody: Sendable, Equatable {
     case noted(text: String)
     case corrected(field: CorrectableField, from: String, to: String)
     case feedback(rating: Int, source: FeedbackSource)
+    /// How the caller's identity was checked ("call-back to number on file").
+    case identityVerified(how: String)
+    /// A promised call back; nil clears it.
+    case callbackSet(at: Instant?)
+    /// On the duplicate: it was merged into `into` (the duplicate closes).
+    case merged(into: TicketRef)
+    /// On the survivor, in the same append as `merged`: it takes over the
+    /// duplicate's contacts and notes.
+    case absorbed(from: TicketRef)
+    /// Written on both tickets of a link, each naming the other.
+    case linked(to: TicketRef)
+    /// Someone opened a restricted ticket's detail.
+    case viewed
+    /// Restricted journals only: the personal fields of main-journal event
+    /// `of`, as a flat string map.
+    case sealedContent(of: String, content: [String: String])
 
     public var type: EventType {
         switch self {
@@ -123,6 +152,13 @@ public enum EventBody: Sendable, Equatable {
         case .noted: return .noted
         case .corrected: return .corrected
         case .feedback: return .feedback
+        case .identityVerified: return .identityVerified
+        case .callbackSet: return .callbackSet
+        case .merged: return .merged
+        case .absorbed: return .absorbed
+        case .linked: return .linked
+        case .viewed: return .viewed
+        case .sealedContent: return .sealedContent
         }
     }
 }

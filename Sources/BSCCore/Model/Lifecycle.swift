@@ -12,6 +12,10 @@ public enum TicketAction: String, CaseIterable, Sendable {
     case reopen
     case close
     case feedback
+    case verify
+    case callback
+    case merge
+    case link
 
     /// Statuses from which the action is legal.
     public var allowedFrom: Set<TicketStatus> {
@@ -25,6 +29,9 @@ public enum TicketAction: String, CaseIterable, Sendable {
         case .resume: return [.pending]
         case .reopen, .close: return [.resolved]
         case .feedback: return [.resolved, .closed]
+        case .verify, .callback: return active
+        case .merge: return active.union([.resolved])
+        case .link: return Set(TicketStatus.allCases)
         }
     }
 
@@ -61,8 +68,9 @@ public enum Lifecycle {
         case .resumed: return ticket.statusBeforePending ?? .inProgress
         case .resolved: return .resolved
         case .reopened: return ticket.queue == customerServices ? .open : .routed
-        case .closed: return .closed
-        case .contactLogged, .noted, .corrected, .feedback: return ticket.status
+        case .closed, .merged: return .closed
+        case .contactLogged, .noted, .corrected, .feedback, .identityVerified, .callbackSet, .absorbed, .linked, .viewed, .sealedContent:
+            return ticket.status
         }
     }
 }

@@ -14,12 +14,18 @@ public struct Category: Hashable, Sendable {
     public var requiresIdentityCheck: Bool
     /// File name of the knowledge article in the data directory's `kb/`.
     public var article: String?
+    /// Overrides of the queue's SLA targets, in working hours.
+    public var resolutionTargetHours: Double?
+    public var firstResponseTargetHours: Double?
 
     public init(
         id: String, name: String, queue: String, frontDeskResolvable: Bool,
         defaultPriority: Priority = .normal, keywords: [String] = [],
-        requiresIdentityCheck: Bool = false, article: String? = nil
+        requiresIdentityCheck: Bool = false, article: String? = nil,
+        resolutionTargetHours: Double? = nil, firstResponseTargetHours: Double? = nil
     ) {
+        self.resolutionTargetHours = resolutionTargetHours
+        self.firstResponseTargetHours = firstResponseTargetHours
         self.id = id
         self.name = name
         self.queue = queue
@@ -101,4 +107,12 @@ public struct Taxonomy: Sendable {
     public var queueIds: String { queues.map(\.id).joined(separator: ", ") }
 
     public func isRestricted(queue id: String) -> Bool { queue(id)?.restricted ?? false }
+
+    public var restrictedQueueIds: Set<String> { Set(queues.filter(\.restricted).map(\.id)) }
+
+    /// Category id → its restricted queue, for categories in restricted queues.
+    public var restrictedCategories: [String: String] {
+        let r = restrictedQueueIds
+        return Dictionary(categories.filter { r.contains($0.queue) }.map { ($0.id, $0.queue) }, uniquingKeysWith: { a, _ in a })
+    }
 }

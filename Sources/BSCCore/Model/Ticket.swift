@@ -22,8 +22,24 @@ public struct Ticket: Sendable, Equatable {
     public var everRouted = false
     /// Once a ticket touches a restricted queue it stays restricted.
     public var restricted = false
+    /// The restricted queue whose team may read it (the first one touched).
+    public var restrictedQueue: String?
     public var resolvedAt: Instant?
     public var resolvedBy: String?
+    /// The first resolution, kept across reopens.
+    public var firstResolvedAt: Instant?
+    /// The first routing, assignment, note or resolution after opening.
+    public var firstResponseAt: Instant?
+    /// How the caller's identity was verified, if it was.
+    public var identityVerifiedHow: String?
+    /// A promised call back, while one is set.
+    public var callbackAt: Instant?
+    /// Set on a duplicate merged into another ticket.
+    public var mergedInto: TicketRef?
+    /// Duplicates merged into this one.
+    public var mergedFrom: [TicketRef] = []
+    /// Related tickets, both ways.
+    public var links: [TicketRef] = []
     public var firstContactResolution = false
     public var reopenedAt: [Instant] = []
     public var closedAt: Instant?

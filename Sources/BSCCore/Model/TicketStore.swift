@@ -8,6 +8,12 @@ public struct TicketStore: Sendable {
     public private(set) var problems: [String] = []
     public let customerServices: String
     private let restrictedQueues: Set<String>
+    /// Categories whose queue is restricted → that queue: a ticket logged
+    /// straight into one is restricted from its first event.
+    private let restrictedCategories: [String: String]
+    /// The last assignee in each queue (round-robin assignment continues
+    /// from here).
+    public private(set) var lastAssignee: [String: String] = [:]
 
     /// One shared copy of each login, queue and category id: millions of
     /// events repeat a few hundred strings.
@@ -22,9 +28,18 @@ public struct TicketStore: Sendable {
     /// Room for this many tickets, to avoid regrowing a large array.
     public mutating func reserveCapacity(_ tickets: Int) { slots.reserveCapacity(tickets) }
 
-    public init(customerServices: String = QueueID.customerServices, restrictedQueues: Set<String> = [QueueID.appointeeship]) {
+    public init(customerServices: String = QueueID.customerServices, restrictedQueues: Set<String> = [QueueID.appointeeship],
+                restrictedCategories: [String: String] = [:]) {
         self.customerServices = customerServices
         self.restrictedQueues = restrictedQueues
+        self.restrictedCategories = restrictedCategories
+    }
+
+    /// The restricted queue a category or queue id belongs to, if any.
+    public func restrictedQueue(category: String? = nil, queue: String? = nil) -> String? {
+        if let queue, restrictedQueues.contains(queue) { return queue }
+        if let category, let q = restrictedCategories[category] { return q }
+        return nil
     }
 
     public var count: Int { ticketCount }
@@ -62,7 +77,8 @@ public struct TicketStore: Sendable {
                 lastChangedAt: event.at)
             t.contacts = [Ticket.LoggedContact(record: contact, by: by, loggedAt: event.at)]
             t.details = details
-            t.restricted = restrictedQueues.contains(queue)
+            t.restrictedQueue = restrictedQueue(category: category, queue: queue)
+            t.restricted = t.restrictedQueue != nil
             t.lastSeq = event.seq
             slots[i] = t
             ticketCount += 1
@@ -72,11 +88,31 @@ public struct TicketStore: Sendable {
             problems.append("seq \(event.seq): \(event.type.rawValue) for \(event.ref), which was never opened")
             return
         }
+        switch event.body {
+        case .viewed, .sealedContent:
+            // Not a change to the ticket.
+            return
+        case .absorbed(let from):
+            // The survivor takes over the duplicate's contacts and notes.
+            if let dup = self[from], from != event.ref {
+                slots[i]!.contacts.append(contentsOf: dup.contacts)
+                slots[i]!.noteCount += dup.noteCount
+                if dup.restrictedQueue != nil && slots[i]!.restrictedQueue == nil {
+                    slots[i]!.restrictedQueue = dup.restrictedQueue
+                    slots[i]!.restricted = true
+                }
+            }
+        case .assigned(let user):
+            if let q = slots[i]?.queue { lastAssignee[q] = intern(user) }
+        default: break
+        }
         // Mutate in place: copying a ticket out and back copies its arrays.
-        Self.update(&slots[i]!, event, customerServices: customerServices, restrictedQueues: restrictedQueues, interned: &interned)
+        Self.update(&slots[i]!, event, customerServices: customerServices, restrictedQueues: restrictedQueues,
+                    restrictedCategories: restrictedCategories, interned: &interned)
     }
 
-    private static func update(_ t: inout Ticket, _ event: Event, customerServices: String, restrictedQueues: Set<String>, interned: inout [String: String]) {
+    private static func update(_ t: inout Ticket, _ event: Event, customerServices: String, restrictedQueues: Set<String>,
+                               restrictedCategories: [String: String], interned: inout [String: String]) {
         func intern(_ s: String) -> String {
             if let existing = interned[s] { return existing }
             interned[s] = s
@@ -87,14 +123,21 @@ public struct TicketStore: Sendable {
         case .opened: break
         case .contactLogged(let contact):
             t.contacts.append(Ticket.LoggedContact(record: contact, by: intern(event.user), loggedAt: event.at))
+            // The caller got back in touch: a promised call back is done.
+            t.callbackAt = nil
         case .routed(let queue, let details, _):
             t.queue = intern(queue)
             if queue != customerServices { t.everRouted = true }
-            if restrictedQueues.contains(queue) { t.restricted = true }
+            if restrictedQueues.contains(queue) {
+                t.restricted = true
+                if t.restrictedQueue == nil { t.restrictedQueue = intern(queue) }
+            }
             for (k, v) in details { t.details[k] = v }
             t.assignee = nil
+            if t.firstResponseAt == nil { t.firstResponseAt = event.at }
         case .assigned(let user):
             t.assignee = intern(user)
+            if t.firstResponseAt == nil { t.firstResponseAt = event.at }
         case .pending(let reason):
             t.statusBeforePending = t.status
             t.pendingSince = event.at
@@ -105,6 +148,9 @@ public struct TicketStore: Sendable {
             Self.endPause(&t, at: event.at)
             t.resolvedAt = event.at
             t.resolvedBy = intern(event.user)
+            if t.firstResolvedAt == nil { t.firstResolvedAt = event.at }
+            if t.firstResponseAt == nil { t.firstResponseAt = event.at }
+            t.callbackAt = nil
             // The flag belongs to the first resolution only.
             if t.reopenedAt.isEmpty && firstContact { t.firstContactResolution = true }
         case .reopened:
@@ -115,8 +161,13 @@ public struct TicketStore: Sendable {
             t.closedAt = event.at
         case .noted:
             t.noteCount += 1
+            if t.firstResponseAt == nil { t.firstResponseAt = event.at }
         case .corrected(let field, _, let to):
             Self.correct(&t, field: field, to: to)
+            if field == .category, t.restrictedQueue == nil, let q = restrictedCategories[to] {
+                t.restrictedQueue = intern(q)
+                t.restricted = true
+            }
             if field == .category, t.contacts.count <= 1, t.reopenedAt.isEmpty, !t.everRouted {
                 // A mis-keyed category fixed during the first contact is
                 // still the category "at first contact".
@@ -125,6 +176,21 @@ public struct TicketStore: Sendable {
         case .feedback(let rating, let source):
             t.rating = rating
             t.ratingSource = source
+        case .identityVerified(let how):
+            t.identityVerifiedHow = how
+        case .callbackSet(let at):
+            t.callbackAt = at
+        case .merged(let into):
+            Self.endPause(&t, at: event.at)
+            t.mergedInto = into
+            t.closedAt = event.at
+            t.callbackAt = nil
+        case .absorbed(let from):
+            if !t.mergedFrom.contains(from) { t.mergedFrom.append(from) }
+        case .linked(let other):
+            if !t.links.contains(other) { t.links.append(other) }
+        case .viewed, .sealedContent:
+            break
         }
         if case .pending = event.body {} else if newStatus != .pending { t.statusBeforePending = nil }
         t.status = newStatus

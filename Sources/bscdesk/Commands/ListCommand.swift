@@ -10,11 +10,22 @@ struct ListCommand: ParsableCommand {
     @Option(help: "Caller name or reference contains this (case and accents ignored).") var caller: String?
     @Option(help: "Only tickets assigned to this login.") var assignee: String?
     @Option(help: "table, json or csv.") var format: String = "table"
+    @Flag(help: "Only call backs due now on tickets you logged or hold, oldest first.") var due = false
 
     func run() throws {
         try runDesk(global, load: true) { desk in
             let fmt = try parseEnum(TicketViews.Format.self, format, what: "format")
             guard fmt != .text else { throw DeskError.usage("unknown format \"text\" for list: use table, json or csv") }
+            if due {
+                let now = desk.now()
+                let tickets = desk.callbacksDue(now: now)
+                switch fmt {
+                case .json: emit(JSONOut.array(tickets.map { TicketViews.ticketJSON($0, desk: desk, now: now) }).serialized() + "\n")
+                case .csv: emit(TicketViews.listCSV(tickets, desk: desk, now: now))
+                default: emit(TicketViews.listTable(tickets, desk: desk, now: now))
+                }
+                return
+            }
             if let queue { _ = try desk.queue(queue) }
             var statuses: Set<TicketStatus>? = nil
             if let status {
@@ -45,11 +56,14 @@ struct ShowCommand: ParsableCommand {
             guard fmt == .text || fmt == .json else { throw DeskError.usage("unknown format \"\(format)\" for show: use text or json") }
             let r = try parseRef(ref)
             let t = try desk.ticket(r)
+            // Opening a restricted ticket is recorded (who and when).
+            try desk.recordView(r)
             let history = try desk.history(r).map { desk.visible($0, of: t) }
+            let merged = try desk.mergedHistories(t)
             let shown = desk.visible(t)
             let now = desk.now()
-            emit(fmt == .json ? TicketViews.showJSON(shown, history: history, desk: desk, now: now).serialized() + "\n"
-                              : TicketViews.showText(shown, history: history, desk: desk, now: now))
+            emit(fmt == .json ? TicketViews.showJSON(shown, history: history, desk: desk, now: now, merged: merged).serialized() + "\n"
+                              : TicketViews.showText(shown, history: history, desk: desk, now: now, merged: merged))
         }
     }
 }

@@ -22,6 +22,8 @@ struct LogCommand: ParsableCommand {
     @Option(name: .customLong("detail"), help: "Hand-off detail KEY=VALUE (repeatable).") var details: [String] = []
     @Flag(help: "Resolved during this contact (first-contact resolution).") var resolved = false
     @Option(help: "Route to this queue.") var route: String?
+    @Option(help: "How the caller's identity was verified (needed by categories with an identity check before resolving or routing).") var verified: String?
+    @Option(help: "Promise a call back at this local time (ISO 8601, e.g. 2026-11-24T14:00); the ticket stays open.") var callback: String?
 
     func run() throws {
         try runDesk(global) { desk in
@@ -32,11 +34,12 @@ struct LogCommand: ParsableCommand {
             let dur = try duration.map { try InputParsing.duration($0) }
             let rec = try received.map { try InputParsing.receivedTime($0, zone: desk.zone, now: desk.now()) }
             let det = try InputParsing.details(details)
+            let cb = try callback.map { try callbackTime($0, desk: desk) }
             let outcome: Desk.NewContact.Outcome = resolved ? .resolved : route.map { .route($0) } ?? .keepOpen
             let callerValue = Caller(name: caller, type: type, reference: callerRef.nonEmpty, phone: phone.nonEmpty, email: email.nonEmpty)
             let result = try desk.logFirstContact(.init(
                 caller: callerValue, channel: ch, category: category, summary: summary, durationMillis: dur,
-                received: rec, details: det, outcome: outcome, priority: pr))
+                received: rec, details: det, outcome: outcome, priority: pr, verifiedHow: verified, callback: cb))
             emit(result.ref.description + "\n")
         }
     }
@@ -46,5 +49,16 @@ extension Optional where Wrapped == String {
     var nonEmpty: String? {
         guard let s = self?.trimmingCharacters(in: .whitespaces), !s.isEmpty else { return nil }
         return s
+    }
+}
+
+/// A call-back time: ISO 8601, local unless it names a zone; may be in the
+/// future (the received-time parser's future check is bypassed with a far
+/// "now", and Desk checks it is not in the past).
+func callbackTime(_ text: String, desk: Desk) throws -> Instant {
+    do {
+        return try InputParsing.receivedTime(text, zone: desk.zone, now: Instant(millis: Int64.max / 4))
+    } catch let e as DeskError {
+        throw DeskError.usage(e.message.replacingOccurrences(of: "bad time", with: "bad call-back time"))
     }
 }

@@ -136,3 +136,54 @@ struct FeedbackCommand: ParsableCommand {
         }
     }
 }
+
+struct VerifyIdentityCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "verify-identity", abstract: "Record how the caller's identity was verified.")
+    @OptionGroup var global: GlobalOptions
+    @Argument var ref: String
+    @Option(help: "How, e.g. \"call-back to number on file\".") var how: String
+    func run() throws { try runDesk(global) { try $0.verifyIdentity(try parseRef(ref), how: how) } }
+}
+
+struct CallbackCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "callback", abstract: "Promise a call back on an open ticket ('none' clears it).")
+    @OptionGroup var global: GlobalOptions
+    @Argument var ref: String
+    @Argument(help: "Local time, ISO 8601 (2026-11-24T14:00), or 'none'.") var time: String
+    func run() throws {
+        try runDesk(global) { desk in
+            let at: Instant? = time.lowercased() == "none" ? nil : try callbackTime(time, desk: desk)
+            try desk.setCallback(try parseRef(ref), at: at)
+        }
+    }
+}
+
+struct ReturnCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "return", abstract: "Hand a ticket back to customer services with a note.")
+    @OptionGroup var global: GlobalOptions
+    @Argument var ref: String
+    @Option(help: "What customer services should do (required).") var note: String?
+    func run() throws {
+        try runDesk(global) { desk in
+            let r = try parseRef(ref)
+            guard let note else { throw DeskError.usage("return needs --note TEXT: tell customer services what to do next") }
+            try desk.returnToFrontDesk(r, note: note)
+        }
+    }
+}
+
+struct MergeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "merge", abstract: "Merge a duplicate ticket into another; its contacts and notes move.")
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "The duplicate.") var duplicate: String
+    @Option(help: "The ticket that survives.") var into: String
+    func run() throws { try runDesk(global) { try $0.merge(try parseRef(duplicate), into: try parseRef(into)) } }
+}
+
+struct LinkCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "link", abstract: "Link two related tickets; both show the link.")
+    @OptionGroup var global: GlobalOptions
+    @Argument var ref: String
+    @Argument var other: String
+    func run() throws { try runDesk(global) { try $0.link(try parseRef(ref), try parseRef(other)) } }
+}
