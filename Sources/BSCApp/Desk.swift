@@ -93,22 +93,11 @@ public final class Desk: @unchecked Sendable {
 
     // MARK: - Reading
 
-    /// Replays the whole journal into the projection.
+    /// Loads the projection: the snapshot cache if it still matches, then
+    /// what was appended since (see Loading/SnapshotLoading.swift).
     public func load() throws(DeskError) {
-        var c = JournalCursor()
-        var s = TicketStore(customerServices: store.customerServices, restrictedQueues: Set(taxonomy.queues.filter(\.restricted).map(\.id)))
-        var found: [LoadIssue] = []
-        // About 1.1 kB of journal per ticket: reserve once instead of
-        // regrowing a large array while loading.
-        s.reserveCapacity(Int(journalBytes() / 1000) + 1024)
-        do {
-            try journal.read(from: &c, keepIdsAndHashes: false) { s.apply($0.event) } issue: { found.append($0) }
-        } catch {
-            throw DeskError.from(error)
-        }
-        store = s
-        cursor = c
-        issues = found
+        let loaded = try loadState()
+        (store, cursor, issues) = (loaded.store, loaded.cursor, loaded.issues)
     }
 
     func journalBytes() -> Int64 {

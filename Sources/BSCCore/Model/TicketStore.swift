@@ -168,3 +168,49 @@ public struct TicketStore: Sendable {
         }
     }
 }
+
+// MARK: - Restoring from a cache (the projection snapshot)
+
+extension TicketStore {
+    /// A store rebuilt from a cached copy of its state (see
+    /// BSCJournal/SnapshotCodec.swift). `interned` seeds the table of
+    /// shared strings so later events reuse the snapshot's copies.
+    public init(restoring slots: [Ticket?], eventCount: Int, lastSeq: Int64, problems: [String],
+                customerServices: String, restrictedQueues: Set<String>, interned: [String] = []) {
+        self.init(customerServices: customerServices, restrictedQueues: restrictedQueues)
+        self.slots = slots
+        self.eventCount = eventCount
+        self.lastSeq = lastSeq
+        self.problems = problems
+        var n = 0
+        for slot in slots where slot != nil { n += 1 }
+        self.ticketCount = n
+        for s in interned { self.interned[s] = s }
+    }
+
+    /// The queues whose tickets become restricted (part of a snapshot's key:
+    /// a configuration change must not reuse a projection built with others).
+    public var restrictedQueueIDs: Set<String> { restrictedQueues }
+}
+
+extension Ticket {
+    /// An empty ticket for decoders to fill in field by field.
+    public static func blank(_ ref: TicketRef) -> Ticket {
+        Ticket(ref: ref, queue: "", category: "", firstCategory: "", priority: .normal,
+               caller: Caller(name: "", type: .employee), summary: "", channel: .phone,
+               openedAt: Instant(millis: 0), openedBy: "", receivedAt: Instant(millis: 0),
+               lastChangedAt: Instant(millis: 0))
+    }
+}
+
+extension Ticket.LoggedContact {
+    public static func make(record: ContactRecord, by: String, loggedAt: Instant) -> Ticket.LoggedContact {
+        Ticket.LoggedContact(record: record, by: by, loggedAt: loggedAt)
+    }
+}
+
+extension Ticket.Pause {
+    public static func make(start: Instant, end: Instant, reason: PendingReason) -> Ticket.Pause {
+        Ticket.Pause(start: start, end: end, reason: reason)
+    }
+}
