@@ -50,6 +50,9 @@ enum Child {
         switch args.first {
         case "open": try open(dir: args[1], mode: args[2])
         case "reader": try reader(dir: args[1], count: Int(args[2]) ?? 20)
+        case "replay":  // for profilers: one full replay, nothing else
+            let desk = try Desk.open(dataOption: args[1], environment: Bench.env(args[1]))
+            say("events \(try desk.loadState(useSnapshot: false, writeThreshold: nil).store.eventCount)")
         default: say("unknown child mode")
         }
     }

@@ -12,19 +12,43 @@ public struct TicketStore: Sendable {
     /// One shared copy of each login, queue and category id: millions of
     /// events repeat a few hundred strings.
     private var interned: [String: String] = [:]
+    /// Whether each slot holds a ticket: checking `slots[i] != nil` copies
+    /// (retains and releases) the whole ticket.
+    private var present: [Bool] = []
+    /// `restrictedQueues` as a list: there are one or two, and a linear
+    /// compare is cheaper than hashing a string for every event.
+    private let restrictedList: [String]
 
     private mutating func intern(_ s: String) -> String {
-        if let existing = interned[s] { return existing }
-        interned[s] = s
+        Self.intern(s, &interned)
+    }
+
+    /// Strings of up to 15 UTF-8 bytes are stored inline (no allocation to
+    /// share), so only longer ones are looked up.
+    @inline(__always)
+    static func intern(_ s: String, _ table: inout [String: String]) -> String {
+        if s.utf8.count <= 15 { return s }
+        if let existing = table[s] { return existing }
+        table[s] = s
         return s
     }
 
+    @inline(__always)
+    private static func isRestricted(_ q: String, _ list: [String]) -> Bool {
+        for r in list where r == q { return true }
+        return false
+    }
+
     /// Room for this many tickets, to avoid regrowing a large array.
-    public mutating func reserveCapacity(_ tickets: Int) { slots.reserveCapacity(tickets) }
+    public mutating func reserveCapacity(_ tickets: Int) {
+        slots.reserveCapacity(tickets)
+        present.reserveCapacity(tickets)
+    }
 
     public init(customerServices: String = QueueID.customerServices, restrictedQueues: Set<String> = [QueueID.appointeeship]) {
         self.customerServices = customerServices
         self.restrictedQueues = restrictedQueues
+        self.restrictedList = restrictedQueues.sorted()
     }
 
     public var count: Int { ticketCount }
@@ -48,8 +72,11 @@ public struct TicketStore: Sendable {
         let i = event.ref.number - 1
         guard i >= 0 else { return }
         if case .opened(let caller, let category, let queue, let priority, let contact, let details) = event.body {
-            if i >= slots.count { slots.append(contentsOf: repeatElement(nil, count: i - slots.count + 1)) }
-            if slots[i] != nil {
+            if i >= slots.count {
+                slots.append(contentsOf: repeatElement(nil, count: i - slots.count + 1))
+                present.append(contentsOf: repeatElement(false, count: i - present.count + 1))
+            }
+            if present[i] {
                 problems.append("\(event.ref) opened twice (seq \(event.seq)); the second is ignored")
                 return
             }
@@ -62,26 +89,23 @@ public struct TicketStore: Sendable {
                 lastChangedAt: event.at)
             t.contacts = [Ticket.LoggedContact(record: contact, by: by, loggedAt: event.at)]
             t.details = details
-            t.restricted = restrictedQueues.contains(queue)
+            t.restricted = Self.isRestricted(queue, restrictedList)
             t.lastSeq = event.seq
             slots[i] = t
+            present[i] = true
             ticketCount += 1
             return
         }
-        guard i < slots.count, slots[i] != nil else {
+        guard i < present.count, present[i] else {
             problems.append("seq \(event.seq): \(event.type.rawValue) for \(event.ref), which was never opened")
             return
         }
         // Mutate in place: copying a ticket out and back copies its arrays.
-        Self.update(&slots[i]!, event, customerServices: customerServices, restrictedQueues: restrictedQueues, interned: &interned)
+        Self.update(&slots[i]!, event, customerServices: customerServices, restrictedQueues: restrictedList, interned: &interned)
     }
 
-    private static func update(_ t: inout Ticket, _ event: Event, customerServices: String, restrictedQueues: Set<String>, interned: inout [String: String]) {
-        func intern(_ s: String) -> String {
-            if let existing = interned[s] { return existing }
-            interned[s] = s
-            return s
-        }
+    private static func update(_ t: inout Ticket, _ event: Event, customerServices: String, restrictedQueues: [String], interned: inout [String: String]) {
+        func intern(_ s: String) -> String { TicketStore.intern(s, &interned) }
         let newStatus = Lifecycle.status(after: event.body, on: t, customerServices: customerServices)
         switch event.body {
         case .opened: break
@@ -90,7 +114,7 @@ public struct TicketStore: Sendable {
         case .routed(let queue, let details, _):
             t.queue = intern(queue)
             if queue != customerServices { t.everRouted = true }
-            if restrictedQueues.contains(queue) { t.restricted = true }
+            if isRestricted(queue, restrictedQueues) { t.restricted = true }
             for (k, v) in details { t.details[k] = v }
             t.assignee = nil
         case .assigned(let user):
@@ -179,12 +203,11 @@ extension TicketStore {
                 customerServices: String, restrictedQueues: Set<String>, interned: [String] = []) {
         self.init(customerServices: customerServices, restrictedQueues: restrictedQueues)
         self.slots = slots
+        self.present = slots.map { $0 != nil }
         self.eventCount = eventCount
         self.lastSeq = lastSeq
         self.problems = problems
-        var n = 0
-        for slot in slots where slot != nil { n += 1 }
-        self.ticketCount = n
+        self.ticketCount = present.reduce(0) { $0 + ($1 ? 1 : 0) }
         for s in interned { self.interned[s] = s }
     }
 
