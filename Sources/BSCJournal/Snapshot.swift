@@ -166,10 +166,17 @@ public enum Snapshot {
         defer { munmap(map, size) }
         _ = madvise(map, size, MADV_SEQUENTIAL)
         let all = UnsafeRawBufferPointer(start: map, count: size)
-        return try decode(all, journal: journal, customerServices: customerServices, restrictedQueues: restrictedQueues)
+        // Drop mapped pages already decoded, so the file does not add its
+        // whole size to the peak RSS on top of the store it becomes.
+        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        return try decode(all, journal: journal, customerServices: customerServices, restrictedQueues: restrictedQueues) { upTo in
+            let end = (upTo / page) * page
+            if end > 0 { _ = madvise(map, end, MADV_DONTNEED) }
+        }
     }
 
-    public static func decode(_ all: UnsafeRawBufferPointer, journal: Journal, customerServices: String, restrictedQueues: Set<String>) throws(SnapshotError) -> ProjectionSnapshot {
+    public static func decode(_ all: UnsafeRawBufferPointer, journal: Journal, customerServices: String, restrictedQueues: Set<String>,
+                              release: ((Int) -> Void)? = nil) throws(SnapshotError) -> ProjectionSnapshot {
         guard all.count >= headerSize, all.prefix(8).elementsEqual(magic) else { throw SnapshotError("not a bscdesk snapshot") }
         var h = SnapshotReader(all, at: 8)
         let version = UInt32(littleEndian: all.loadUnaligned(fromByteOffset: 8, as: UInt32.self))
@@ -181,6 +188,7 @@ public enum Snapshot {
         guard length == UInt64(all.count - headerSize) else { throw SnapshotError("truncated or extended body") }
         let body = UnsafeRawBufferPointer(rebasing: all[headerSize...])
         guard SnapshotHash.bytes(body) == checksum else { throw SnapshotError("checksum mismatch") }
+        release?(all.count)
 
         var r = SnapshotReader(body)
         guard try r.str() == customerServices else { throw SnapshotError("customer services queue changed") }
@@ -214,7 +222,8 @@ public enum Snapshot {
         let nSlots = try r.count()
         var slots: [Ticket?] = []
         slots.reserveCapacity(nSlots + nSlots / 8 + 1024)
-        for _ in 0..<nSlots {
+        for k in 0..<nSlots {
+            if k & 4095 == 4095 { release?(headerSize + r.i) }
             if try r.bool() {
                 let t = try SnapshotCodec.readTicket(&r)
                 guard t.ref.number == slots.count + 1 else { throw SnapshotError("ticket out of place") }
