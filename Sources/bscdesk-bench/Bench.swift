@@ -122,7 +122,15 @@ struct Bench {
         }
     }
 
+    /// Peak RSS of this process image. VmHWM from /proc, not ru_maxrss:
+    /// Linux carries ru_maxrss over fork+exec, so a child started by the
+    /// bench would report the bench's own peak.
     static func peakRSSMegabytes() -> Double {
+        if let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+           let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+           let kb = Double(line.split(separator: " ").dropFirst().first ?? "") {
+            return kb / 1024
+        }
         var usage = rusage()
         getrusage(__rusage_who_t(0), &usage)  // RUSAGE_SELF
         return Double(usage.ru_maxrss) / 1024
