@@ -99,7 +99,8 @@ public final class Desk: @unchecked Sendable {
 
     // MARK: - Reading
 
-    /// Replays the whole journal into the projection.
+    /// Loads the projection: the snapshot cache if it still matches, then
+    /// what was appended since (see Loading/SnapshotLoading.swift).
     public func load() throws(DeskError) {
         var c = JournalCursor()
         var s = TicketStore(customerServices: store.customerServices, restrictedQueues: taxonomy.restrictedQueueIds,
@@ -109,6 +110,14 @@ public final class Desk: @unchecked Sendable {
         // regrowing a large array while loading.
         s.reserveCapacity(Int(journalBytes() / 1000) + 1024)
         reloadSealedContent()
+        // The snapshot cache holds only what every reader may see: it is
+        // used (and written) only by a reader with no sealed content to
+        // merge back, so restricted personal data never lands in it.
+        if sealedContent.isEmpty {
+            let loaded = try loadState()
+            (store, cursor, issues) = (loaded.store, loaded.cursor, loaded.issues)
+            return
+        }
         // Sealed events are matched to their content by event id; ids are
         // kept only when there is content to match.
         let needIds = !sealedContent.isEmpty

@@ -630,25 +630,42 @@ enum EventTypeTable {
 /// keyed by an FNV-1a hash. Used for fields whose values repeat on almost
 /// every line, so decoding them allocates nothing.
 final class StringInterner: @unchecked Sendable {
-    private var keys: [[UInt8]?] = Array(repeating: nil, count: 4096)
-    private var values: [String] = Array(repeating: "", count: 4096)
+    // Flat storage: 64 key bytes per slot, a length byte (0 = empty) and
+    // the String. Unsafe pointers, so lookups make no array copies,
+    // retains or exclusivity checks.
+    private static let slots = 4096
+    private let keyBytes = UnsafeMutablePointer<UInt8>.allocate(capacity: StringInterner.slots * 64)
+    private let lengths = UnsafeMutablePointer<UInt8>.allocate(capacity: StringInterner.slots)
+    private let values = UnsafeMutablePointer<String>.allocate(capacity: StringInterner.slots)
     private var used = 0
 
+    init() {
+        lengths.initialize(repeating: 0, count: Self.slots)
+        values.initialize(repeating: "", count: Self.slots)
+    }
+
+    deinit {
+        values.deinitialize(count: Self.slots)
+        values.deallocate()
+        lengths.deallocate()
+        keyBytes.deallocate()
+    }
+
     func string(_ b: UnsafeBufferPointer<UInt8>) throws(DecodeError) -> String {
-        guard b.count <= 64 else { return try Self.make(b) }
+        let n = b.count
+        guard n > 0, n <= 64, let src = b.baseAddress else { return try Self.make(b) }
         var h: UInt64 = 0xcbf2_9ce4_8422_2325
         for x in b { h = (h ^ UInt64(x)) &* 0x100_0000_01b3 }
         var slot = Int(h & 4095)
-        while let k = keys[slot] {
-            if k.count == b.count, k.withUnsafeBufferPointer({ memcmp($0.baseAddress!, b.baseAddress!, b.count) == 0 }) {
-                return values[slot]
-            }
+        while lengths[slot] != 0 {
+            if Int(lengths[slot]) == n, memcmp(keyBytes + slot * 64, src, n) == 0 { return values[slot] }
             slot = (slot + 1) & 4095
         }
         let s = try Self.make(b)
         // Keep the table at most half full; past that, stop adding.
         if used < 2048 {
-            keys[slot] = Array(b)
+            (keyBytes + slot * 64).update(from: src, count: n)
+            lengths[slot] = UInt8(n)
             values[slot] = s
             used += 1
         }

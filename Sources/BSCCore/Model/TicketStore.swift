@@ -10,7 +10,7 @@ public struct TicketStore: Sendable {
     private let restrictedQueues: Set<String>
     /// Categories whose queue is restricted → that queue: a ticket logged
     /// straight into one is restricted from its first event.
-    private let restrictedCategories: [String: String]
+    private var restrictedCategories: [String: String]
     /// The last assignee in each queue (round-robin assignment continues
     /// from here).
     public private(set) var lastAssignee: [String: String] = [:]
@@ -18,22 +18,50 @@ public struct TicketStore: Sendable {
     /// One shared copy of each login, queue and category id: millions of
     /// events repeat a few hundred strings.
     private var interned: [String: String] = [:]
+    /// Whether each slot holds a ticket: checking `slots[i] != nil` copies
+    /// (retains and releases) the whole ticket.
+    private var present: [Bool] = []
+    /// `restrictedQueues` as a list: there are one or two, and a linear
+    /// compare is cheaper than hashing a string for every event.
+    private let restrictedList: [String]
 
     private mutating func intern(_ s: String) -> String {
-        if let existing = interned[s] { return existing }
-        interned[s] = s
+        Self.intern(s, &interned)
+    }
+
+    /// Strings of up to 15 UTF-8 bytes are stored inline (no allocation to
+    /// share), so only longer ones are looked up.
+    @inline(__always)
+    static func intern(_ s: String, _ table: inout [String: String]) -> String {
+        if s.utf8.count <= 15 { return s }
+        if let existing = table[s] { return existing }
+        table[s] = s
         return s
     }
 
+    @inline(__always)
+    private static func isRestricted(_ q: String, _ list: [String]) -> Bool {
+        for r in list where r == q { return true }
+        return false
+    }
+
     /// Room for this many tickets, to avoid regrowing a large array.
-    public mutating func reserveCapacity(_ tickets: Int) { slots.reserveCapacity(tickets) }
+    public mutating func reserveCapacity(_ tickets: Int) {
+        slots.reserveCapacity(tickets)
+        present.reserveCapacity(tickets)
+    }
 
     public init(customerServices: String = QueueID.customerServices, restrictedQueues: Set<String> = [QueueID.appointeeship],
                 restrictedCategories: [String: String] = [:]) {
         self.customerServices = customerServices
         self.restrictedQueues = restrictedQueues
         self.restrictedCategories = restrictedCategories
+        self.restrictedList = restrictedQueues.sorted()
     }
+
+    /// Categories that make a ticket restricted from its first event (a
+    /// snapshot restores the store without them).
+    public mutating func setRestrictedCategories(_ c: [String: String]) { restrictedCategories = c }
 
     /// The restricted queue a category or queue id belongs to, if any.
     public func restrictedQueue(category: String? = nil, queue: String? = nil) -> String? {
@@ -63,8 +91,11 @@ public struct TicketStore: Sendable {
         let i = event.ref.number - 1
         guard i >= 0 else { return }
         if case .opened(let caller, let category, let queue, let priority, let contact, let details) = event.body {
-            if i >= slots.count { slots.append(contentsOf: repeatElement(nil, count: i - slots.count + 1)) }
-            if slots[i] != nil {
+            if i >= slots.count {
+                slots.append(contentsOf: repeatElement(nil, count: i - slots.count + 1))
+                present.append(contentsOf: repeatElement(false, count: i - present.count + 1))
+            }
+            if present[i] {
                 problems.append("\(event.ref) opened twice (seq \(event.seq)); the second is ignored")
                 return
             }
@@ -81,10 +112,11 @@ public struct TicketStore: Sendable {
             t.restricted = t.restrictedQueue != nil
             t.lastSeq = event.seq
             slots[i] = t
+            present[i] = true
             ticketCount += 1
             return
         }
-        guard i < slots.count, slots[i] != nil else {
+        guard i < present.count, present[i] else {
             problems.append("seq \(event.seq): \(event.type.rawValue) for \(event.ref), which was never opened")
             return
         }
@@ -232,5 +264,50 @@ public struct TicketStore: Sendable {
         case .priority: return t.priority.rawValue
         case .summary: return t.summary
         }
+    }
+}
+
+// MARK: - Restoring from a cache (the projection snapshot)
+
+extension TicketStore {
+    /// A store rebuilt from a cached copy of its state (see
+    /// BSCJournal/SnapshotCodec.swift). `interned` seeds the table of
+    /// shared strings so later events reuse the snapshot's copies.
+    public init(restoring slots: [Ticket?], eventCount: Int, lastSeq: Int64, problems: [String],
+                customerServices: String, restrictedQueues: Set<String>, interned: [String] = []) {
+        self.init(customerServices: customerServices, restrictedQueues: restrictedQueues)
+        self.slots = slots
+        self.present = slots.map { $0 != nil }
+        self.eventCount = eventCount
+        self.lastSeq = lastSeq
+        self.problems = problems
+        self.ticketCount = present.reduce(0) { $0 + ($1 ? 1 : 0) }
+        for s in interned { self.interned[s] = s }
+    }
+
+    /// The queues whose tickets become restricted (part of a snapshot's key:
+    /// a configuration change must not reuse a projection built with others).
+    public var restrictedQueueIDs: Set<String> { restrictedQueues }
+}
+
+extension Ticket {
+    /// An empty ticket for decoders to fill in field by field.
+    public static func blank(_ ref: TicketRef) -> Ticket {
+        Ticket(ref: ref, queue: "", category: "", firstCategory: "", priority: .normal,
+               caller: Caller(name: "", type: .employee), summary: "", channel: .phone,
+               openedAt: Instant(millis: 0), openedBy: "", receivedAt: Instant(millis: 0),
+               lastChangedAt: Instant(millis: 0))
+    }
+}
+
+extension Ticket.LoggedContact {
+    public static func make(record: ContactRecord, by: String, loggedAt: Instant) -> Ticket.LoggedContact {
+        Ticket.LoggedContact(record: record, by: by, loggedAt: loggedAt)
+    }
+}
+
+extension Ticket.Pause {
+    public static func make(start: Instant, end: Instant, reason: PendingReason) -> Ticket.Pause {
+        Ticket.Pause(start: start, end: end, reason: reason)
     }
 }
