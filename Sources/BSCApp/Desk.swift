@@ -91,8 +91,10 @@ public final class Desk: @unchecked Sendable {
             throw .config("cannot read \(dir.configPath): \(String(cString: strerror(errno)))")
         }
         let config = try ConfigurationLoader.parse(text, file: dir.configPath)
-        if st.st_mode & 0o020 != 0 && config.sharedGroup == nil {
-            throw .config("\(dir.configPath) is writable by its group but shared_group is not set; refusing to load it. Fix with: chmod g-w \(dir.configPath)")
+        // Only supervisors change the configuration: in group-shared mode
+        // the group is the whole team, so group write is refused too.
+        if st.st_mode & 0o020 != 0 {
+            throw .config("\(dir.configPath) is writable by its group; only its owner (a supervisor) may change it; refusing to load it. Fix with: chmod g-w \(dir.configPath)")
         }
         return config
     }

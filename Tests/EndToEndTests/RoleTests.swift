@@ -104,6 +104,10 @@ struct RoleTests {
         let r = try desk.run(["list"])
         #expect(r.status == 78)
         #expect(r.firstErrorLine.contains("writable by everyone; refusing to load it"))
+        chmod(path, 0o620)
+        let g = try desk.run(["list"])
+        #expect(g.status == 78)
+        #expect(g.firstErrorLine.contains("writable by its group"))
         chmod(path, 0o600)
         #expect(try desk.run(["list"]).status == 0)
     }
