@@ -148,6 +148,7 @@ public enum ConfigurationLoader {
                     config.atRiskShare = s
                 }
                 if let g = try string(desk, "shared_group", "desk."), !g.isEmpty { config.sharedGroup = g }
+                if let t = try string(desk, "theme", "desk."), !t.isEmpty { config.theme = t }
             }
             if let t = root["targets"]?.table {
                 func pct(_ key: String, _ assign: (Double) -> Void) throws(DeskError) {

@@ -71,6 +71,9 @@ public enum DefaultConfiguration {
     # Group-shared mode for a team server: name the OS group that shares the
     # data directory (setgid directory, files 0660). Empty: owner only (0600).
     shared_group = ""
+    # Colour theme for the screen: default, high-contrast, monochrome, light, or
+    # a theme file in the data directory's themes/. --theme and BSCDESK_THEME win.
+    theme = "default"
 
     [targets]
     # Percentages. RAG: green at or above target, amber within the margin

@@ -50,10 +50,12 @@ struct BSCDesk: ParsableCommand {
     )
 
     @OptionGroup var global: GlobalOptions
+    @Option(help: "Colour theme: default, high-contrast, monochrome, light, or one in the data directory's themes/ (else BSCDESK_THEME, else the configuration).")
+    var theme: String?
 
     func run() throws {
         try runDesk(global) { desk in
-            try FrontDesk.launch(desk: desk)
+            try FrontDesk.launch(desk: desk, theme: theme)
         }
     }
 }

@@ -6,21 +6,21 @@ import Foundation
 
 /// Starts the terminal front desk: checks the terminal, loads the journal,
 /// takes over the screen with the theme and runs the app until quit.
-/// The theme comes from BSCDESK_THEME for now (a `--theme` flag on the root
-/// command should pass its value here instead).
+/// The theme: `--theme`, else BSCDESK_THEME, else `theme` in the
+/// configuration's [desk] table, else the default.
 enum FrontDesk {
-    static func launch(desk: Desk) throws {
-        try MainActor.assumeIsolated { try run(desk: desk, environment: ProcessInfo.processInfo.environment) }
+    static func launch(desk: Desk, theme: String? = nil) throws {
+        try MainActor.assumeIsolated { try run(desk: desk, theme: theme, environment: ProcessInfo.processInfo.environment) }
     }
 
     @MainActor
-    static func run(desk: Desk, environment env: [String: String]) throws {
+    static func run(desk: Desk, theme: String?, environment env: [String: String]) throws {
         do {
             try CursesTerminal.preflight(environment: env)
         } catch let e as TerminalStartError {
             throw DeskError(.usage, e.description)
         }
-        let themeName = env["BSCDESK_THEME"]
+        let themeName = theme ?? env["BSCDESK_THEME"] ?? desk.config.theme
         let searchPaths = [desk.data.themesPath]
         // Validate the theme while errors can still be printed normally.
         do {

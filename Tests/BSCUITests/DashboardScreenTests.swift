@@ -33,7 +33,7 @@ struct DashboardScreenTests {
         #expect(rows.contains { $0.hasPrefix("FCR trend, last 12 months: ") })
         #expect(rows.contains { $0.hasPrefix("By queue") })
         #expect(rows.contains { $0.hasPrefix("customer-services") || $0.hasPrefix("payroll") })
-        #expect(rows.contains { $0.contains("F12FCR") || $0.contains("FCR") })
+        #expect(rows.contains { $0.hasPrefix("Net FCR") })
     }
 
     @Test func weekViewAndBreakdownCycling() throws {

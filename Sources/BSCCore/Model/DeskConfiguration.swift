@@ -19,6 +19,8 @@ public struct DeskConfiguration: Sendable {
     public var users: [String: UserProfile] = [:]
     /// Group-shared mode: the OS group that shares the data directory.
     public var sharedGroup: String?
+    /// The screen's colour theme unless `--theme` or BSCDESK_THEME says otherwise.
+    public var theme: String?
 
     public init(taxonomy: Taxonomy) { self.taxonomy = taxonomy }
 

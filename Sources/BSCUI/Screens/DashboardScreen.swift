@@ -118,7 +118,7 @@ public struct DashboardScreen: Screen {
         let kind = granularity == .month ? "month" : "week"
         grid.put("This \(kind): \(d.current.label) · as at \(desk.localText(d.asAt))", x: area.x, y: y, style: Style(.title, bold: true), maxWidth: w)
         y += 1
-        let header = "Metric".padded(toWidth: 16) + "Value".padded(toWidth: 9) + "Target".padded(toWidth: 9) + "RAG".padded(toWidth: 9) + "of"
+        let header = "Metric".padded(toWidth: 24) + "Value".padded(toWidth: 10) + "Target".padded(toWidth: 12) + "RAG".padded(toWidth: 10) + "of"
         grid.put(header, x: area.x, y: y, style: Style(.header), maxWidth: w)
         y += 1
         let order: [MetricID] = [.grossFCR, .netFCR, .flr, .slaAttainment, .reopenRate, .averageHandleTime, .timeToResolve, .csat]
@@ -126,10 +126,10 @@ public struct DashboardScreen: Screen {
         for id in rows where y < area.y + area.height {
             let m = d.currentMetrics[id]
             var x = area.x
-            x += grid.put(id.label.padded(toWidth: 16), x: x, y: y, style: .normal, maxWidth: max(0, area.x + w - x))
-            x += grid.put((m.text + (m.provisional ? "*" : "")).padded(toWidth: 9), x: x, y: y, style: Style(.normal, bold: true), maxWidth: max(0, area.x + w - x))
-            x += grid.put(m.targetText.padded(toWidth: 9), x: x, y: y, style: Style(.dim), maxWidth: max(0, area.x + w - x))
-            x += grid.put((m.rag.symbol + " " + m.rag.text).padded(toWidth: 9), x: x, y: y, style: Self.ragStyle(m.rag), maxWidth: max(0, area.x + w - x))
+            x += grid.put(id.label.padded(toWidth: 24, ellipsis: true), x: x, y: y, style: .normal, maxWidth: max(0, area.x + w - x))
+            x += grid.put((m.text + (m.provisional ? "*" : "")).padded(toWidth: 10), x: x, y: y, style: Style(.normal, bold: true), maxWidth: max(0, area.x + w - x))
+            x += grid.put(m.targetText.padded(toWidth: 12), x: x, y: y, style: Style(.dim), maxWidth: max(0, area.x + w - x))
+            x += grid.put((m.rag.symbol + " " + m.rag.text).padded(toWidth: 10), x: x, y: y, style: Self.ragStyle(m.rag), maxWidth: max(0, area.x + w - x))
             if m.denominator > 0, m.id.unit == .percent {
                 grid.put("\(m.numerator)/\(m.denominator)", x: x, y: y, style: Style(.dim), maxWidth: max(0, area.x + w - x))
             }

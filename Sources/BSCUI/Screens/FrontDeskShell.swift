@@ -6,12 +6,16 @@ public struct ShellTab {
     public var label: String
     public var help: String
     public var screen: any Screen
+    /// Shown in the function-key bar (else only in the help overlay: the
+    /// bar has room for about ten keys at 80 columns).
+    public var inBar: Bool
 
-    public init(keys: [Key], label: String, help: String, screen: any Screen) {
+    public init(keys: [Key], label: String, help: String, screen: any Screen, inBar: Bool = true) {
         self.keys = keys
         self.label = label
         self.help = help
         self.screen = screen
+        self.inBar = inBar
     }
 }
 
@@ -31,7 +35,7 @@ public struct FrontDeskShell: Screen {
     }
 
     var navigation: KeyHelp {
-        KeyHelp(tabs.map { KeyHelp.Entry(keys: $0.keys, barLabel: $0.label, help: $0.help) })
+        KeyHelp(tabs.map { KeyHelp.Entry(keys: $0.keys, barLabel: $0.inBar ? $0.label : nil, help: $0.help) })
     }
 
     public var title: String { tabs[current].screen.title }
@@ -72,8 +76,8 @@ public enum FrontDeskTabs {
         [
             ShellTab(keys: [.function(2)], label: "Call", help: "Log a call (the home screen)", screen: CallLogScreen(session: session)),
             ShellTab(keys: [.function(3)], label: "List", help: "Ticket list: filter, sort, open", screen: TicketListScreen(session: session)),
-            ShellTab(keys: [.function(11)], label: "Board", help: "Live queue board", screen: BoardScreen(desk: session.desk, environment: [:], now: session.now)),
-            ShellTab(keys: [.function(12)], label: "FCR", help: "FCR dashboard: figures against target, trend, breakdowns, export", screen: DashboardScreen(session: session)),
+            ShellTab(keys: [.function(11)], label: "Board", help: "Live queue board", screen: BoardScreen(desk: session.desk, environment: [:], now: session.now), inBar: false),
+            ShellTab(keys: [.function(12)], label: "FCR", help: "FCR dashboard: figures against target, trend, breakdowns, export", screen: DashboardScreen(session: session), inBar: false),
         ]
     }
 
