@@ -6,7 +6,7 @@ import BSCCore
 /// one key saves with an outcome. Everything typed is kept as a draft.
 public struct CallLogScreen: Screen {
     enum Action: Sendable {
-        case channel, resolve, route, keepOpen, addToTicket, clear, next, previous, callerType, enter
+        case channel, resolve, route, keepOpen, addToTicket, clear, next, previous, callerType, enter, takeSuggestion
     }
     enum Field: Int, CaseIterable { case name, reference, type, category, summary }
     enum Prompt {
@@ -26,6 +26,7 @@ public struct CallLogScreen: Screen {
         KeyBinding(.tab, help: "Next field", action: .next),
         KeyBinding(.backTab, help: "Previous field", action: .previous),
         KeyBinding(.ctrl("t"), help: "Next caller type (also Space/←/→ on the Type field)", action: .callerType),
+        KeyBinding(.ctrl("g"), help: "Take the first category suggested from the summary's words", action: .takeSuggestion),
         KeyBinding(.enter, help: "Pick the highlighted suggestion (↑/↓ move), else next field; new line in the summary", action: .enter),
     ])
 
@@ -110,6 +111,21 @@ public struct CallLogScreen: Screen {
     }
 
     // MARK: Derived
+
+    /// Categories suggested by the summary's words (triage guidance).
+    var summarySuggestions: [CategorySuggestion] {
+        summary.text.isEmpty ? [] : desk.suggestCategories(for: summary.text, limit: 3)
+    }
+
+    /// The chosen category's knowledge article, read once per category.
+    var articleCache: (id: String, text: String?)?
+
+    mutating func article(for id: String) -> String? {
+        if let c = articleCache, c.id == id { return c.text }
+        let text = desk.article(for: id)
+        articleCache = (id, text)
+        return text
+    }
 
     var selectedCategory: BSCCore.Category? { desk.taxonomy.category(category.text.trimmingCharacters(in: .whitespaces)) }
 
@@ -203,6 +219,10 @@ public struct CallLogScreen: Screen {
                 let all = Channel.allCases
                 channel = all[(all.firstIndex(of: channel)! + 1) % all.count]
             case .callerType: cycleType(1)
+            case .takeSuggestion:
+                guard let top = summarySuggestions.first else { return .message(.error("no suggestion yet: type a few words of the summary")) }
+                category.text = top.category
+                showSuggestions = false
             case .next: move(1)
             case .previous: move(-1)
             case .enter:
@@ -413,6 +433,9 @@ public struct CallLogScreen: Screen {
             let queueName = desk.taxonomy.queue(cat.queue)?.name ?? cat.queue
             let res = cat.frontDeskResolvable ? "✓ front desk can resolve" : "✗ route: not resolvable here"
             grid.put("\(cat.name) · \(queueName) · \(res)", in: info, style: Style(.dim))
+        } else if !summarySuggestions.isEmpty {
+            let text = "^G takes: " + summarySuggestions.map { $0.category }.joined(separator: " · ")
+            grid.put(text, in: info, style: Style(.warning))
         } else if !category.text.isEmpty {
             grid.put("no such category yet: pick one from the list", in: info, style: Style(.dim))
         }
@@ -424,7 +447,11 @@ public struct CallLogScreen: Screen {
         if let first = hints.first {
             grid.put("⚠ Repeat? \(first.text)" + (desk.store[first.ref]?.isOpen == true ? " (F8 adds to it)" : ""), in: parts[6], style: Style(.warning))
         }
-        renderHistory(in: parts[7], grid: &grid)
+        if picked == nil, let cat = selectedCategory, let text = article(for: cat.id) {
+            renderArticle(text, title: cat.name, in: parts[7], grid: &grid)
+        } else {
+            renderHistory(in: parts[7], grid: &grid)
+        }
 
         if showSuggestions, let anchor = popupAnchor {
             let below = Rect(x: anchor.x, y: anchor.y + 1, width: anchor.width, height: min(6, area.maxY - anchor.y - 1))
@@ -442,6 +469,21 @@ public struct CallLogScreen: Screen {
             guard let t = desk.store[ref].map(desk.visible) else { continue }
             let line = "\(ref) \(t.status.label.padded(toWidth: 11)) \(desk.localText(t.receivedAt)) \(t.category)  \(terminalSafe(t.summary, lineBreaks: .space))"
             grid.put(line, in: rect.row(i + 1), style: Style(t.isOpen ? .normal : .dim))
+        }
+    }
+
+    /// What to say or do, from the category's article in the data
+    /// directory's kb/ (already stripped of terminal controls).
+    func renderArticle(_ text: String, title: String, in rect: Rect, grid: inout CellGrid) {
+        guard rect.height > 0 else { return }
+        grid.put("Article: \(title)", in: rect.row(0), style: Style(.header))
+        var row = 1
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false) where !line.hasPrefix("# ") {
+            for piece in String(line).wrapped(toWidth: max(1, rect.width)) {
+                guard row < rect.height else { return }
+                grid.put(piece, in: rect.row(row), style: Style(.help))
+                row += 1
+            }
         }
     }
 

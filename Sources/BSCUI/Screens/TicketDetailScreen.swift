@@ -31,9 +31,12 @@ public struct TicketDetailScreen: Screen {
     var scroll = 0
     var pageSize = 10
 
+    /// Opening a restricted ticket is recorded (who and when); a failure to
+    /// record (a locked journal) does not stop the agent reading it.
     public init(session: DeskSession, ref: TicketRef) {
         self.session = session
         self.ref = ref
+        try? session.desk.recordView(ref)
     }
 
     public var title: String { ref.description }
