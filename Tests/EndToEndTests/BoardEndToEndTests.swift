@@ -3,8 +3,8 @@ import Testing
 
 /// The board against the real binary: a writer logs, routes, assigns,
 /// parks and resolves 24 tickets through the CLI; the board's queue rows
-/// must match an independent count from `bscdesk list --format json`
-/// (`bscdesk stats` is not on this branch).
+/// must match an independent count from `bscdesk list --format json`, and
+/// its FCR and SLA for today must match `bscdesk stats` for today.
 @Suite(.serialized) struct BoardEndToEndTests {
     static let queues = ["Customer services": "customer-services", "Payroll": "payroll", "Exchequer": "exchequer",
                          "Vacancy management": "vacancy-management", "Appointeeship": "appointeeship"]
@@ -137,5 +137,14 @@ import Testing
             usleep(50_000)
         } while Date().timeIntervalSince(lastWrite) < 2
         #expect(matched, "board after 2 s: \(rows.joined(separator: "\n"))\nexpected: \(want)")
+        // Today's FCR and SLA as `bscdesk stats` reports them for today.
+        let today = String(ISO8601DateFormatter().string(from: Date()).prefix(10))
+        let stats = try d.run(["stats", "--period", today, "--format", "json"])
+        let obj = try #require(try JSONSerialization.jsonObject(with: Data(stats.stdout.utf8)) as? [String: Any])
+        let metrics = try #require((obj["overall"] as? [String: Any])?["metrics"] as? [String: Any])
+        func text(_ id: String) -> String { ((metrics[id] as? [String: Any])?["text"] as? String) ?? "?" }
+        let todayRow = rows.first { $0.hasPrefix("Today") } ?? ""
+        #expect(todayRow.contains("FCR " + text("gross_fcr")), "board: \(todayRow); stats FCR \(text("gross_fcr"))")
+        #expect(todayRow.contains("SLA " + text("sla")), "board: \(todayRow); stats SLA \(text("sla"))")
     }
 }
