@@ -49,3 +49,33 @@ struct DetailViewAuditTests {
         #expect(try s.desk.views(of: plain).isEmpty)
     }
 }
+
+@Suite("Ticket list: callbacks due")
+struct CallbacksDueListTests {
+    @Test func dShowsOnlyMyCallbacksThatHaveFallenDue() throws {
+        let f = try FrontDeskFixture()
+        let d = try f.desk()
+        let start = FrontDeskFixture.start
+        func log(_ name: String, callback: Instant?) throws -> TicketRef {
+            try d.logFirstContact(Desk.NewContact(caller: Caller(name: name, type: .employee), channel: .phone,
+                                                  category: "payroll.payslip", summary: "Call back", callback: callback)).ref
+        }
+        // Callbacks are set in the future; an hour later two have fallen due.
+        let due = try log("Due Later", callback: start.adding(minutes: 30))
+        let dueFirst = try log("Due First", callback: start.adding(minutes: 10))
+        _ = try log("Not Yet", callback: start.adding(hours: 5))
+        _ = try log("No Callback", callback: nil)
+        let later = start.adding(hours: 1)
+        f.clock.set(later)
+        var t = TestTerminal(root: FrontDeskTabs.root(session: try f.session()), width: 80, height: 24, now: later)
+        t.press(.function(3))
+        t.press(.char("d"))
+        let rows = t.rows
+        #expect(rows.contains { $0.hasPrefix("callbacks due to me") && $0.hasSuffix("2 shown") }, "\(rows.joined(separator: "\n"))")
+        let order = rows.compactMap { r in [dueFirst, due].first { r.contains($0.description) } }
+        #expect(order == [dueFirst, due])
+        #expect(!rows.contains { $0.contains("Not Yet") || $0.contains("No Callback") })
+        t.press(.char("d"))
+        #expect(t.rows.contains { $0.hasSuffix("4 shown") })
+    }
+}

@@ -7,7 +7,7 @@ import BSCCore
 /// only for the lines on screen.
 public struct TicketListScreen: Screen {
     enum Action: Sendable {
-        case open, search, caller, queue, status, sort, mine, assigned, reset
+        case open, search, caller, queue, status, sort, mine, assigned, callbacks, reset
     }
 
     public enum Sort: String, CaseIterable, Sendable {
@@ -39,6 +39,9 @@ public struct TicketListScreen: Screen {
         public var caller = ""
         public var text = ""
         public var assignee: String?
+        /// Only callbacks that have fallen due for me (tickets I logged or
+        /// hold), oldest first.
+        public var dueCallbacks = false
         public var sort = Sort.newest
     }
 
@@ -53,6 +56,7 @@ public struct TicketListScreen: Screen {
         KeyBinding([.char("s")], bar: "Sort", help: "Next sort: newest, oldest, received, SLA due", action: .sort),
         KeyBinding([.char("m")], bar: "Mine", help: "My queues (the queues I work)", action: .mine),
         KeyBinding([.char("a")], help: "Assigned to me", action: .assigned),
+        KeyBinding([.char("d")], help: "Callbacks due (tickets I logged or hold)", action: .callbacks),
         KeyBinding([.char("x")], help: "Clear all filters", action: .reset),
     ])
 
@@ -85,6 +89,11 @@ public struct TicketListScreen: Screen {
         let needsText = tf.caller != nil || tf.text != nil
         var out: [Int32] = []
         let slots = desk.store.slots
+        if f.dueCallbacks {
+            // The desk knows whose callbacks they are and orders them.
+            index = desk.callbacksDue(now: session.now).map { Int32($0.ref.number - 1) }
+            return
+        }
         out.reserveCapacity(slots.count)
         for (i, slot) in slots.enumerated() {
             guard let t = slot else { continue }
@@ -190,6 +199,10 @@ public struct TicketListScreen: Screen {
                 filter.status = .active
             case .assigned:
                 filter.assignee = filter.assignee == nil ? desk.login : nil
+            case .callbacks:
+                filter.dueCallbacks.toggle()
+                // Time, not data, makes callbacks fall due: rebuild now.
+                indexKey = nil
             case .reset:
                 filter = Filter()
             }
@@ -208,6 +221,7 @@ public struct TicketListScreen: Screen {
 
     var filterSummary: String {
         var parts = ["queue \(filter.queueLabel)", "status \(filter.status.rawValue)"]
+        if filter.dueCallbacks { parts = ["callbacks due to me"] }
         if let a = filter.assignee { parts.append("assigned to \(a)") }
         if !filter.caller.isEmpty { parts.append("caller \"\(filter.caller)\"") }
         if !filter.text.isEmpty { parts.append("text \"\(filter.text)\"") }
