@@ -1,0 +1,84 @@
+import Foundation
+import Testing
+
+/// Storms of random keystrokes and resizes on every screen of the real
+/// front desk, over a journal of 10k+ events: the process stays alive all
+/// through (quit keys are left out of the storm), quits cleanly at the end
+/// with the terminal restored, and the journal holds only well-formed events
+/// of the kinds keys can produce, with an intact chain.
+@Suite("TUI robustness", .serialized)
+struct TUIStormTests {
+    static let keys: [String] = {
+        var k = ["Up", "Down", "Left", "Right", "PageUp", "PageDown", "Home", "End", "Tab", "BTab", "Enter", "Escape",
+                 "BSpace", "DC", "Space", "F1", "F2", "F3", "F4", "F5", "F6", "F7", "F8", "F9", "F11", "F12",
+                 "C-t", "C-g", "C-a", "C-e", "C-u", "C-k", "C-w", "?", "/", "*"]
+        // Letters and digits, but never 'q' (quit); F10 and C-c are left out too.
+        for c in "abcdefghijklmnoprstuvwxyz0123456789" { k.append(String(c)) }
+        k += ["Zoë", "山田", "Łukasz"]
+        return k
+    }()
+
+    static let sizes: [(Int, Int)] = [(80, 24), (20, 5), (40, 12), (200, 50), (60, 16), (30, 8), (120, 40), (80, 24)]
+
+    @Test func randomKeysAndResizesOnEveryScreen() throws {
+        let desk = try Bscdesk.fresh()
+        let demo = try desk.run(["demo", "--tickets", "3000", "--seed", "3", "--until", "2026-11-20"])
+        #expect(demo.status == 0, "\(demo.stderr)")
+        let before = try desk.journalLines()
+        #expect(before.count >= 10_000)
+        let tmux = Tmux()
+        defer { tmux.kill() }
+        let marker = "/tmp/bscdesk-storm-\(UUID().uuidString.prefix(8))"
+        try tmux.start("s", command: "sh -c " + Tmux.quote(Tmux.quote(Bscdesk.binary) + "; echo EXITED=$?; stty -a > \(marker); sleep 30"),
+                       environment: Tmux.deskEnvironment(desk))
+        try tmux.waitFor("s", "Log a call", timeout: 15)
+        let pid = try tmux.panePID("s")
+        var rng = SystemRandomNumberGenerator()
+        let rounds = Int(ProcessInfo.processInfo.environment["BSCDESK_STORM_KEYS"] ?? "") ?? 3000
+        var sent = 0, resizes = 0
+        while sent < rounds {
+            let batch = (0..<20).map { _ in Self.keys.randomElement(using: &rng)! }
+            _ = try tmux.run(["send-keys", "-t", "s"] + batch)
+            sent += batch.count
+            if sent % 200 == 0 {
+                let (w, h) = Self.sizes[resizes % Self.sizes.count]
+                try tmux.resize("s", width: w, height: h)
+                resizes += 1
+            }
+            if sent % 500 == 0 {
+                #expect(kill(pid, 0) == 0, "the front desk died after \(sent) keys")
+                if kill(pid, 0) != 0 { return }
+            }
+        }
+        usleep(500_000)
+        #expect(kill(pid, 0) == 0, "the front desk died during the storm")
+        // Quit: Escape out of any prompt, then F10 and confirm.
+        try tmux.resize("s", width: 80, height: 24)
+        for _ in 0..<4 { try tmux.keys("s", "Escape") }
+        try tmux.keys("s", "F10")
+        usleep(300_000)
+        try tmux.keys("s", "y")
+        let screen = try tmux.waitFor("s", "EXITED=", timeout: 10)
+        #expect(screen.contains("EXITED=0"), "\(screen)")
+        // The terminal is back in cooked mode with echo.
+        let stty = (try? String(contentsOfFile: marker, encoding: .utf8)) ?? ""
+        #expect(stty.contains(" icanon") && stty.contains(" echo "), "stty after exit: \(stty)")
+        try? FileManager.default.removeItem(atPath: marker)
+        // What the storm wrote: only well-formed events of kinds keys can make.
+        let after = try desk.journalLines()
+        #expect(Array(after.prefix(before.count)) == before, "earlier lines changed")
+        let allowed: Set<String> = ["ticket.opened", "contact.logged", "ticket.routed", "ticket.assigned", "ticket.pending",
+                                    "ticket.resumed", "ticket.resolved", "ticket.reopened", "ticket.closed", "ticket.noted",
+                                    "ticket.viewed", "identity.verified", "callback.set"]
+        var kinds: [String: Int] = [:]
+        for line in after.dropFirst(before.count) {
+            let obj = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+            let type = obj["type"] as? String ?? "?"
+            kinds[type, default: 0] += 1
+            #expect(allowed.contains(type), "unexpected event \(type)")
+        }
+        #expect(try desk.run(["doctor"]).status == 0)
+        #expect(try desk.run(["verify"]).status == 0)
+        print("TUI storm: \(sent) keys, \(resizes) resizes, \(before.count) events before, \(after.count - before.count) written by keys \(kinds)")
+    }
+}
