@@ -126,6 +126,26 @@ struct RoleTests {
         #expect(r2.firstErrorLine.range(of: #"bscdesk\.toml:\d+: "#, options: .regularExpression) != nil, "\(r2.stderr)")
     }
 
+    /// Group-shared mode for a team server, with a group every system has.
+    @Test func groupSharedModeMakesSetgidDirectoriesAndGroupFiles() throws {
+        guard let gr = getgrnam("daemon") else { return }
+        let gid = gr.pointee.gr_gid
+        let desk = try Bscdesk.fresh()
+        _ = try desk.run(["categories"])
+        let path = desk.data + "/bscdesk.toml"
+        var text = try String(contentsOfFile: path, encoding: .utf8)
+        text = text.replacingOccurrences(of: "shared_group = \"\"", with: "shared_group = \"daemon\"")
+        try text.write(toFile: path, atomically: false, encoding: .utf8)
+        _ = try desk.log()
+        let dirAttrs = try FileManager.default.attributesOfItem(atPath: desk.journalDirectory)
+        #expect((dirAttrs[.posixPermissions] as! Int) & 0o7777 == 0o2770)
+        #expect((dirAttrs[.groupOwnerAccountID] as! UInt) == UInt(gid))
+        let seg = try FileManager.default.contentsOfDirectory(atPath: desk.journalDirectory).first { $0.hasSuffix(".jsonl") }!
+        let fileAttrs = try FileManager.default.attributesOfItem(atPath: desk.journalDirectory + "/" + seg)
+        #expect((fileAttrs[.posixPermissions] as! Int) & 0o777 == 0o660)
+        #expect((fileAttrs[.groupOwnerAccountID] as! UInt) == UInt(gid))
+    }
+
     @Test func filesAreCreatedOwnerOnlyAndWorldReadableOnesAreFlagged() throws {
         let desk = try Bscdesk.fresh()
         _ = try desk.log()
