@@ -85,3 +85,19 @@ struct DashboardScreenTests {
         #expect(t.rows.joined().contains("too small"))
     }
 }
+
+@Suite("Front desk shell: board tab")
+struct ShellBoardTabTests {
+    @Test func boardInsideTheDeskDoesNotRepeatTheStatusLine() throws {
+        let f = try FrontDeskFixture()
+        var t = TestTerminal(root: FrontDeskTabs.root(session: try f.session()), width: 100, height: 30, now: FrontDeskFixture.start)
+        t.press(.function(11))
+        t.tick(now: FrontDeskFixture.start)
+        let status = t.rows[0]
+        #expect(status.contains("Queue board"), "\(status)")
+        #expect(status.components(separatedBy: "live").count == 2, "\(status)")
+        t.press(.function(1))
+        #expect(t.rows.contains { $0.contains("F11") && $0.contains("Live queue board") })
+        #expect(t.rows.contains { $0.contains("F12") && $0.contains("FCR dashboard") })
+    }
+}

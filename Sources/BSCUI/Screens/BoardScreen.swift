@@ -59,7 +59,12 @@ public struct BoardScreen: Screen {
     public var title: String { wallboard ? "Wallboard" : "Queue board" }
     public var minimumSize: Size { Size(width: 30, height: 6) }
     public var keyHelp: KeyHelp { bindings.help }
+    /// Off inside the front desk, whose status line already says who, where,
+    /// when and whether it is live.
+    public var showsOwnStatus = true
+
     public var statusText: String {
+        guard showsOwnStatus else { return teamOnly ? "my team" : "" }
         let t = desk.zone.localDateTime(feed.snapshot.computedAt)
         let hm = (t.hour < 10 ? "0" : "") + "\(t.hour):" + (t.minute < 10 ? "0" : "") + "\(t.minute)"
         let live = feed.watcher.map { $0.mode == .inotify ? "live" : "live (polling)" } ?? "static"

@@ -76,9 +76,15 @@ public enum FrontDeskTabs {
         [
             ShellTab(keys: [.function(2)], label: "Call", help: "Log a call (the home screen)", screen: CallLogScreen(session: session)),
             ShellTab(keys: [.function(3)], label: "List", help: "Ticket list: filter, sort, open", screen: TicketListScreen(session: session)),
-            ShellTab(keys: [.function(11)], label: "Board", help: "Live queue board", screen: BoardScreen(desk: session.desk, environment: [:], now: session.now), inBar: false),
+            ShellTab(keys: [.function(11)], label: "Board", help: "Live queue board", screen: embeddedBoard(session), inBar: false),
             ShellTab(keys: [.function(12)], label: "FCR", help: "FCR dashboard: figures against target, trend, breakdowns, export", screen: DashboardScreen(session: session), inBar: false),
         ]
+    }
+
+    static func embeddedBoard(_ session: DeskSession) -> BoardScreen {
+        var board = BoardScreen(desk: session.desk, environment: [:], now: session.now)
+        board.showsOwnStatus = false
+        return board
     }
 
     /// The whole front desk as the app's root screen.
