@@ -93,7 +93,8 @@ public enum InputParsing {
                     i += 1
                 }
                 guard digits > 0 else { throw .usage("bad time \"\(text)\": \(help)") }
-                for _ in digits..<3 where digits < 3 { ms *= 10 }
+                // ".5" is 500 ms; digits past the third are dropped.
+                for _ in 0..<max(0, 3 - digits) { ms *= 10 }
             }
         }
         let date = CivilDate(year: y, month: mo, day: d)
