@@ -180,13 +180,12 @@ public final class Desk: @unchecked Sendable {
         var c = JournalCursor()
         let needle = Array("\"ref\":\"\(ref)\"".utf8)
         do {
-            try journal.read(from: &c) { [self] d in
+            try journal.read(from: &c, containing: needle) { [self] d in
                 if d.event.ref == ref { out.append(unsealed(d.event)) }
             } issue: { _ in }
         } catch {
             throw DeskError.from(error)
         }
-        _ = needle
         return out
     }
 

@@ -363,6 +363,7 @@ public final class Journal: @unchecked Sendable {
     public func read(
         from cursor: inout JournalCursor,
         keepIdsAndHashes: Bool = true,
+        containing needle: [UInt8]? = nil,
         event: (EventDecoder.Decoded) throws -> Void,
         issue: (LoadIssue) -> Void
     ) throws -> Int64 {
@@ -402,7 +403,11 @@ public final class Journal: @unchecked Sendable {
                             issue(LoadIssue(file: segment, line: cursor.line, reason: "empty line"))
                         } else {
                             do {
-                                try event(try decoder.decode(line))
+                                // A needle skips the decoding of lines that
+                                // cannot match (one ticket's history).
+                                if needle.map({ Self.contains(line, $0) }) ?? true {
+                                    try event(try decoder.decode(line))
+                                }
                             } catch let e as DecodeError {
                                 issue(LoadIssue(file: segment, line: cursor.line, reason: e.message))
                             }
@@ -426,6 +431,21 @@ public final class Journal: @unchecked Sendable {
 
     /// The last complete, decodable event's seq, tickets issued and hash.
     public func tail() throws -> JournalTail { try readTail(try segments()) }
+
+    static func contains(_ line: UnsafeBufferPointer<UInt8>, _ needle: [UInt8]) -> Bool {
+        guard let base = line.baseAddress, !needle.isEmpty else { return true }
+        return needle.withUnsafeBufferPointer { n in
+            var i = 0
+            let last = line.count - n.count
+            while i <= last {
+                guard let hit = memchr(base + i, Int32(n[0]), last - i + 1) else { return false }
+                i = UnsafePointer(hit.assumingMemoryBound(to: UInt8.self)) - base
+                if memcmp(base + i, n.baseAddress!, n.count) == 0 { return true }
+                i += 1
+            }
+            return false
+        }
+    }
 
     /// Bytes after the last newline of the newest segment: a torn line, or a
     /// line being written right now.
