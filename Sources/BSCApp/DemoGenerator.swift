@@ -213,11 +213,9 @@ public struct DemoGenerator {
             }
             if chance(0.06) {
                 let t = cal.addingWorkingMillis(between(hour, 20 * hour), to: t0)
-                if resolvedAt.map({ $0 < t }) ?? true || true {
-                    add(t, csAgents[Int(rng.next() % UInt64(csAgents.count))], ref, .contactLogged(ContactRecord(
-                        channel: pick(channelWeights), summary: "Caller rang again about this", received: t,
-                        durationMillis: live ? between(60_000, 8 * 60_000) : nil)))
-                }
+                add(t, csAgents[Int(rng.next() % UInt64(csAgents.count))], ref, .contactLogged(ContactRecord(
+                    channel: pick(channelWeights), summary: "Caller rang again about this", received: t,
+                    durationMillis: live ? between(60_000, 8 * 60_000) : nil)))
             }
             guard var resolved = resolvedAt else { continue }
             if chance(0.04) {

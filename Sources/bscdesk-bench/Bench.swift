@@ -285,8 +285,6 @@ struct Bench {
         let t2 = now()
         var perUser: [String: Int] = [:]
         var c = JournalCursor()
-        _ = c
-        c = JournalCursor()
         try desk.journal.read(from: &c) { d in
             if case .resolved = d.event.body { perUser[d.event.user, default: 0] += 1 }
         } issue: { _ in }

@@ -233,7 +233,6 @@ struct JournalRecoveryTests {
     @Test func hashChainLinksEveryLine() throws {
         let j = journal()
         try Fixture.appendTickets(j, 4)
-        var c = JournalCursor()
         var prev = JournalTail.genesisHash
         let text = try String(contentsOfFile: Fixture.segmentPath(j), encoding: .utf8)
         for line in text.split(separator: "\n") {
@@ -242,8 +241,6 @@ struct JournalRecoveryTests {
             #expect(line.hasSuffix(#","h":""# + h + "\"}"))
             prev = h
         }
-        _ = c
-        c = JournalCursor()
     }
 
     @Test func segmentsFollowTheMonthOfWriting() throws {

@@ -21,9 +21,6 @@ public struct TicketStore: Sendable {
     /// Whether each slot holds a ticket: checking `slots[i] != nil` copies
     /// (retains and releases) the whole ticket.
     private var present: [Bool] = []
-    /// `restrictedQueues` as a list: there are one or two, and a linear
-    /// compare is cheaper than hashing a string for every event.
-    private let restrictedList: [String]
 
     private mutating func intern(_ s: String) -> String {
         Self.intern(s, &interned)
@@ -39,12 +36,6 @@ public struct TicketStore: Sendable {
         return s
     }
 
-    @inline(__always)
-    private static func isRestricted(_ q: String, _ list: [String]) -> Bool {
-        for r in list where r == q { return true }
-        return false
-    }
-
     /// Room for this many tickets, to avoid regrowing a large array.
     public mutating func reserveCapacity(_ tickets: Int) {
         slots.reserveCapacity(tickets)
@@ -56,7 +47,6 @@ public struct TicketStore: Sendable {
         self.customerServices = customerServices
         self.restrictedQueues = restrictedQueues
         self.restrictedCategories = restrictedCategories
-        self.restrictedList = restrictedQueues.sorted()
     }
 
     /// Categories that make a ticket restricted from its first event (a
@@ -145,11 +135,7 @@ public struct TicketStore: Sendable {
 
     private static func update(_ t: inout Ticket, _ event: Event, customerServices: String, restrictedQueues: Set<String>,
                                restrictedCategories: [String: String], interned: inout [String: String]) {
-        func intern(_ s: String) -> String {
-            if let existing = interned[s] { return existing }
-            interned[s] = s
-            return s
-        }
+        func intern(_ s: String) -> String { TicketStore.intern(s, &interned) }
         let newStatus = Lifecycle.status(after: event.body, on: t, customerServices: customerServices)
         switch event.body {
         case .opened: break
