@@ -144,6 +144,10 @@ struct RoleTests {
         let fileAttrs = try FileManager.default.attributesOfItem(atPath: desk.journalDirectory + "/" + seg)
         #expect((fileAttrs[.posixPermissions] as! Int) & 0o777 == 0o660)
         #expect((fileAttrs[.groupOwnerAccountID] as! UInt) == UInt(gid))
+        // The team can read the configuration; only its owner can write it.
+        let configAttrs = try FileManager.default.attributesOfItem(atPath: path)
+        #expect((configAttrs[.posixPermissions] as! Int) & 0o777 == 0o640)
+        #expect((configAttrs[.groupOwnerAccountID] as! UInt) == UInt(gid))
     }
 
     @Test func filesAreCreatedOwnerOnlyAndWorldReadableOnesAreFlagged() throws {

@@ -88,5 +88,12 @@ public enum StorageCheck {
             if st.st_gid != gid { _ = chown(dir, uid_t.max, gid) }
             _ = chmod(dir, 0o2770)
         }
+        // Everyone on the team reads the configuration; only its owner (a
+        // supervisor) writes it.
+        var st = stat()
+        if stat(data.configPath, &st) == 0, st.st_uid == geteuid() {
+            if st.st_gid != gid { _ = chown(data.configPath, uid_t.max, gid) }
+            if st.st_mode & 0o777 != 0o640 { _ = chmod(data.configPath, 0o640) }
+        }
     }
 }
