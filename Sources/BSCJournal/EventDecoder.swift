@@ -43,7 +43,7 @@ public struct EventDecoder {
         var f = Fields()
         var s = Scanner(p: line, interner: interner, keepIds: keepIdsAndHashes)
         try s.parseObject(into: &f)
-        return try f.build()
+        return try s.build(f)
     }
 
     public func decode(_ bytes: [UInt8]) throws(DecodeError) -> Decoded {
@@ -113,41 +113,39 @@ enum Field: UInt8 {
     }
 }
 
-private enum Value {
-    case string(String)
-    case int(Int64)
-    case bool(Bool)
-    case null
-    case map([String: String])
-    case timestamp(Instant?)
+/// Where a string value sits in the line: the byte bounds of its contents
+/// (without the quotes) and whether it holds escapes. Plain integers, so
+/// the per-line field table holds nothing to retain or release: strings
+/// are made in `build()` only for the fields the event type uses.
+struct Span {
+    var start: Int32
+    var end: Int32
+    var escaped: Bool
 }
 
-/// Collects the fields of one line, then validates them into an event.
-/// Plain stored optionals: no per-line allocation beyond the strings.
+/// Collects the fields of one line; `Scanner.build` validates them into an
+/// event. Trivially copyable apart from `details`.
 private struct Fields {
     var v: Int64?
     var seq: Int64?
     var tickets: Int64?
-    var id: String?
     var ts: Instant??
-    var user: String?
     var type: EventType?
-    var typeText: String?
+    var typeSpan: Span?
     var refNumber: Int?
-    var refSeen = false
     var received: Instant??
     var durationMs: Int64?
     var rating: Int64?
     var fcr: Bool?
     var details: [String: String]?
-    var h: String?
-    var caller: String?, callerType: String?, callerRef: String?, phone: String?, email: String?
-    var category: String?, queue: String?, priority: String?, channel: String?, summary: String?
-    var note: String?, assignee: String?, reason: String?, text: String?, field: String?
-    var from: String?, to: String?, source: String?
-    var sealed: String?, how: String?, callback: String?, into: String?, of: String?
+    var id: Span?, h: Span?, user: Span?
+    var caller: Span?, callerType: Span?, callerRef: Span?, phone: Span?, email: Span?
+    var category: Span?, queue: Span?, priority: Span?, channel: Span?, summary: Span?
+    var note: Span?, assignee: Span?, reason: Span?, text: Span?, field: Span?
+    var from: Span?, to: Span?, source: Span?
+    var sealed: Span?, how: Span?, callback: Span?, into: Span?, of: Span?
 
-    mutating func set(_ f: Field, _ value: String) {
+    mutating func set(_ f: Field, _ value: Span) {
         switch f {
         case .caller: caller = value
         case .callerType: callerType = value
@@ -172,11 +170,14 @@ private struct Fields {
         case .callback: callback = value
         case .into: into = value
         case .of: of = value
+        case .id: id = value
+        case .h: h = value
+        case .user: user = value
         default: break
         }
     }
 
-    func str(_ f: Field) -> String? {
+    func span(_ f: Field) -> Span? {
         switch f {
         case .caller: return caller
         case .callerType: return callerType
@@ -201,69 +202,112 @@ private struct Fields {
         case .callback: return callback
         case .into: return into
         case .of: return of
+        case .id: return id
+        case .h: return h
+        case .user: return user
         default: return nil
         }
     }
+}
 
-    func need(_ f: Field, _ name: String) throws(DecodeError) -> String {
-        guard let s = str(f) else { throw DecodeError("missing \"\(name)\"") }
-        return s
+/// Turning a line's fields into an event: strings are made here, from the
+/// spans, and only for the fields the event type uses.
+extension Scanner {
+    func text(_ sp: Span) throws(DecodeError) -> String {
+        let s = Int(sp.start), e = Int(sp.end)
+        if sp.escaped { return try unescape(s, e) }
+        let bytes = UnsafeBufferPointer(rebasing: p[s..<e])
+        // ASCII needs no validation, and most fields are ASCII.
+        var ascii = true
+        for b in bytes where b >= 0x80 { ascii = false; break }
+        if ascii { return String(decoding: bytes, as: UTF8.self) }
+        guard let str = String(validating: bytes, as: UTF8.self) else {
+            throw DecodeError("invalid UTF-8 in a string at byte \(s + 1)")
+        }
+        return str
     }
 
-    func build() throws(DecodeError) -> EventDecoder.Decoded {
-        guard let v else { throw DecodeError("missing \"v\"") }
+    /// A value that repeats across lines (logins, queue and category ids):
+    /// one shared copy, no allocation per line.
+    func repeated(_ sp: Span) throws(DecodeError) -> String {
+        if sp.escaped { return try text(sp) }
+        return try interner.string(UnsafeBufferPointer(rebasing: p[Int(sp.start)..<Int(sp.end)]))
+    }
+
+    func str(_ f: Fields, _ field: Field) throws(DecodeError) -> String? {
+        guard let sp = f.span(field) else { return nil }
+        return try text(sp)
+    }
+
+    func need(_ f: Fields, _ field: Field, _ name: String) throws(DecodeError) -> Span {
+        guard let sp = f.span(field) else { throw DecodeError("missing \"\(name)\"") }
+        return sp
+    }
+
+    func needText(_ f: Fields, _ field: Field, _ name: String) throws(DecodeError) -> String {
+        try text(try need(f, field, name))
+    }
+
+    func needRepeated(_ f: Fields, _ field: Field, _ name: String) throws(DecodeError) -> String {
+        try repeated(try need(f, field, name))
+    }
+
+    /// An enum value matched on its bytes (a string switch per line is
+    /// measurable in replay).
+    func need<E: WireEnum>(_ f: Fields, _ field: Field, _ name: String, as _: E.Type, kind: String? = nil) throws(DecodeError) -> E {
+        let sp = try need(f, field, name)
+        if !sp.escaped, let e = E.lookup(UnsafeBufferPointer(rebasing: p[Int(sp.start)..<Int(sp.end)])) { return e }
+        throw DecodeError("unknown \(kind ?? name) \"\(try text(sp))\"")
+    }
+
+    func build(_ f: Fields) throws(DecodeError) -> EventDecoder.Decoded {
+        guard let v = f.v else { throw DecodeError("missing \"v\"") }
         guard v == Int64(Event.formatVersion) else { throw DecodeError("unsupported format version \(v)") }
-        guard let seq, seq > 0 else { throw DecodeError("missing or invalid \"seq\"") }
-        guard let id else { throw DecodeError("missing \"id\"") }
-        guard let tsOpt = ts else { throw DecodeError("missing \"ts\"") }
+        guard let seq = f.seq, seq > 0 else { throw DecodeError("missing or invalid \"seq\"") }
+        guard let idSpan = f.id else { throw DecodeError("missing \"id\"") }
+        guard let tsOpt = f.ts else { throw DecodeError("missing \"ts\"") }
         guard let at = tsOpt else { throw DecodeError("\"ts\" is not a UTC timestamp like 2026-11-24T09:05:00.000Z") }
-        guard let user else { throw DecodeError("missing \"user\"") }
-        guard let typeText else { throw DecodeError("missing \"type\"") }
-        guard let refNumber else { throw DecodeError("missing or invalid \"ref\"") }
+        guard let userSpan = f.user else { throw DecodeError("missing \"user\"") }
+        guard let typeSpan = f.typeSpan else { throw DecodeError("missing \"type\"") }
+        guard let refNumber = f.refNumber else { throw DecodeError("missing or invalid \"ref\"") }
         let ref = TicketRef(refNumber)
-        guard let tickets, tickets >= 0 else { throw DecodeError("missing or invalid \"tickets\"") }
-        guard let eventType = type else { throw DecodeError("unknown event type \"\(typeText)\"") }
+        guard let tickets = f.tickets, tickets >= 0 else { throw DecodeError("missing or invalid \"tickets\"") }
+        guard let eventType = f.type else { throw DecodeError("unknown event type \"\(try text(typeSpan))\"") }
 
         let body: EventBody
         switch eventType {
         case .opened:
-            let ctText = try need(.callerType, "caller_type")
-            guard let ct = CallerType(rawValue: ctText) else { throw DecodeError("unknown caller_type \"\(ctText)\"") }
-            let caller = Caller(name: try need(.caller, "caller"), type: ct, reference: str(.callerRef), phone: str(.phone), email: str(.email))
-            let pText = try need(.priority, "priority")
-            guard let priority = Priority(rawValue: pText) else { throw DecodeError("unknown priority \"\(pText)\"") }
-            body = .opened(caller: caller, category: try need(.category, "category"), queue: try need(.queue, "queue"),
-                           priority: priority, contact: try contact(), details: details ?? [:])
+            let ct = try need(f, .callerType, "caller_type", as: CallerType.self)
+            let caller = Caller(name: try needText(f, .caller, "caller"), type: ct, reference: try str(f, .callerRef),
+                                phone: try str(f, .phone), email: try str(f, .email))
+            let priority = try need(f, .priority, "priority", as: Priority.self)
+            body = .opened(caller: caller, category: try needRepeated(f, .category, "category"), queue: try needRepeated(f, .queue, "queue"),
+                           priority: priority, contact: try contact(f), details: f.details ?? [:])
         case .contactLogged:
-            body = .contactLogged(try contact())
+            body = .contactLogged(try contact(f))
         case .routed:
-            body = .routed(queue: try need(.queue, "queue"), details: details ?? [:], note: str(.note))
+            body = .routed(queue: try needRepeated(f, .queue, "queue"), details: f.details ?? [:], note: try str(f, .note))
         case .assigned:
-            body = .assigned(to: try need(.assignee, "assignee"))
+            body = .assigned(to: try needRepeated(f, .assignee, "assignee"))
         case .pending:
-            let r = try need(.reason, "reason")
-            guard let reason = PendingReason(rawValue: r) else { throw DecodeError("unknown pending reason \"\(r)\"") }
-            body = .pending(reason: reason)
+            body = .pending(reason: try need(f, .reason, "reason", as: PendingReason.self, kind: "pending reason"))
         case .resumed: body = .resumed
         case .resolved:
-            guard let fcr else { throw DecodeError("missing \"fcr\"") }
-            body = .resolved(note: str(.note), firstContact: fcr)
-        case .reopened: body = .reopened(reason: str(.reason))
+            guard let fcr = f.fcr else { throw DecodeError("missing \"fcr\"") }
+            body = .resolved(note: try str(f, .note), firstContact: fcr)
+        case .reopened: body = .reopened(reason: try str(f, .reason))
         case .closed: body = .closed
-        case .noted: body = .noted(text: try need(.text, "text"))
+        case .noted: body = .noted(text: try needText(f, .text, "text"))
         case .corrected:
-            let fText = try need(.field, "field")
-            guard let field = CorrectableField(rawValue: fText) else { throw DecodeError("unknown corrected field \"\(fText)\"") }
-            body = .corrected(field: field, from: try need(.from, "from"), to: try need(.to, "to"))
+            let field = try need(f, .field, "field", as: CorrectableField.self, kind: "corrected field")
+            body = .corrected(field: field, from: try needText(f, .from, "from"), to: try needText(f, .to, "to"))
         case .feedback:
-            guard let rating, (1...5).contains(rating) else { throw DecodeError("missing or invalid \"rating\" (1 to 5)") }
-            let sText = try need(.source, "source")
-            guard let source = FeedbackSource(rawValue: sText) else { throw DecodeError("unknown feedback source \"\(sText)\"") }
-            body = .feedback(rating: Int(rating), source: source)
+            guard let rating = f.rating, (1...5).contains(rating) else { throw DecodeError("missing or invalid \"rating\" (1 to 5)") }
+            body = .feedback(rating: Int(rating), source: try need(f, .source, "source", as: FeedbackSource.self, kind: "feedback source"))
         case .identityVerified:
-            body = .identityVerified(how: try need(.how, "how"))
+            body = .identityVerified(how: try needText(f, .how, "how"))
         case .callbackSet:
-            let c = try need(.callback, "callback")
+            let c = try needText(f, .callback, "callback")
             if c.isEmpty {
                 body = .callbackSet(at: nil)
             } else {
@@ -271,33 +315,35 @@ private struct Fields {
                 body = .callbackSet(at: when)
             }
         case .merged:
-            body = .merged(into: try refField(.into, "into"))
+            body = .merged(into: try refField(f, .into, "into"))
         case .absorbed:
-            body = .absorbed(from: try refField(.from, "from"))
+            body = .absorbed(from: try refField(f, .from, "from"))
         case .linked:
-            body = .linked(to: try refField(.to, "to"))
+            body = .linked(to: try refField(f, .to, "to"))
         case .viewed:
             body = .viewed
         case .sealedContent:
-            body = .sealedContent(of: try need(.of, "of"), content: details ?? [:])
+            body = .sealedContent(of: try needText(f, .of, "of"), content: f.details ?? [:])
         }
-        let event = Event(version: Int(v), seq: seq, id: id, at: at, user: user, ref: ref, body: body, sealed: sealed)
-        return EventDecoder.Decoded(event: event, tickets: Int(tickets), hash: h)
+        let id = keepIds ? try text(idSpan) : ""
+        let hash = keepIds ? try f.h.map { sp throws(DecodeError) in try text(sp) } : nil
+        let sealed = try f.sealed.map { sp throws(DecodeError) in try repeated(sp) }
+        let event = Event(version: Int(v), seq: seq, id: id, at: at, user: try repeated(userSpan), ref: ref, body: body, sealed: sealed)
+        return EventDecoder.Decoded(event: event, tickets: Int(tickets), hash: hash)
     }
 
-    func refField(_ f: Field, _ name: String) throws(DecodeError) -> TicketRef {
-        let text = try need(f, name)
+    func refField(_ f: Fields, _ field: Field, _ name: String) throws(DecodeError) -> TicketRef {
+        let text = try needText(f, field, name)
         guard let r = TicketRef(parsing: text) else { throw DecodeError("\"\(name)\" is not a ticket reference like BSC-000123") }
         return r
     }
 
-    func contact() throws(DecodeError) -> ContactRecord {
-        let cText = try need(.channel, "channel")
-        guard let channel = Channel(rawValue: cText) else { throw DecodeError("unknown channel \"\(cText)\"") }
-        guard let rOpt = received else { throw DecodeError("missing \"received\"") }
+    func contact(_ f: Fields) throws(DecodeError) -> ContactRecord {
+        let channel = try need(f, .channel, "channel", as: Channel.self)
+        guard let rOpt = f.received else { throw DecodeError("missing \"received\"") }
         guard let received = rOpt else { throw DecodeError("\"received\" is not a UTC timestamp") }
-        if let d = durationMs, d < 0 { throw DecodeError("negative duration_ms") }
-        return ContactRecord(channel: channel, summary: try need(.summary, "summary"), received: received, durationMillis: durationMs)
+        if let d = f.durationMs, d < 0 { throw DecodeError("negative duration_ms") }
+        return ContactRecord(channel: channel, summary: try needText(f, .summary, "summary"), received: received, durationMillis: f.durationMs)
     }
 }
 
@@ -312,15 +358,6 @@ private struct Scanner {
         self.p = p
         self.interner = interner
         self.keepIds = keepIds
-    }
-
-    /// A string that repeats across lines (logins, ids of queues and
-    /// categories, enum values): one shared copy, no allocation per line.
-    mutating func repeated() throws(DecodeError) -> String {
-        skipSpace()
-        let (s, e, escaped) = try stringBounds()
-        if escaped { return try unescape(s, e) }
-        return try interner.string(UnsafeBufferPointer(rebasing: p[s..<e]))
     }
 
     mutating func skipSpace() {
@@ -377,29 +414,19 @@ private struct Scanner {
         case .rating: f.rating = try integer("rating")
         case .fcr: f.fcr = try boolean("fcr")
         case .details: f.details = try stringMap()
-        case .id:
-            if keepIds { f.id = try string() } else { _ = try stringBounds(); f.id = "" }
-        case .user: f.user = try repeated()
         case .type:
             let (s0, e0, escaped) = try stringBounds()
-            let bytes = UnsafeBufferPointer(rebasing: p[s0..<e0])
-            f.type = escaped ? nil : EventTypeTable.lookup(bytes)
-            f.typeText = f.type?.rawValue ?? String(decoding: bytes, as: UTF8.self)
+            f.typeSpan = Span(start: Int32(s0), end: Int32(e0), escaped: escaped)
+            f.type = escaped ? nil : EventType.lookup(UnsafeBufferPointer(rebasing: p[s0..<e0]))
         case .ref:
             let (s0, e0, escaped) = try stringBounds()
-            f.refSeen = true
             f.refNumber = escaped ? nil : parseRef(UnsafeBufferPointer(rebasing: p[s0..<e0]))
-        case .h:
-            if keepIds { f.h = try string() } else { _ = try stringBounds() }
         case .unknown: try skipValue(depth: 0)
         default:
-            if p[i] == UInt8(ascii: "n") { try literal("null"); return }
-            switch field {
-            case .category, .queue, .callerType, .priority, .channel, .assignee, .reason, .source, .field:
-                f.set(field, try repeated())
-            default:
-                f.set(field, try string())
-            }
+            // Envelope strings must be strings; optional body strings may be null.
+            if p[i] == UInt8(ascii: "n"), field != .id, field != .user, field != .h { try literal("null"); return }
+            let (s0, e0, escaped) = try stringBounds()
+            f.set(field, Span(start: Int32(s0), end: Int32(e0), escaped: escaped))
         }
     }
 
@@ -611,19 +638,32 @@ func parseRef(_ b: UnsafeBufferPointer<UInt8>) -> Int? {
     return n > 0 ? n : nil
 }
 
-/// Event types matched on bytes: a string switch per line is measurable.
-enum EventTypeTable {
-    static let entries: [(bytes: [UInt8], type: EventType)] = EventType.allCases.map { (Array($0.rawValue.utf8), $0) }
+/// Enums read from the journal, matched on their raw values' bytes: a
+/// string switch (`init(rawValue:)`) per line is measurable in replay.
+protocol WireEnum: RawRepresentable, CaseIterable where RawValue == String {
+    static var wireTable: [(bytes: [UInt8], value: Self)] { get }
+}
 
-    static func lookup(_ b: UnsafeBufferPointer<UInt8>) -> EventType? {
-        entries.withUnsafeBufferPointer { table in
+extension WireEnum {
+    static func makeWireTable() -> [(bytes: [UInt8], value: Self)] { allCases.map { (Array($0.rawValue.utf8), $0) } }
+
+    static func lookup(_ b: UnsafeBufferPointer<UInt8>) -> Self? {
+        wireTable.withUnsafeBufferPointer { table in
             for e in table where e.bytes.count == b.count {
-                if e.bytes.withUnsafeBufferPointer({ memcmp($0.baseAddress!, b.baseAddress!, b.count) == 0 }) { return e.type }
+                if b.isEmpty || e.bytes.withUnsafeBufferPointer({ memcmp($0.baseAddress!, b.baseAddress!, b.count) == 0 }) { return e.value }
             }
             return nil
         }
     }
 }
+
+extension EventType: WireEnum { static let wireTable = makeWireTable() }
+extension CallerType: WireEnum { static let wireTable = makeWireTable() }
+extension Priority: WireEnum { static let wireTable = makeWireTable() }
+extension Channel: WireEnum { static let wireTable = makeWireTable() }
+extension PendingReason: WireEnum { static let wireTable = makeWireTable() }
+extension CorrectableField: WireEnum { static let wireTable = makeWireTable() }
+extension FeedbackSource: WireEnum { static let wireTable = makeWireTable() }
 
 
 /// Interns short strings by their bytes: a small open-addressing table
