@@ -124,7 +124,7 @@ public final class Desk: @unchecked Sendable {
         // kept only when there is content to match.
         let needIds = !sealedContent.isEmpty
         do {
-            try journal.read(from: &c, keepIdsAndHashes: needIds) { [self] d in
+            try journal.read(from: &c, keepIdsAndHashes: needIds, parallel: true) { [self] d in
                 s.apply(d.event.sealed == nil ? d.event : unsealed(d.event))
             } issue: { found.append($0) }
         } catch {

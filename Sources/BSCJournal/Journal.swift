@@ -48,6 +48,8 @@ public final class Journal: @unchecked Sendable {
     /// Mode for new files: 0600, or 0660 in group-shared mode.
     public var fileMode: mode_t
     public var directoryMode: mode_t
+    /// When a read asked to go parallel does so (see ParallelRead.swift).
+    public var parallelRead = ParallelReadSettings()
     let clock: Clock
 
     public static let segmentSuffix = ".jsonl"
@@ -364,15 +366,21 @@ public final class Journal: @unchecked Sendable {
         from cursor: inout JournalCursor,
         keepIdsAndHashes: Bool = true,
         containing needle: [UInt8]? = nil,
+        parallel: Bool = false,
         event: (EventDecoder.Decoded) throws -> Void,
         issue: (LoadIssue) -> Void
     ) throws -> Int64 {
+        let all = try segments()
+        if parallel, needle == nil, parallelRead.threads > 0, try unreadBytes(all, after: cursor) >= parallelRead.minimumBytes {
+            return try readInParallel(from: &cursor, segments: all, threads: parallelRead.threads, keepIdsAndHashes: keepIdsAndHashes,
+                                      event: event, issue: issue)
+        }
         let decoder = EventDecoder(keepIdsAndHashes: keepIdsAndHashes)
         var total: Int64 = 0
         // One buffer for all segments, allocated when first needed: a fresh
         // zero-filled 8 MiB per segment cost a memset and page faults each.
         var buf: [UInt8] = []
-        for segment in try segments() where segment >= cursor.segment {
+        for segment in all where segment >= cursor.segment {
             if segment != cursor.segment { cursor = JournalCursor(segment: segment, offset: 0, line: 0) }
             let p = path(segment)
             let fd = try fs.open(p, flags: O_RDONLY, mode: 0)
@@ -394,27 +402,10 @@ public final class Journal: @unchecked Sendable {
                 let filled = carry + n
                 var consumed = 0
                 try buf.withUnsafeBufferPointer { all in
-                    var start = 0
-                    while start < filled {
-                        guard let nl = memchrIndex(all, from: start, to: filled) else { break }
-                        cursor.line += 1
-                        let line = UnsafeBufferPointer(rebasing: all[start..<nl])
-                        if line.isEmpty {
-                            issue(LoadIssue(file: segment, line: cursor.line, reason: "empty line"))
-                        } else {
-                            do {
-                                // A needle skips the decoding of lines that
-                                // cannot match (one ticket's history).
-                                if needle.map({ Self.contains(line, $0) }) ?? true {
-                                    try event(try decoder.decode(line))
-                                }
-                            } catch let e as DecodeError {
-                                issue(LoadIssue(file: segment, line: cursor.line, reason: e.message))
-                            }
-                        }
-                        start = nl + 1
+                    consumed = try Self.decodeLines(UnsafeBufferPointer(rebasing: all[0..<filled]), decoder: decoder, needle: needle,
+                                                    lines: &cursor.line, event: event) { line, reason in
+                        issue(LoadIssue(file: segment, line: line, reason: reason))
                     }
-                    consumed = start
                 }
                 cursor.offset += Int64(consumed)
                 total += Int64(consumed)
@@ -425,6 +416,54 @@ public final class Journal: @unchecked Sendable {
                     }
                 }
             }
+        }
+        return total
+    }
+
+    /// Decodes every complete line in `bytes`, counting lines in `lines`;
+    /// returns the bytes consumed (through the last newline). Rejected
+    /// lines go to `issue` with their line number. Shared by the
+    /// sequential and the parallel read.
+    static func decodeLines(
+        _ bytes: UnsafeBufferPointer<UInt8>, decoder: EventDecoder, needle: [UInt8]?, lines: inout Int,
+        event: (EventDecoder.Decoded) throws -> Void, issue: (Int, String) -> Void
+    ) rethrows -> Int {
+        var start = 0
+        let filled = bytes.count
+        while start < filled {
+            guard let nl = memchrIndex(bytes, from: start, to: filled) else { break }
+            lines += 1
+            let line = UnsafeBufferPointer(rebasing: bytes[start..<nl])
+            if line.isEmpty {
+                issue(lines, "empty line")
+            } else {
+                // A needle skips the decoding of lines that cannot match
+                // (one ticket's history).
+                if needle.map({ contains(line, $0) }) ?? true {
+                    let decoded: EventDecoder.Decoded
+                    do {
+                        decoded = try decoder.decode(line)
+                    } catch {
+                        issue(lines, error.message)
+                        start = nl + 1
+                        continue
+                    }
+                    try event(decoded)
+                }
+            }
+            start = nl + 1
+        }
+        return start
+    }
+
+    /// Bytes not yet read after `cursor`.
+    func unreadBytes(_ all: [String], after cursor: JournalCursor) throws -> Int64 {
+        var total: Int64 = 0
+        for segment in all where segment >= cursor.segment {
+            let p = path(segment)
+            let fd = try fs.open(p, flags: O_RDONLY, mode: 0)
+            defer { fs.close(fd) }
+            total += max(0, try fs.size(fd, path: p) - (segment == cursor.segment ? cursor.offset : 0))
         }
         return total
     }

@@ -57,7 +57,7 @@ extension Desk {
         s.setRestrictedCategories(taxonomy.restrictedCategories)
         let before = s.eventCount
         do {
-            try journal.read(from: &c, keepIdsAndHashes: false) { s.apply($0.event) } issue: { found.append($0) }
+            try journal.read(from: &c, keepIdsAndHashes: false, parallel: true) { s.apply($0.event) } issue: { found.append($0) }
         } catch {
             throw DeskError.from(error)
         }

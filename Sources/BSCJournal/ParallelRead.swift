@@ -1,0 +1,301 @@
+import BSCCore
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Replay of a large journal on several cores: decoding is about two
+/// thirds of a replay, and it needs nothing but the bytes of a line.
+///
+/// Worker threads take turns to claim the next chunk of a segment (about
+/// 1 MiB, cut after its last newline) and decode it on their own; the
+/// calling thread takes the decoded chunks strictly in journal order and
+/// feeds them to `event`, so the fold sees exactly what a sequential read
+/// gives, and the cursor, line numbers and issues come out the same.
+extension Journal {
+    /// Decoding threads for a replay: one per online CPU, at most four;
+    /// 0 (read sequentially) on a single CPU.
+    static var defaultDecodeThreads: Int {
+        let cpus = sysconf(Int32(_SC_NPROCESSORS_ONLN))
+        return cpus > 1 ? min(4, cpus) : 0
+    }
+
+    func readInParallel(
+        from cursor: inout JournalCursor,
+        segments: [String],
+        threads: Int,
+        keepIdsAndHashes: Bool,
+        event: (EventDecoder.Decoded) throws -> Void,
+        issue: (LoadIssue) -> Void
+    ) throws -> Int64 {
+        let work = ChunkQueue(journal: self, segments: segments, start: cursor, keepIdsAndHashes: keepIdsAndHashes,
+                              chunkBytes: parallelRead.chunkBytes, maxAhead: threads * 2)
+        var workers: [pthread_t] = []
+        for _ in 0..<threads {
+            var tid = pthread_t()
+            let arg = Unmanaged.passRetained(work).toOpaque()
+            let rc = pthread_create(&tid, nil, { arg in
+                let q = Unmanaged<ChunkQueue>.fromOpaque(arg!).takeRetainedValue()
+                q.work()
+                return nil
+            }, arg)
+            if rc == 0 {
+                workers.append(tid)
+            } else {
+                Unmanaged<ChunkQueue>.fromOpaque(arg).release()
+            }
+        }
+        defer {
+            work.cancel()
+            for t in workers { pthread_join(t, nil) }
+        }
+        if workers.isEmpty {
+            // No threads to be had: decode here instead.
+            work.work()
+        }
+        var total: Int64 = 0
+        var index = 0
+        while let chunk = try work.take(index) {
+            index += 1
+            if chunk.segment != cursor.segment { cursor = JournalCursor(segment: chunk.segment, offset: 0, line: 0) }
+            var problems = chunk.issues[...]
+            for (n, d) in chunk.events.enumerated() {
+                // Issues sit between events: report each before the event that followed it.
+                while let p = problems.first, p.eventsBefore <= n {
+                    issue(LoadIssue(file: chunk.segment, line: cursor.line + p.line, reason: p.reason))
+                    problems.removeFirst()
+                }
+                try event(d)
+            }
+            for p in problems { issue(LoadIssue(file: chunk.segment, line: cursor.line + p.line, reason: p.reason)) }
+            cursor.offset = chunk.end
+            cursor.line += chunk.lines
+            total += chunk.end - chunk.start
+        }
+        return total
+    }
+}
+
+/// When and how a replay decodes on several threads.
+public struct ParallelReadSettings: Sendable {
+    /// Decoding threads; 0 reads sequentially.
+    public var threads = Journal.defaultDecodeThreads
+    /// Below this many unread bytes the threads are not worth starting.
+    public var minimumBytes: Int64 = 16 << 20
+    /// Bytes claimed by a thread at a time (a chunk ends at its last newline).
+    public var chunkBytes = 1 << 20
+
+    public init() {}
+}
+
+/// One decoded chunk of a segment.
+struct DecodedChunk: Sendable {
+    var segment: String
+    var start: Int64
+    var end: Int64
+    /// Complete lines in the chunk.
+    var lines: Int
+    var events: [EventDecoder.Decoded]
+    /// Rejected lines: line number within the chunk (1-based), reason, and
+    /// how many events of the chunk came before it.
+    var issues: [(line: Int, reason: String, eventsBefore: Int)]
+}
+
+/// The shared state of a parallel read: where the next chunk starts, and
+/// the decoded chunks waiting to be taken in order. One mutex guards all
+/// of it; decoding happens outside it.
+final class ChunkQueue: @unchecked Sendable {
+    let journal: Journal
+    let segments: [String]
+    let keepIdsAndHashes: Bool
+    let chunkBytes: Int
+    let maxAhead: Int
+
+    private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
+    private let changed = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
+
+    // Guarded by `mutex`.
+    private var segmentIndex = 0
+    private var offset: Int64
+    private var fd: Int32 = -1
+    private var size: Int64 = 0
+    private var opened = false
+    private var nextIndex = 0
+    private var taken = 0
+    private var ready: [Int: DecodedChunk] = [:]
+    private var finishedAt: Int?
+    private var failure: Error?
+    private var cancelled = false
+
+    init(journal: Journal, segments: [String], start: JournalCursor, keepIdsAndHashes: Bool, chunkBytes: Int, maxAhead: Int) {
+        self.journal = journal
+        self.chunkBytes = max(64, chunkBytes)
+        self.segments = segments.filter { $0 >= start.segment }
+        self.keepIdsAndHashes = keepIdsAndHashes
+        self.maxAhead = max(1, maxAhead)
+        self.offset = self.segments.first == start.segment ? start.offset : 0
+        pthread_mutex_init(mutex, nil)
+        pthread_cond_init(changed, nil)
+    }
+
+    deinit {
+        if fd >= 0 { journal.fs.close(fd) }
+        pthread_cond_destroy(changed)
+        pthread_mutex_destroy(mutex)
+        mutex.deallocate()
+        changed.deallocate()
+    }
+
+    private func locked<T>(_ body: () throws -> T) rethrows -> T {
+        pthread_mutex_lock(mutex)
+        defer { pthread_mutex_unlock(mutex) }
+        return try body()
+    }
+
+    func cancel() {
+        locked {
+            cancelled = true
+            pthread_cond_broadcast(changed)
+        }
+    }
+
+    /// The chunk with this index, waiting for it; nil after the last one.
+    /// Throws the read error that stopped the workers once every chunk
+    /// before it has been taken.
+    func take(_ index: Int) throws -> DecodedChunk? {
+        pthread_mutex_lock(mutex)
+        defer { pthread_mutex_unlock(mutex) }
+        while true {
+            if let chunk = ready.removeValue(forKey: index) {
+                taken = index + 1
+                pthread_cond_broadcast(changed)
+                return chunk
+            }
+            if let end = finishedAt, index >= end {
+                if let failure { throw failure }
+                return nil
+            }
+            pthread_cond_wait(changed, mutex)
+        }
+    }
+
+    /// A worker's loop: claim a chunk, decode it, hand it over.
+    func work() {
+        let decoder = EventDecoder(keepIdsAndHashes: keepIdsAndHashes)
+        var buffer = [UInt8](repeating: 0, count: chunkBytes)
+        while true {
+            guard let claim = claim(into: &buffer) else { return }
+            var chunk = DecodedChunk(segment: claim.segment, start: claim.start, end: claim.start + Int64(claim.length),
+                                     lines: 0, events: [], issues: [])
+            if claim.length > 0 {
+                chunk.events.reserveCapacity(claim.length / 250)
+                buffer.withUnsafeBufferPointer { all in
+                    var lines = 0
+                    _ = Journal.decodeLines(UnsafeBufferPointer(rebasing: all[0..<claim.length]), decoder: decoder, needle: nil, lines: &lines) { d in
+                        chunk.events.append(d)
+                    } issue: { line, reason in
+                        chunk.issues.append((line, reason, chunk.events.count))
+                    }
+                    chunk.lines = lines
+                }
+            }
+            locked {
+                ready[claim.index] = chunk
+                pthread_cond_broadcast(changed)
+            }
+        }
+    }
+
+    private struct Claim {
+        var index: Int
+        var segment: String
+        var start: Int64
+        var length: Int
+    }
+
+    /// Under the mutex: reads the next chunk into `buffer` (cut after its
+    /// last newline) and moves the shared position past it. A segment's
+    /// first claim may be empty: it moves the reader's cursor to that
+    /// segment, as a sequential read does. nil when there is nothing left,
+    /// after a failure, or when cancelled.
+    private func claim(into buffer: inout [UInt8]) -> Claim? {
+        pthread_mutex_lock(mutex)
+        defer { pthread_mutex_unlock(mutex) }
+        while true {
+            while !cancelled && finishedAt == nil && nextIndex - taken >= maxAhead {
+                pthread_cond_wait(changed, mutex)
+            }
+            if cancelled || finishedAt != nil { return nil }
+            do {
+                guard segmentIndex < segments.count else {
+                    finish()
+                    return nil
+                }
+                let segment = segments[segmentIndex]
+                let p = journal.path(segment)
+                if !opened {
+                    fd = try journal.fs.open(p, flags: O_RDONLY, mode: 0)
+                    size = try journal.fs.size(fd, path: p)
+                    opened = true
+                    // An empty first chunk: the reader's cursor moves to
+                    // every segment visited, as in a sequential read.
+                    return issue(segment: segment, start: offset, length: 0)
+                }
+                if offset >= size {
+                    nextSegment()
+                    continue
+                }
+                var want = min(buffer.count, Int(size - offset))
+                while true {
+                    let n = try buffer.withUnsafeMutableBytes { b throws(FileError) in
+                        try journal.fs.pread(fd, UnsafeMutableRawBufferPointer(rebasing: b[0..<want]), offset: offset, path: p)
+                    }
+                    if n <= 0 {
+                        nextSegment()
+                        break
+                    }
+                    // Lines are short: scanning back from the end finds the last newline at once.
+                    let lastNewline = buffer.withUnsafeBufferPointer { b -> Int? in
+                        var j = n - 1
+                        while j >= 0 && b[j] != 10 { j -= 1 }
+                        return j >= 0 ? j : nil
+                    }
+                    if let nl = lastNewline {
+                        let start = offset
+                        offset += Int64(nl + 1)
+                        return issue(segment: segment, start: start, length: nl + 1)
+                    }
+                    if offset + Int64(n) >= size {
+                        // Only a partial last line is left: leave it for next time.
+                        nextSegment()
+                        break
+                    }
+                    // A line longer than the buffer.
+                    buffer.append(contentsOf: repeatElement(0, count: buffer.count))
+                    want = min(buffer.count, Int(size - offset))
+                }
+            } catch {
+                failure = error
+                finish()
+                return nil
+            }
+        }
+    }
+
+    private func issue(segment: String, start: Int64, length: Int) -> Claim {
+        defer { nextIndex += 1 }
+        return Claim(index: nextIndex, segment: segment, start: start, length: length)
+    }
+
+    private func nextSegment() {
+        if fd >= 0 { journal.fs.close(fd) }
+        fd = -1
+        opened = false
+        segmentIndex += 1
+        offset = 0
+    }
+
+    private func finish() {
+        finishedAt = nextIndex
+        pthread_cond_broadcast(changed)
+    }
+}
