@@ -471,14 +471,33 @@ private struct Scanner {
         guard i < p.count, p[i] == UInt8(ascii: "\"") else { throw DecodeError("expected a string at byte \(i + 1)") }
         i += 1
         let start = i
-        guard let base = p.baseAddress, let q = memchr(base + start, 34, p.count - start) else {
+        // Most strings (keys, ids, enum values) are short: a byte loop has
+        // found their end before two memchr calls would have started.
+        let shortEnd = min(p.count, start + 24)
+        var j = start
+        while j < shortEnd {
+            let c = p[j]
+            if c == UInt8(ascii: "\"") {
+                i = j + 1
+                return (start, j, false)
+            }
+            if c == UInt8(ascii: "\\") { return try escapedBounds(from: start) }
+            j += 1
+        }
+        guard let base = p.baseAddress, let q = memchr(base + j, 34, p.count - j) else {
             throw DecodeError("unterminated string")
         }
         let quote = UnsafePointer(q.assumingMemoryBound(to: UInt8.self)) - base
-        if memchr(base + start, 92, quote - start) == nil {
+        if memchr(base + j, 92, quote - j) == nil {
             i = quote + 1
             return (start, quote, false)
         }
+        return try escapedBounds(from: start)
+    }
+
+    /// The byte-by-byte path for a string holding backslashes.
+    private mutating func escapedBounds(from start: Int) throws(DecodeError) -> (Int, Int, Bool) {
+        i = start
         while i < p.count {
             let c = p[i]
             if c == UInt8(ascii: "\"") { i += 1; return (start, i - 1, true) }

@@ -116,7 +116,8 @@ public final class Journal: @unchecked Sendable {
         let lockFd = try openCreating(lockPath, flags: O_RDWR)
         defer { fs.close(lockFd) }
         try acquire(lockFd, lockPath)
-        defer { fs.unlock(lockFd) }
+        var locked = true
+        defer { if locked { fs.unlock(lockFd) } }
 
         var repaired: String? = nil
         let existing = try segments()
@@ -180,18 +181,27 @@ public final class Journal: @unchecked Sendable {
             }
             throw JournalError.shortWrite(path: segPath, wrote: wrote, of: buffer.count)
         }
+        var advanced = cursor
+        if var c = advanced {
+            // Our own lines are consumed; the caller folds the returned events.
+            if c.segment != target { c = JournalCursor(segment: target, offset: before, line: c.segment == target ? c.line : try lineCount(segPath, upTo: before)) }
+            c.offset = before + Int64(buffer.count)
+            c.line += events.count
+            advanced = c
+        }
+        // The lines are complete in the file: the next writer may chain on
+        // them now. The sync runs outside the lock, so concurrent writers'
+        // syncs overlap (one journal commit can carry several) instead of
+        // queueing behind each other; the acknowledgement still waits for
+        // our own fdatasync, which also covers every line before ours.
+        fs.unlock(lockFd)
+        locked = false
         do {
             try fs.fdatasync(fd, path: segPath)
         } catch {
             throw JournalError.outcomeUnknown(error)
         }
-        if var c = cursor {
-            // Our own lines are consumed; the caller folds the returned events.
-            if c.segment != target { c = JournalCursor(segment: target, offset: before, line: c.segment == target ? c.line : try lineCount(segPath, upTo: before)) }
-            c.offset = before + Int64(buffer.count)
-            c.line += events.count
-            cursor = c
-        }
+        cursor = advanced
         return AppendReport(events: events, repairedFragment: repaired)
     }
 
@@ -219,18 +229,8 @@ public final class Journal: @unchecked Sendable {
     }
 
     private func acquire(_ fd: Int32, _ lockPath: String) throws {
-        let start = clockMonotonic()
-        var delay: UInt32 = 100
-        var rng = SystemRandomNumberGenerator()
-        while try !fs.tryLock(fd, path: lockPath) {
-            if clockMonotonic() - start >= lockTimeoutSeconds {
-                throw JournalError.locked(path: lockPath, waitedSeconds: lockTimeoutSeconds)
-            }
-            // Short, jittered waits: a holder keeps the lock for about a
-            // millisecond, and long sleeps let other writers barge in
-            // again and again (8 writers starved past 2 s with 20 ms naps).
-            usleep(delay / 2 + UInt32.random(in: 0...delay, using: &rng))
-            delay = min(delay * 2, 1_500)
+        guard try fs.lock(fd, path: lockPath, timeoutSeconds: lockTimeoutSeconds) else {
+            throw JournalError.locked(path: lockPath, waitedSeconds: lockTimeoutSeconds)
         }
     }
 

@@ -12,9 +12,11 @@ import Glibc
 /// feeds them to `event`, so the fold sees exactly what a sequential read
 /// gives, and the cursor, line numbers and issues come out the same.
 extension Journal {
-    /// Decoding threads for a replay: one per online CPU, at most four;
-    /// 0 (read sequentially) on a single CPU.
+    /// Decoding threads for a replay: `BSCDESK_DECODE_THREADS` if set (0
+    /// reads sequentially, for a server where bscdesk must keep to one
+    /// core), else one per online CPU, at most four, and 0 on one CPU.
     static var defaultDecodeThreads: Int {
+        if let text = getenv("BSCDESK_DECODE_THREADS"), let n = Int(String(cString: text)), n >= 0 { return min(n, 16) }
         let cpus = sysconf(Int32(_SC_NPROCESSORS_ONLN))
         return cpus > 1 ? min(4, cpus) : 0
     }

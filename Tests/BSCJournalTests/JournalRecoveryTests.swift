@@ -151,7 +151,11 @@ struct JournalRecoveryTests {
         let w = seq.lastIndex { $0.hasPrefix("write") }!
         let s = seq.lastIndex(of: "fdatasync")!
         let u = seq.lastIndex(of: "unlock")!
-        #expect(w < s && s < u)
+        // The line is written under the lock; the sync runs after the
+        // unlock (concurrent writers' syncs overlap) and is the last call
+        // before append returns, i.e. before anything is acknowledged.
+        #expect(w < u && u < s)
+        #expect(s == seq.count - 1)
 
         fs.failures[.fdatasync] = (nth: 3, errno: EIO)
         do {
