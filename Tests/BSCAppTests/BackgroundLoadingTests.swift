@@ -145,6 +145,25 @@ struct BackgroundLoadingTests {
         #expect(!(try w.mainJournalBytes()).contains("Quaglia"))
     }
 
+    /// The loader reads restricted content before the journal; a restricted
+    /// call saved in between (simulated by hiding the content while it
+    /// reads) must not stay redacted for the people allowed to read it.
+    @Test func restrictedContentSavedWhileTheLoaderReadIsPickedUp() throws {
+        let w = try TriageWorld(at: londonTime("2026-11-24", 10))
+        let sup = try w.desk("sup")
+        let (r, _) = try sup.logFirstContact(w.contact("Winifred Quaglia", category: "appointeeship.allowance",
+                                                       summary: "Allowance stopped", details: ["client-reference": "CL-2"]))
+        let restricted = w.data.path + "/restricted"
+        try FileManager.default.moveItem(atPath: restricted, toPath: restricted + ".away")
+        let loader = try Desk(data: w.data, config: w.config, login: "appo", clock: w.clock, ids: SequentialIds(prefix: "appo-"))
+        try loader.load()
+        #expect(loader.visible(try loader.ticket(r)).caller.name != "Winifred Quaglia")
+        try FileManager.default.moveItem(atPath: restricted + ".away", toPath: restricted)
+        try loader.settleSealedContent()
+        #expect(loader.visible(try loader.ticket(r)).caller.name == "Winifred Quaglia")
+        #expect(loader.visible(try loader.ticket(r)).summary == "Allowance stopped")
+    }
+
     @Test func aFailedLoadIsReportedAndCanBeRetried() throws {
         let (w, bob) = try world()
         let journal = w.data.journalPath

@@ -78,6 +78,7 @@ extension Desk {
             if testDelayMillis > 0 { usleep(UInt32(min(testDelayMillis, 60_000)) * 1000) }
             do {
                 try loader.load()
+                try loader.settleSealedContent()
                 load.finish(.loaded(loader))
             } catch {
                 load.finish(.failed(DeskError.from(error)))
@@ -93,6 +94,20 @@ extension Desk {
         thread.start()
         pthread_sigmask(SIG_SETMASK, &previous, nil)
         return load
+    }
+
+    /// A load takes restricted content once, before it reads the journal:
+    /// restricted calls saved while it read (this agent's own, on the
+    /// screen that is already open) were folded in without their content.
+    /// Content is written before its event, so reading it again now covers
+    /// every event read; if it has grown, load again (a few times at most).
+    func settleSealedContent() throws(DeskError) {
+        for _ in 0..<3 {
+            let before = sealedContent.count
+            reloadSealedContent()
+            guard sealedContent.count > before else { return }
+            try load()
+        }
     }
 
     /// Installs the projection a background load built. What this desk
