@@ -154,5 +154,15 @@ import Testing
         #expect(t.rows[0].hasSuffix("✗ history not loaded"))
         #expect(t.rows[1] == "Could not load the ticket history (trying again):")
         #expect(!t.rows[2].isEmpty)
+        // Repaired: the retry five seconds later loads it.
+        try FileManager.default.removeItem(atPath: journal)
+        try FileManager.default.moveItem(atPath: journal + ".away", toPath: journal)
+        f.clock.advance(millis: 5_000)
+        for _ in 0..<1_000 where s.isLoadingHistory {
+            t.tick(now: f.clock.now())
+            usleep(5_000)
+        }
+        #expect(t.rows[0].hasSuffix("● live"))
+        #expect(t.rows[1].hasSuffix("3 shown"))
     }
 }
