@@ -19,11 +19,17 @@ public final class Desk: @unchecked Sendable {
     public let clock: Clock
     private var ids: any IdGenerator
 
-    public private(set) var store: TicketStore
+    public internal(set) var store: TicketStore
     /// nil until `load()`: a writer that never read history takes numbers
     /// from the journal's tail instead.
-    public private(set) var cursor: JournalCursor?
-    public private(set) var issues: [LoadIssue] = []
+    public internal(set) var cursor: JournalCursor?
+    public internal(set) var issues: [LoadIssue] = []
+    /// True while a background load (`startLoadingHistory`) has not been
+    /// adopted: the store is empty, and actions that need history refuse.
+    public internal(set) var isLoadingHistory = false
+    /// How many times the projection was installed (`load`, `adoptLoad`):
+    /// screens caching figures from the store rebuild when it moves.
+    public internal(set) var loads = 0
     /// Notices for the person (a repaired torn tail, say).
     public private(set) var notices: [String] = []
     /// Personal content of restricted tickets this user may read, by event id.
@@ -118,6 +124,7 @@ public final class Desk: @unchecked Sendable {
         if sealedContent.isEmpty {
             let loaded = try loadState()
             (store, cursor, issues) = (loaded.store, loaded.cursor, loaded.issues)
+            loads += 1
             return
         }
         // Sealed events are matched to their content by event id; ids are
@@ -133,6 +140,14 @@ public final class Desk: @unchecked Sendable {
         store = s
         cursor = c
         issues = found
+        loads += 1
+    }
+
+    /// Loads history on first use (a command-line desk), or refuses while
+    /// a background load is still running (the front desk's first seconds).
+    func needHistory() throws(DeskError) {
+        if isLoadingHistory { throw historyLoadingError }
+        if cursor == nil { try load() }
     }
 
     func journalBytes() -> Int64 {
@@ -148,6 +163,8 @@ public final class Desk: @unchecked Sendable {
     /// whether anything changed.
     @discardableResult
     public func refresh() throws(DeskError) -> Bool {
+        // Not a full load on the caller's thread while one runs in the background.
+        if isLoadingHistory { return false }
         guard var c = cursor else { try load(); return true }
         var changed = false
         var reloaded = false
@@ -168,6 +185,7 @@ public final class Desk: @unchecked Sendable {
     }
 
     public func ticket(_ ref: TicketRef) throws(DeskError) -> Ticket {
+        if isLoadingHistory { throw historyLoadingError }
         guard let t = store[ref] else {
             throw .refused("unknown reference \(ref): no such ticket (the newest is \(TicketRef(max(store.slots.count, 1))))")
         }
@@ -343,6 +361,14 @@ public final class Desk: @unchecked Sendable {
             let def = try queue(q)
             try checkHandoff(queue: def, details: c.details)
             routeQueue = def
+            // Automatic assignment weighs the queue's tickets: it needs the
+            // history (caught up under the lock by `append`).
+            if def.assignment != .manual && !config.team(of: def.id).isEmpty {
+                if isLoadingHistory {
+                    throw .refused("\(def.name) assigns routed calls automatically, which needs the ticket history, still loading: try again in a moment, or keep the call open (F7) and route it later")
+                }
+                try needHistory()
+            }
         }
         if let how = c.verifiedHow { try checkHow(how) }
         if c.outcome != .keepOpen { try checkIdentity(cat, details: c.details, verified: c.verifiedHow) }
@@ -382,7 +408,7 @@ public final class Desk: @unchecked Sendable {
     /// lock and on up-to-date state, that the action is legal.
     @discardableResult
     func act(_ ref: TicketRef, _ action: TicketAction, check: ((Ticket) throws(DeskError) -> Void)? = nil, _ body: @escaping (Ticket) throws -> [EventBody]) throws(DeskError) -> [Event] {
-        if cursor == nil { try load() }
+        try needHistory()
         _ = try ticket(ref)
         let now = clock.now()
         let user = login
@@ -476,7 +502,7 @@ public final class Desk: @unchecked Sendable {
     /// events go in one atomic append.
     public func merge(_ dup: TicketRef, into survivor: TicketRef) throws(DeskError) {
         guard dup != survivor else { throw .usage("cannot merge \(dup) into itself: give two different tickets") }
-        if cursor == nil { try load() }
+        try needHistory()
         _ = try ticket(dup)
         _ = try ticket(survivor)
         let now = clock.now()
@@ -495,7 +521,7 @@ public final class Desk: @unchecked Sendable {
     /// Links two related tickets; both show the link.
     public func link(_ a: TicketRef, _ b: TicketRef) throws(DeskError) {
         guard a != b else { throw .usage("cannot link \(a) to itself: give two different tickets") }
-        if cursor == nil { try load() }
+        try needHistory()
         _ = try ticket(a)
         _ = try ticket(b)
         let now = clock.now()

@@ -217,10 +217,14 @@ public final class CursesTerminal {
 
     /// Drives a `UIApp` until it finishes: draw when needed, wait for a key
     /// for up to `tickMillis`, and tick the app at least that often so live
-    /// screens move even while keys arrive.
-    public func run(app: inout UIApp, tickMillis: Int = 250, clock: () -> Instant = wallClockNow) {
+    /// screens move even while keys arrive. While `quickTicks()` is true
+    /// (work finishing in the background) it ticks every 50 ms instead.
+    /// `afterFirstFrame` runs once the first frame has reached the terminal.
+    public func run(app: inout UIApp, tickMillis: Int = 250, clock: () -> Instant = wallClockNow,
+                    quickTicks: () -> Bool = { false }, afterFirstFrame: () -> Void = {}) {
         app.resize(to: size)
         var dirty = true
+        var firstFrame = true
         var lastTick = clock()
         while !app.isFinished {
             if dirty {
@@ -228,13 +232,18 @@ public final class CursesTerminal {
                 app.needsFullRepaint = false
                 draw(app.render())
                 dirty = false
+                if firstFrame {
+                    firstFrame = false
+                    afterFirstFrame()
+                }
             }
-            if let key = readKey(timeoutMillis: tickMillis) {
+            let interval = quickTicks() ? min(tickMillis, 50) : tickMillis
+            if let key = readKey(timeoutMillis: interval) {
                 if key == .resize { app.resize(to: size) }
                 if app.handle(key) || key == .resize { dirty = true }
             }
             let now = clock()
-            if now.millis - lastTick.millis >= Int64(tickMillis) {
+            if now.millis - lastTick.millis >= Int64(interval) {
                 lastTick = now
                 if app.tick(now: now) { dirty = true }
             }

@@ -65,6 +65,7 @@ struct Bench {
             try measureReplay(desk, events: n)
             try measureSnapshot(desk)
             try measureFreshProcess(desk)
+            try measureFirstFrame(desk)
             try measureExport(desk)
             try measureJQ(desk, events: n)
             if n == sizes.last { try measureTableFrame(desk) }
@@ -182,23 +183,18 @@ struct Bench {
         record("load with snapshot (best of 3, CPU)", events: state.store.eventCount, bestCPU * 1000, "ms", note: String(format: "wall %.0f ms", best * 1000))
     }
 
-    /// A fresh process: start, load, first frame, peak RSS, stats query.
+    /// A fresh process: start, load, peak RSS, stats query.
     static func measureFreshProcess(_ desk: Desk) throws {
         for mode in ["replay", "snapshot"] {
-            let spawn = now()
             let text = try runSelf(["--child", "open", desk.data.path, mode])
             var f: [String: Double] = [:]
             for line in text.split(separator: "\n") {
                 let parts = line.split(separator: " ")
                 if parts.count == 2, let v = Double(parts[1]) { f[String(parts[0])] = v }
             }
-            guard let frameAt = f["frame_at"], let events = f["events"] else { say("  child failed: \(text)"); continue }
+            guard let events = f["events"] else { say("  child failed: \(text)"); continue }
             let n = Int(events)
-            let firstScreen = (frameAt - spawn) * 1000
             let big = n >= 900_000
-            record("first frame, fresh process (\(mode))", events: n, firstScreen, "ms", target: big ? "<= 300 ms/1M" : "",
-                   met: big ? firstScreen <= 300 * Double(n) / 1_000_000 : nil,
-                   note: String(format: "exec->loaded %.0f ms, render %.2f ms; no front-desk screens in this tree: ticket TableView in the UIApp chrome, 120x40", (f["loaded_at"]! - spawn) * 1000, f["render_ms"] ?? 0))
             record("peak RSS after load (\(mode))", events: n, f["rss_mb"] ?? 0, "MB", target: big ? "<= 250 MB/1M" : "",
                    met: big ? (f["rss_mb"] ?? 0) * 1_000_000 / Double(n) <= 250 : nil)
             if mode == "snapshot" {

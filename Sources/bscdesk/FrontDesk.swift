@@ -4,8 +4,10 @@ import BSCTerminal
 import BSCUI
 import Foundation
 
-/// Starts the terminal front desk: checks the terminal, loads the journal,
-/// takes over the screen with the theme and runs the app until quit.
+/// Starts the terminal front desk: checks the terminal, starts loading the
+/// journal in the background, takes over the screen with the theme and
+/// runs the app until quit. The first frame (the call form) does not wait
+/// for the history; the screens adopt it when it is in.
 /// The theme: `--theme`, else BSCDESK_THEME, else `theme` in the
 /// configuration's [desk] table, else the default.
 enum FrontDesk {
@@ -20,6 +22,11 @@ enum FrontDesk {
         } catch let e as TerminalStartError {
             throw DeskError(.usage, e.description)
         }
+        let trace = StartupTrace(environment: env)
+        // Test only: hold the loader back so end-to-end tests can see and
+        // use the desk while its history is still loading.
+        let testDelay = Int(env["BSCDESK_TEST_LOAD_DELAY_MS"] ?? "") ?? 0
+        let history = try desk.startLoadingHistory(testDelayMillis: testDelay)
         let themeName = theme ?? env["BSCDESK_THEME"] ?? desk.config.theme
         let searchPaths = [desk.data.themesPath]
         // Validate the theme while errors can still be printed normally.
@@ -28,12 +35,12 @@ enum FrontDesk {
         } catch {
             throw DeskError(.usage, "theme \(themeName ?? "default"): \(error)")
         }
-        try desk.load()
         let drafts = DraftStore(directory: desk.data.draftsPath, login: desk.login)
         // A SIGHUP (dropped ssh), SIGTERM or crash writes the newest draft
         // before the terminal is restored.
         terminalSignalHook = { _ in DraftStore.flushFromSignal() }
-        let session = DeskSession(desk: desk, drafts: drafts)
+        let session = DeskSession(desk: desk, drafts: drafts, history: history)
+        session.onHistoryLoaded = { trace?.mark("history_loaded") }
         let terminal: CursesTerminal
         do {
             terminal = try CursesTerminal.start(theme: try ThemeLoader.load(name: "monochrome"), environment: env)
@@ -46,6 +53,6 @@ enum FrontDesk {
         }
         terminal.setTheme(try ThemeLoader.select(name: themeName, searchPaths: searchPaths, environment: env, colors: terminal.colorCount))
         var app = UIApp(root: FrontDeskTabs.root(session: session), size: terminal.size, now: wallClockNow())
-        terminal.run(app: &app)
+        terminal.run(app: &app, quickTicks: { session.isLoadingHistory }, afterFirstFrame: { trace?.mark("first_frame") })
     }
 }

@@ -50,6 +50,15 @@ final class FrontDeskFixture {
         return DeskSession(desk: d, drafts: drafts ? DraftStore(directory: d.data.draftsPath, login: user) : nil)
     }
 
+    /// A session as the front desk starts one: the history is loading in
+    /// the background and is adopted by a later tick.
+    func loadingSession(_ user: String = "tester") throws -> (DeskSession, HistoryLoad) {
+        let d = try Desk.open(dataOption: dir + "/data", environment: ["BSCDESK_USER": user, "BSCDESK_SYSTEM_CONFIG": "/nonexistent"],
+                              clock: clock, ids: SequentialIds(prefix: user))
+        let load = try d.startLoadingHistory()
+        return (DeskSession(desk: d, drafts: DraftStore(directory: d.data.draftsPath, login: user), history: load), load)
+    }
+
     @discardableResult
     func log(_ desk: Desk, caller: String, reference: String? = nil, category: String = "payroll.salary-query",
              outcome: Desk.NewContact.Outcome = .keepOpen, details: [String: String] = [:]) throws -> TicketRef {

@@ -149,6 +149,49 @@ struct TUITests {
         #expect(screen.contains("BSC-000002"))
     }
 
+    /// The first frame does not wait for history (held back 3 s by a
+    /// test-only delay): the call form takes a call at once, the history
+    /// tabs say they are loading, and the list fills in afterwards.
+    @Test func theCallFormTakesACallWhileHistoryIsStillLoading() throws {
+        defer { tmux.kill() }
+        let desk = try Bscdesk.fresh()
+        for name in ["Early One", "Early Two", "Early Three"] { _ = try desk.log(caller: name) }
+        var env = Tmux.deskEnvironment(desk)
+        env["BSCDESK_TEST_LOAD_DELAY_MS"] = "3000"
+        try tmux.start("a", command: Tmux.quote(Bscdesk.binary), environment: env)
+        let first = try tmux.waitFor("a", "F5Solve")
+        #expect(first.contains("Call 00:00 · Phone"))
+        #expect(first.contains("◌ loading history"))
+        try tmux.keys("a", "F3")
+        let waiting = try tmux.waitFor("a", "Loading ticket history…")
+        #expect(waiting.contains("◌ loading history"))
+        try tmux.keys("a", "F2")
+        // Typed in quick bursts, without waiting for the screen between them.
+        try tmux.type("a", "Dee ")
+        try tmux.type("a", "Während")
+        try tmux.keys("a", "Tab", "Tab", "Tab")
+        try tmux.type("a", "payroll.payslip")
+        try tmux.keys("a", "Tab")
+        try tmux.type("a", "Copy of the November payslip, 山田 ")
+        try tmux.type("a", "asked twice")
+        try tmux.waitFor("a", "asked twice")
+        try tmux.keys("a", "F7")
+        let saved = try tmux.waitFor("a", "Saved BSC-000004: kept open for a callback")
+        #expect(saved.contains("◌ loading history"), "saved before the history was in")
+        try tmux.waitFor("a", "● live", timeout: 15)
+        try tmux.keys("a", "F3")
+        let list = try tmux.waitFor("a", "4 shown")
+        #expect(list.contains("BSC-000004 open"))
+        #expect(list.contains("Dee Während"))
+        #expect(list.contains("Early One"))
+        let show = try desk.run(["show", "BSC-000004", "--format", "json"])
+        let obj = try JSONSerialization.jsonObject(with: Data(show.stdout.utf8)) as? [String: Any]
+        #expect(obj?["status"] as? String == "open")
+        #expect((obj?["caller"] as? [String: Any])?["name"] as? String == "Dee Während")
+        #expect(obj?["summary"] as? String == "Copy of the November payslip, 山田 asked twice")
+        #expect(try desk.journalLines().count == 3 + 1)
+    }
+
     @Test func notATerminalFailsWithAClearMessage() throws {
         let desk = try Bscdesk.fresh()
         let r = try desk.run([], stdin: "\n")

@@ -62,7 +62,7 @@ extension Desk {
     /// other tickets. Written to the main journal: it holds no personal
     /// content.
     public func recordView(_ ref: TicketRef) throws(DeskError) {
-        if cursor == nil { try load() }
+        try needHistory()
         let t = try ticket(ref)
         guard t.restricted else { return }
         let now = clock.now()

@@ -14,13 +14,29 @@ public final class DeskSession {
     /// The last refresh failed (shown in the status line instead of "live").
     public private(set) var refreshError: String?
     private var index = CallerIndex()
+    /// The background load of the history, until it is adopted.
+    private var history: HistoryLoad?
+    /// Why the background load failed; it is retried every `retryMillis`.
+    public private(set) var historyError: String?
+    private var historyFailedAt: Instant?
+    static let retryMillis: Int64 = 5_000
+    /// Called once the history has been installed (the front desk's
+    /// startup trace).
+    public var onHistoryLoaded: (() -> Void)?
 
-    public init(desk: Desk, drafts: DraftStore?, refreshMillis: Int64 = 400) {
+    /// `history`: a load started with `desk.startLoadingHistory()`; the
+    /// screens work (the call form) or say they wait (list, board, FCR)
+    /// until `tick` adopts it.
+    public init(desk: Desk, drafts: DraftStore?, history: HistoryLoad? = nil, refreshMillis: Int64 = 400) {
         self.desk = desk
         self.drafts = drafts
+        self.history = history
         self.refreshMillis = refreshMillis
         self.now = desk.now()
     }
+
+    /// The ticket history is not there yet: the store is empty.
+    public var isLoadingHistory: Bool { desk.isLoadingHistory }
 
     /// Callers from history, brought up to date on use.
     public var callers: CallerIndex {
@@ -36,10 +52,17 @@ public final class DeskSession {
         self.now = now
         drafts?.tick(now: now)
         var changed = false
+        if desk.isLoadingHistory {
+            let news = pollHistory(now: now)
+            // Never refresh while loading: with no cursor that would be a
+            // full load on this, the terminal's, thread.
+            if desk.isLoadingHistory { return news || clockText != oldClock }
+            changed = true
+        }
         if lastRefresh.map({ now.millis - $0.millis >= refreshMillis }) ?? true {
             lastRefresh = now
             do {
-                changed = try desk.refresh()
+                if try desk.refresh() { changed = true }
                 refreshError = nil
             } catch {
                 refreshError = error.message
@@ -47,6 +70,40 @@ public final class DeskSession {
             }
         }
         return changed || clockText != oldClock
+    }
+
+    /// Takes the background load's result if it has finished: adopts it,
+    /// or shows the failure and retries later. True when either happened.
+    private func pollHistory(now: Instant) -> Bool {
+        guard let load = history else {
+            if let failed = historyFailedAt, now.millis - failed.millis >= Self.retryMillis {
+                historyFailedAt = nil
+                do { history = try desk.startLoadingHistory() } catch { historyFailed(error.message, now: now) }
+            }
+            return false
+        }
+        switch load.take() {
+        case nil:
+            return false
+        case .failed(let e)?:
+            history = nil
+            historyFailed(e.message, now: now)
+            return true
+        case .loaded(let loader)?:
+            history = nil
+            desk.adoptLoad(from: loader)
+            historyError = nil
+            index = CallerIndex()
+            // Fold in what was saved while loading, in this same tick.
+            lastRefresh = nil
+            onHistoryLoaded?()
+            return true
+        }
+    }
+
+    private func historyFailed(_ message: String, now: Instant) {
+        historyError = message
+        historyFailedAt = now
     }
 
     var clockText: String {
@@ -58,7 +115,12 @@ public final class DeskSession {
     public var statusText: String {
         var dir = desk.data.path
         if dir.displayWidth > 18 { dir = "…" + String(dir.suffix(17)) }
-        let live = refreshError == nil ? "● live" : "✗ stale"
+        let live: String
+        if desk.isLoadingHistory {
+            live = historyError == nil ? "◌ loading history" : "✗ history not loaded"
+        } else {
+            live = refreshError == nil ? "● live" : "✗ stale"
+        }
         return "\(desk.login)/\(desk.profile.role.rawValue) · \(dir) · \(clockText) \(live)"
     }
 

@@ -51,10 +51,17 @@ public struct CallLogScreen: Screen {
     /// Shown in the header after a draft was restored.
     var notice: String?
     var lastTimerText = ""
+    /// `desk.loads` when the form last looked at history: the history can
+    /// arrive (from the background load) while the agent types.
+    var seenLoads: Int
+    /// A draft was restored before the history was in: look its caller up
+    /// when it arrives (unless the agent has edited the name since).
+    var pickWhenLoaded = false
 
     public init(session: DeskSession) {
         self.session = session
         startedAt = session.desk.now()
+        seenLoads = session.desk.loads
         if let d = session.drafts?.load(), !d.isBlank {
             restore(d)
             notice = "draft restored"
@@ -91,8 +98,26 @@ public struct CallLogScreen: Screen {
         summary = TextAreaState(d.summary)
         if d.startedAtMillis > 0 { startedAt = Instant(millis: d.startedAtMillis) }
         if !d.callerName.isEmpty {
-            picked = session.callers.entry(for: Caller(name: d.callerName, type: callerType, reference: d.callerReference.isEmpty ? nil : d.callerReference))
+            picked = session.callers.entry(for: typedCaller)
+            pickWhenLoaded = session.isLoadingHistory
         }
+    }
+
+    var typedCaller: Caller {
+        Caller(name: name.text, type: callerType, reference: reference.text.isEmpty ? nil : reference.text)
+    }
+
+    /// When the history has just arrived: looks the caller up again, as
+    /// typing would have. True when the form changed.
+    mutating func catchUpWithHistory() -> Bool {
+        guard seenLoads != desk.loads, !session.isLoadingHistory else { return false }
+        seenLoads = desk.loads
+        if pickWhenLoaded && picked == nil {
+            picked = session.callers.entry(for: typedCaller)
+        }
+        pickWhenLoaded = false
+        if focus == .name && picked == nil && !name.text.isEmpty { updateSuggestions() }
+        return true
     }
 
     func saveDraft(now: Instant) {
@@ -108,6 +133,7 @@ public struct CallLogScreen: Screen {
     private init(session: DeskSession, fresh: Void) {
         self.session = session
         startedAt = session.desk.now()
+        seenLoads = session.desk.loads
     }
 
     // MARK: Derived
@@ -261,6 +287,7 @@ public struct CallLogScreen: Screen {
         case .name:
             guard name.handle(key) else { return .ignored }
             picked = nil
+            pickWhenLoaded = false
             updateSuggestions()
         case .reference:
             guard reference.handle(key) else { return .ignored }
@@ -393,14 +420,16 @@ public struct CallLogScreen: Screen {
     }
 
     public mutating func tick(now: Instant) -> Bool {
+        let caughtUp = catchUpWithHistory()
         let t = timerText(now)
         defer { lastTimerText = t }
-        return t != lastTimerText
+        return t != lastTimerText || caughtUp
     }
 
     // MARK: Drawing
 
     public mutating func render(into grid: inout CellGrid, area: Rect, context: RenderContext) {
+        _ = catchUpWithHistory()
         let labelWidth = area.width >= 60 ? 12 : 9
         let parts = area.rows([.fixed(1), .fixed(1), .fixed(1), .fixed(1), .fixed(1), .flex(1, min: 2), .fixed(1), .flex(1)])
         lastTimerText = timerText(context.now)
@@ -444,7 +473,9 @@ public struct CallLogScreen: Screen {
         TextArea(placeholder: "what the caller needs, what you did", focused: focus == .summary).render(in: sumRect, grid: &grid, state: &summary)
 
         let hints = self.hints
-        if let first = hints.first {
+        if session.isLoadingHistory {
+            grid.put("◌ history still loading: caller look-up and repeat warnings follow", in: parts[6], style: Style(.dim))
+        } else if let first = hints.first {
             grid.put("⚠ Repeat? \(first.text)" + (desk.store[first.ref]?.isOpen == true ? " (F8 adds to it)" : ""), in: parts[6], style: Style(.warning))
         }
         if picked == nil, let cat = selectedCategory, let text = article(for: cat.id) {

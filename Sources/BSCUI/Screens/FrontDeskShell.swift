@@ -46,8 +46,12 @@ public struct FrontDeskShell: Screen {
         return own.isEmpty ? session.statusText : own + " · " + session.statusText
     }
 
-    /// The visible top-level screen (tests read its state).
-    public var currentScreen: any Screen { tabs[current].screen }
+    /// The visible top-level screen (tests read its state); a tab still
+    /// waiting for history is its `HistoryGate`.
+    public var currentScreen: any Screen {
+        let tab = tabs[current].screen
+        return (tab as? HistoryGate)?.screen ?? tab
+    }
 
     public mutating func render(into grid: inout CellGrid, area: Rect, context: RenderContext) {
         tabs[current].screen.render(into: &grid, area: area, context: context)
@@ -70,14 +74,19 @@ public struct FrontDeskShell: Screen {
 
 /// The front desk's top-level screens, in bar order. To add one (a queue
 /// board, an FCR dashboard), append a `ShellTab` here with a free key; the
-/// bar, the help overlay and switching follow from this list.
+/// bar, the help overlay and switching follow from this list. Screens made
+/// of ticket history go in a `HistoryGate`: the front desk opens before
+/// the history has loaded.
 public enum FrontDeskTabs {
     public static func make(session: DeskSession) -> [ShellTab] {
         [
             ShellTab(keys: [.function(2)], label: "Call", help: "Log a call (the home screen)", screen: CallLogScreen(session: session)),
-            ShellTab(keys: [.function(3)], label: "List", help: "Ticket list: filter, sort, open", screen: TicketListScreen(session: session)),
-            ShellTab(keys: [.function(11)], label: "Board", help: "Live queue board", screen: embeddedBoard(session), inBar: false),
-            ShellTab(keys: [.function(12)], label: "FCR", help: "FCR dashboard: figures against target, trend, breakdowns, export", screen: DashboardScreen(session: session), inBar: false),
+            ShellTab(keys: [.function(3)], label: "List", help: "Ticket list: filter, sort, open",
+                     screen: HistoryGate(session: session, title: "Tickets") { TicketListScreen(session: $0) }),
+            ShellTab(keys: [.function(11)], label: "Board", help: "Live queue board",
+                     screen: HistoryGate(session: session, title: "Queue board") { embeddedBoard($0) }, inBar: false),
+            ShellTab(keys: [.function(12)], label: "FCR", help: "FCR dashboard: figures against target, trend, breakdowns, export",
+                     screen: HistoryGate(session: session, title: "FCR dashboard") { DashboardScreen(session: $0) }, inBar: false),
         ]
     }
 
