@@ -471,33 +471,16 @@ private struct Scanner {
         guard i < p.count, p[i] == UInt8(ascii: "\"") else { throw DecodeError("expected a string at byte \(i + 1)") }
         i += 1
         let start = i
-        // Most strings (keys, ids, enum values) are short: a byte loop has
-        // found their end before two memchr calls would have started.
-        let shortEnd = min(p.count, start + 24)
-        var j = start
-        while j < shortEnd {
-            let c = p[j]
-            if c == UInt8(ascii: "\"") {
-                i = j + 1
-                return (start, j, false)
-            }
-            if c == UInt8(ascii: "\\") { return try escapedBounds(from: start) }
-            j += 1
-        }
-        guard let base = p.baseAddress, let q = memchr(base + j, 34, p.count - j) else {
+        // Two memchr calls beat a byte loop even on short strings (a loop
+        // over the first 24 bytes cost 12% more instructions in replay).
+        guard let base = p.baseAddress, let q = memchr(base + start, 34, p.count - start) else {
             throw DecodeError("unterminated string")
         }
         let quote = UnsafePointer(q.assumingMemoryBound(to: UInt8.self)) - base
-        if memchr(base + j, 92, quote - j) == nil {
+        if memchr(base + start, 92, quote - start) == nil {
             i = quote + 1
             return (start, quote, false)
         }
-        return try escapedBounds(from: start)
-    }
-
-    /// The byte-by-byte path for a string holding backslashes.
-    private mutating func escapedBounds(from start: Int) throws(DecodeError) -> (Int, Int, Bool) {
-        i = start
         while i < p.count {
             let c = p[i]
             if c == UInt8(ascii: "\"") { i += 1; return (start, i - 1, true) }

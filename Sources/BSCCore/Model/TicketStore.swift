@@ -17,23 +17,13 @@ public struct TicketStore: Sendable {
 
     /// One shared copy of each login, queue and category id: millions of
     /// events repeat a few hundred strings.
-    private var interned: [String: String] = [:]
+    private var interned = SharedStrings()
     /// Whether each slot holds a ticket: checking `slots[i] != nil` copies
     /// (retains and releases) the whole ticket.
     private var present: [Bool] = []
 
     private mutating func intern(_ s: String) -> String {
-        Self.intern(s, &interned)
-    }
-
-    /// Strings of up to 15 UTF-8 bytes are stored inline (no allocation to
-    /// share), so only longer ones are looked up.
-    @inline(__always)
-    static func intern(_ s: String, _ table: inout [String: String]) -> String {
-        if s.utf8.count <= 15 { return s }
-        if let existing = table[s] { return existing }
-        table[s] = s
-        return s
+        interned.intern(s)
     }
 
     /// Room for this many tickets, to avoid regrowing a large array.
@@ -81,7 +71,12 @@ public struct TicketStore: Sendable {
         let i = event.ref.number - 1
         guard i >= 0 else { return }
         if case .opened(let caller, let category, let queue, let priority, let contact, let details) = event.body {
-            if i >= slots.count {
+            if i == slots.count {
+                // The usual case: the next reference. (Appending a repeated
+                // sequence of one cost ~650 instructions per ticket.)
+                slots.append(nil)
+                present.append(false)
+            } else if i > slots.count {
                 slots.append(contentsOf: repeatElement(nil, count: i - slots.count + 1))
                 present.append(contentsOf: repeatElement(false, count: i - present.count + 1))
             }
@@ -124,18 +119,17 @@ public struct TicketStore: Sendable {
                     slots[i]!.restricted = true
                 }
             }
-        case .assigned(let user):
-            if let q = slots[i]?.queue { lastAssignee[q] = intern(user) }
         default: break
         }
         // Mutate in place: copying a ticket out and back copies its arrays.
         Self.update(&slots[i]!, event, customerServices: customerServices, restrictedQueues: restrictedQueues,
-                    restrictedCategories: restrictedCategories, interned: &interned)
+                    restrictedCategories: restrictedCategories, interned: &interned, lastAssignee: &lastAssignee)
     }
 
     private static func update(_ t: inout Ticket, _ event: Event, customerServices: String, restrictedQueues: Set<String>,
-                               restrictedCategories: [String: String], interned: inout [String: String]) {
-        func intern(_ s: String) -> String { TicketStore.intern(s, &interned) }
+                               restrictedCategories: [String: String], interned: inout SharedStrings,
+                               lastAssignee: inout [String: String]) {
+        func intern(_ s: String) -> String { interned.intern(s) }
         let newStatus = Lifecycle.status(after: event.body, on: t, customerServices: customerServices)
         switch event.body {
         case .opened: break
@@ -155,6 +149,7 @@ public struct TicketStore: Sendable {
             if t.firstResponseAt == nil { t.firstResponseAt = event.at }
         case .assigned(let user):
             t.assignee = intern(user)
+            lastAssignee[t.queue] = t.assignee
             if t.firstResponseAt == nil { t.firstResponseAt = event.at }
         case .pending(let reason):
             t.statusBeforePending = t.status
@@ -268,7 +263,7 @@ extension TicketStore {
         self.lastSeq = lastSeq
         self.problems = problems
         self.ticketCount = present.reduce(0) { $0 + ($1 ? 1 : 0) }
-        for s in interned { self.interned[s] = s }
+        for s in interned { _ = self.interned.intern(s) }
     }
 
     /// The queues whose tickets become restricted (part of a snapshot's key:
@@ -296,4 +291,39 @@ extension Ticket.Pause {
     public static func make(start: Instant, end: Instant, reason: PendingReason) -> Ticket.Pause {
         Ticket.Pause(start: start, end: end, reason: reason)
     }
+}
+
+/// One shared copy of each login, queue and category id: millions of
+/// events repeat a few hundred strings.
+struct SharedStrings: Sendable {
+    private var table: [String: String] = [:]
+    /// Storage addresses of the shared copies. The journal decoder already
+    /// hands out shared copies, so most strings arriving here *are* one of
+    /// them, recognised by address without hashing their bytes.
+    private var known = [UInt](repeating: 0, count: 256)
+
+    /// Strings of up to 15 UTF-8 bytes are stored inline (nothing to
+    /// share), so only longer ones are looked up.
+    @inline(__always)
+    mutating func intern(_ s: String) -> String {
+        if s.utf8.count <= 15 { return s }
+        let address = Self.address(of: s)
+        if address != 0 && known[Self.slot(address)] == address { return s }
+        let shared: String
+        if let existing = table[s] {
+            shared = existing
+        } else {
+            table[s] = s
+            shared = s
+        }
+        let a = Self.address(of: shared)
+        if a != 0 { known[Self.slot(a)] = a }
+        return shared
+    }
+
+    private static func address(of s: String) -> UInt {
+        s.utf8.withContiguousStorageIfAvailable { UInt(bitPattern: $0.baseAddress) } ?? 0
+    }
+
+    private static func slot(_ address: UInt) -> Int { Int((address >> 4) & 255) }
 }
