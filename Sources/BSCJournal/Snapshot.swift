@@ -43,7 +43,10 @@ public struct SegmentFingerprint: Sendable, Equatable {
 /// fingerprint or configuration mismatch, truncation) makes `read` fail,
 /// and the caller replays the journal from the start.
 public enum Snapshot {
-    public static let formatVersion: UInt32 = 1
+    /// 2: tickets in independently decodable blocks with a length index.
+    public static let formatVersion: UInt32 = 2
+    /// Slots per block of the ticket section (recorded in the file).
+    public static let blockSlots = 4096
     static let magic: [UInt8] = Array("BSCDSNAP".utf8)
     static let headerSize = 8 + 4 + 8 + 8 + 8
     static let fingerprintBytes = 4096
@@ -55,12 +58,19 @@ public enum Snapshot {
     // MARK: Writing
 
     /// Encodes a snapshot; the fingerprints are taken from the journal now.
-    public static func encode(_ snap: ProjectionSnapshot, journal: Journal) throws -> [UInt8] {
+    public static func encode(_ snap: ProjectionSnapshot, journal: Journal, blockSlots: Int = Snapshot.blockSlots) throws -> [UInt8] {
+        precondition(blockSlots > 0)
         let prints = try fingerprints(journal, upTo: snap.cursor)
         var tickets = SnapshotWriter()
         tickets.out.reserveCapacity(snap.store.ticketCount * 200)
-        tickets.int(snap.store.slots.count)
-        for slot in snap.store.slots {
+        // Blocks of `blockSlots` slots, each decodable on its own thread.
+        var blockLengths: [Int] = []
+        var blockStart = 0
+        for (k, slot) in snap.store.slots.enumerated() {
+            if k > 0 && k % blockSlots == 0 {
+                blockLengths.append(tickets.out.count - blockStart)
+                blockStart = tickets.out.count
+            }
             if let t = slot {
                 tickets.bool(true)
                 SnapshotCodec.writeTicket(t, &tickets)
@@ -68,6 +78,7 @@ public enum Snapshot {
                 tickets.bool(false)
             }
         }
+        if !snap.store.slots.isEmpty { blockLengths.append(tickets.out.count - blockStart) }
         var w = SnapshotWriter()
         w.out.reserveCapacity(tickets.out.count + 64 * 1024)
         w.str(snap.store.customerServices)
@@ -96,6 +107,10 @@ public enum Snapshot {
         }
         w.int(tickets.symbolList.count)
         for s in tickets.symbolList { w.str(s) }
+        w.int(snap.store.slots.count)
+        w.int(blockSlots)
+        w.int(blockLengths.count)
+        for n in blockLengths { w.int(n) }
         w.out.append(contentsOf: tickets.out)
 
         var file = SnapshotWriter()
@@ -169,14 +184,18 @@ public enum Snapshot {
         // Drop mapped pages already decoded, so the file does not add its
         // whole size to the peak RSS on top of the store it becomes.
         let page = Int(sysconf(Int32(_SC_PAGESIZE)))
-        return try decode(all, journal: journal, customerServices: customerServices, restrictedQueues: restrictedQueues) { upTo in
-            let end = (upTo / page) * page
-            if end > 0 { _ = madvise(map, end, MADV_DONTNEED) }
+        let base = UInt(bitPattern: map)
+        return try decode(all, journal: journal, customerServices: customerServices, restrictedQueues: restrictedQueues) { range in
+            let start = (range.lowerBound + page - 1) / page * page
+            let end = range.upperBound / page * page
+            if end > start { _ = madvise(UnsafeMutableRawPointer(bitPattern: base + UInt(start)), end - start, MADV_DONTNEED) }
         }
     }
 
+    /// `release` is told which byte ranges of `all` have been decoded (the
+    /// reader drops those pages); it may be called from several threads.
     public static func decode(_ all: UnsafeRawBufferPointer, journal: Journal, customerServices: String, restrictedQueues: Set<String>,
-                              release: ((Int) -> Void)? = nil) throws(SnapshotError) -> ProjectionSnapshot {
+                              release: (@Sendable (Range<Int>) -> Void)? = nil) throws(SnapshotError) -> ProjectionSnapshot {
         guard all.count >= headerSize, all.prefix(8).elementsEqual(magic) else { throw SnapshotError("not a bscdesk snapshot") }
         var h = SnapshotReader(all, at: 8)
         let version = UInt32(littleEndian: all.loadUnaligned(fromByteOffset: 8, as: UInt32.self))
@@ -188,7 +207,6 @@ public enum Snapshot {
         guard length == UInt64(all.count - headerSize) else { throw SnapshotError("truncated or extended body") }
         let body = UnsafeRawBufferPointer(rebasing: all[headerSize...])
         guard SnapshotHash.bytes(body) == checksum else { throw SnapshotError("checksum mismatch") }
-        release?(all.count)
 
         var r = SnapshotReader(body)
         guard try r.str() == customerServices else { throw SnapshotError("customer services queue changed") }
@@ -220,22 +238,60 @@ public enum Snapshot {
         for _ in 0..<nSymbols { symbols.append(try r.str()) }
         r.symbols = symbols
         let nSlots = try r.count()
-        var slots: [Ticket?] = []
-        slots.reserveCapacity(nSlots + nSlots / 8 + 1024)
-        for k in 0..<nSlots {
-            if k & 4095 == 4095 { release?(headerSize + r.i) }
-            if try r.bool() {
-                let t = try SnapshotCodec.readTicket(&r)
-                guard t.ref.number == slots.count + 1 else { throw SnapshotError("ticket out of place") }
-                slots.append(t)
-            } else {
-                slots.append(nil)
-            }
+        let blockSlots = try r.count()
+        guard blockSlots > 0 else { throw SnapshotError("bad block size") }
+        let nBlocks = try r.count()
+        guard nBlocks == (nSlots + blockSlots - 1) / blockSlots else { throw SnapshotError("block index does not match the slot count") }
+        var lengths: [Int] = []
+        lengths.reserveCapacity(nBlocks)
+        for _ in 0..<nBlocks { lengths.append(try r.count()) }
+        var starts: [Int] = []
+        starts.reserveCapacity(nBlocks)
+        var at = r.i
+        for n in lengths {
+            starts.append(at)
+            at += n
         }
-        guard r.atEnd else { throw SnapshotError("trailing bytes") }
+        guard at == body.count else { throw SnapshotError("block lengths do not add up to the body") }
+        let threads = max(0, journal.parallelRead.threads - 1)
+        let slots = try decodeBlocks(body, starts: starts, lengths: lengths, slots: nSlots, blockSlots: blockSlots, symbols: symbols,
+                                     threads: threads) { range in
+            release?((headerSize + range.lowerBound)..<(headerSize + range.upperBound))
+        }
         let store = TicketStore(restoring: slots, eventCount: eventCount, lastSeq: lastSeq, problems: problems,
                                 customerServices: customerServices, restrictedQueues: restrictedQueues, interned: symbols)
         return ProjectionSnapshot(store: store, cursor: cursor, issues: issues)
+    }
+
+    /// Decodes the ticket blocks, on `threads` threads besides the caller,
+    /// straight into the slots of one array.
+    static func decodeBlocks(_ body: UnsafeRawBufferPointer, starts: [Int], lengths: [Int], slots nSlots: Int, blockSlots: Int,
+                             symbols: [String], threads: Int,
+                             release: @escaping @Sendable (Range<Int>) -> Void) throws(SnapshotError) -> [Ticket?] {
+        let job = BlockDecoding(body: body, starts: starts, lengths: lengths, slots: nSlots, blockSlots: blockSlots, symbols: symbols,
+                                release: release)
+        defer { job.failures.deallocate() }
+        do {
+            return try [Ticket?](unsafeUninitializedCapacity: nSlots + nSlots / 8 + 1024) { buffer, count in
+                job.out = buffer.baseAddress!
+                parallelForEach(starts.count, threads: threads) { k in job.decode(block: k) }
+                let failed = (0..<starts.count).compactMap { job.failures[$0] }
+                if let first = failed.first {
+                    // Blocks that failed have cleaned up after themselves.
+                    for k in 0..<starts.count where job.failures[k] == nil {
+                        let (a, b) = job.slotRange(k)
+                        (buffer.baseAddress! + a).deinitialize(count: b - a)
+                    }
+                    count = 0
+                    throw first
+                }
+                count = nSlots
+            }
+        } catch let e as SnapshotError {
+            throw e
+        } catch {
+            throw SnapshotError("\(error)")
+        }
     }
 
     // MARK: Fingerprints
@@ -281,4 +337,62 @@ public enum Snapshot {
     }
 
     static func errnoText() -> String { String(cString: strerror(errno)) }
+}
+
+/// One snapshot decode's shared state: each block is decoded by one thread
+/// into its own slots of `out` and records its own failure.
+private final class BlockDecoding: @unchecked Sendable {
+    let body: UnsafeRawBufferPointer
+    let starts: [Int]
+    let lengths: [Int]
+    let nSlots: Int
+    let blockSlots: Int
+    let symbols: [String]
+    let release: @Sendable (Range<Int>) -> Void
+    var out: UnsafeMutablePointer<Ticket?>!
+    let failures: UnsafeMutablePointer<SnapshotError?>
+
+    init(body: UnsafeRawBufferPointer, starts: [Int], lengths: [Int], slots: Int, blockSlots: Int, symbols: [String],
+         release: @escaping @Sendable (Range<Int>) -> Void) {
+        self.blockSlots = blockSlots
+        self.body = body
+        self.starts = starts
+        self.lengths = lengths
+        self.nSlots = slots
+        self.symbols = symbols
+        self.release = release
+        failures = .allocate(capacity: max(1, starts.count))
+        failures.initialize(repeating: nil, count: max(1, starts.count))
+    }
+
+    func slotRange(_ k: Int) -> (Int, Int) {
+        let first = k * blockSlots
+        return (first, min(nSlots, first + blockSlots))
+    }
+
+    func decode(block k: Int) {
+        let (first, end) = slotRange(k)
+        let bytes = starts[k]..<(starts[k] + lengths[k])
+        var r = SnapshotReader(UnsafeRawBufferPointer(rebasing: body[bytes]))
+        r.symbols = symbols
+        var done = first
+        do {
+            while done < end {
+                var slot: Ticket? = nil
+                if try r.bool() {
+                    let t = try SnapshotCodec.readTicket(&r)
+                    guard t.ref.number == done + 1 else { throw SnapshotError("ticket out of place") }
+                    slot = t
+                }
+                (out + done).initialize(to: slot)
+                done += 1
+            }
+            guard r.atEnd else { throw SnapshotError("trailing bytes in block \(k)") }
+        } catch {
+            (out + first).deinitialize(count: done - first)
+            failures[k] = (error as? SnapshotError) ?? SnapshotError("\(error)")
+            return
+        }
+        release(bytes)
+    }
 }

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 import BSCCore
-import BSCJournal
+@testable import BSCJournal
 @testable import BSCApp
 
 /// A demo journal in a temporary directory, opened as its first supervisor.
@@ -84,6 +84,40 @@ struct SnapshotLoadingTests {
         #expect(ra == rb)
         #expect(ra.overall == rb.overall)
         #expect(ra.breakdowns.count == 3)
+    }
+
+    /// The ticket section is decoded in blocks on several threads: small
+    /// blocks make 1,500 tickets cross thirty of them. Whatever the thread
+    /// count, the store is the full replay's; a damaged block (with a
+    /// checksum that still matches) is refused, not half-loaded.
+    @Test func snapshotBlocksDecodedOnSeveralThreadsGiveTheFullReplay() throws {
+        let desk = try demoDesk()
+        let full = try fullReplay(desk)
+        let snap = ProjectionSnapshot(store: full.store, cursor: full.cursor, issues: full.issues)
+        let bytes = try Snapshot.encode(snap, journal: desk.journal, blockSlots: 50)
+        let restricted = Set(desk.taxonomy.queues.filter(\.restricted).map(\.id))
+        for threads in [0, 1, 3] {
+            desk.journal.parallelRead.threads = threads
+            let decoded = try bytes.withUnsafeBytes { raw in
+                try Snapshot.decode(raw, journal: desk.journal, customerServices: full.store.customerServices, restrictedQueues: restricted)
+            }
+            let state = Desk.LoadedState(store: decoded.store, cursor: decoded.cursor, issues: decoded.issues, snapshotRejected: nil,
+                                         replayedEvents: 0, wroteSnapshot: false)
+            expectSame(state, full)
+        }
+        // Garble the end of the last block (its last ticket's counters read
+        // as a number that never ends) and re-seal the checksum.
+        var damaged = bytes
+        for k in (damaged.count - 40)..<damaged.count { damaged[k] = 0xFF }
+        let header = 8 + 4 + 8 + 8 + 8
+        let sum = damaged[header...].withUnsafeBytes { SnapshotHash.bytes($0) }
+        withUnsafeBytes(of: sum.littleEndian) { damaged.replaceSubrange((header - 8)..<header, with: $0) }
+        desk.journal.parallelRead.threads = 3
+        #expect(throws: SnapshotError.self) {
+            try damaged.withUnsafeBytes { raw in
+                try Snapshot.decode(raw, journal: desk.journal, customerServices: full.store.customerServices, restrictedQueues: restricted)
+            }
+        }
     }
 
     @Test func deletedSnapshotRebuildsFromTheJournal() throws {
