@@ -40,7 +40,9 @@ enum Child {
             try Bench.measureFirstFrame(try Desk.open(dataOption: args[1], environment: Bench.env(args[1])))
         case "replay":  // for profilers: one full replay, nothing else
             let desk = try Desk.open(dataOption: args[1], environment: Bench.env(args[1]))
-            say("events \(try desk.loadState(useSnapshot: false, writeThreshold: nil).store.eventCount)")
+            let t = Bench.now(), c = Bench.cpuSeconds()
+            let events = try desk.loadState(useSnapshot: false, writeThreshold: nil).store.eventCount
+            say(String(format: "events %d wall_ms %.0f cpu_ms %.0f", events, (Bench.now() - t) * 1000, (Bench.cpuSeconds() - c) * 1000))
         default: say("unknown child mode")
         }
     }
