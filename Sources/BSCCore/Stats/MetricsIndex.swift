@@ -73,7 +73,7 @@ public struct MetricsIndex: Sendable {
     var refKey: [Int32] = [], nameKey: [Int32] = [], received: [Int64] = [], fcrMoment: [Int64] = []
     /// Slots by (category at first contact << 32 | reference or name id),
     /// ordered by (received, slot).
-    var byRef: [Int64: [Int32]] = [:], byName: [Int64: [Int32]] = [:]
+    var byRef: [Int64: GroupMembers] = [:], byName: [Int64: GroupMembers] = [:]
 
     public var queueNames: [String] { queues.names }
     public var categoryNames: [String] { categories.names }
@@ -109,14 +109,16 @@ public struct MetricsIndex: Sendable {
         ticketCount = store.count
 
         // Tickets by (category, reference) and (category, folded name), in received order.
+        // Most (category, reference) groups hold one ticket.
+        byRef.reserveCapacity(ticketCount)
         for i in facts.indices where facts[i].flags & Self.fPresent != 0 {
-            let cat = Int64(facts[i].category) << 32
-            if refKey[i] >= 0 { byRef[cat | Int64(refKey[i]), default: []].append(Int32(i)) }
-            if nameKey[i] >= 0 { byName[cat | Int64(nameKey[i]), default: []].append(Int32(i)) }
+            let (r, m) = groupKeys(i)
+            if let r { GroupMembers.append(Int32(i), to: r, in: &byRef) }
+            if let m { GroupMembers.append(Int32(i), to: m, in: &byName) }
         }
         let received = self.received
-        for k in byRef.keys { byRef[k]!.sort { (received[Int($0)], $0) < (received[Int($1)], $1) } }
-        for k in byName.keys { byName[k]!.sort { (received[Int($0)], $0) < (received[Int($1)], $1) } }
+        GroupMembers.sortAll(&byRef, received: received)
+        GroupMembers.sortAll(&byName, received: received)
 
         // The ticket's own reopen or repeat contact was checked above; now other tickets.
         for i in facts.indices where facts[i].flags & Self.fFCR != 0 && facts[i].disqualification == .none {
@@ -160,8 +162,8 @@ public struct MetricsIndex: Sendable {
             if let r { refGroups.insert(r); Self.insert(s, into: r, in: &byRef, received: received) }
             if let m { nameGroups.insert(m); Self.insert(s, into: m, in: &byName, received: received) }
         }
-        for g in refGroups { for i in byRef[g] ?? [] { recheck.insert(Int(i)) } }
-        for g in nameGroups { for i in byName[g] ?? [] { recheck.insert(Int(i)) } }
+        for g in refGroups { byRef[g]?.forEach { recheck.insert(Int($0)) } }
+        for g in nameGroups { byName[g]?.forEach { recheck.insert(Int($0)) } }
         for i in recheck where facts[i].flags & Self.fFCR != 0 {
             // A ticket's own reopen or repeat contact takes precedence and
             // did not change unless the ticket did (then it was just set).
@@ -257,7 +259,7 @@ public struct MetricsIndex: Sendable {
     }
 
     /// The first position in `list` not before (received, slot).
-    private static func position(_ at: Int64, _ slot: Int, in list: [Int32], received: [Int64]) -> Int {
+    private static func position(_ at: Int64, _ slot: Int, in list: UnsafeBufferPointer<Int32>, received: [Int64]) -> Int {
         var lo = 0, hi = list.count
         while lo < hi {
             let mid = (lo + hi) >> 1
@@ -267,21 +269,24 @@ public struct MetricsIndex: Sendable {
         return lo
     }
 
-    private static func remove(_ slot: Int, from key: Int64, in groups: inout [Int64: [Int32]], received: [Int64]) {
-        guard var list = groups.removeValue(forKey: key) else { return }
-        let p = position(received[slot], slot, in: list, received: received)
-        if p < list.count && Int(list[p]) == slot {
-            list.remove(at: p)
-        } else if let q = list.firstIndex(of: Int32(slot)) {
-            list.remove(at: q)
+    private static func remove(_ slot: Int, from key: Int64, in groups: inout [Int64: GroupMembers], received: [Int64]) {
+        guard let g = groups.index(forKey: key) else { return }
+        let p = groups.values[g].withUnsafeMembers { list -> Int? in
+            let p = position(received[slot], slot, in: list, received: received)
+            if p < list.count && Int(list[p]) == slot { return p }
+            return list.firstIndex(of: Int32(slot))
         }
-        if !list.isEmpty { groups[key] = list }
+        guard let p else { return }
+        if groups.values[g].remove(at: p) { groups.remove(at: g) }
     }
 
-    private static func insert(_ slot: Int, into key: Int64, in groups: inout [Int64: [Int32]], received: [Int64]) {
-        var list = groups.removeValue(forKey: key) ?? []
-        list.insert(Int32(slot), at: position(received[slot], slot, in: list, received: received))
-        groups[key] = list
+    private static func insert(_ slot: Int, into key: Int64, in groups: inout [Int64: GroupMembers], received: [Int64]) {
+        guard let g = groups.index(forKey: key) else {
+            groups[key] = .one(Int32(slot))
+            return
+        }
+        let p = groups.values[g].withUnsafeMembers { position(received[slot], slot, in: $0, received: received) }
+        groups.values[g].insert(Int32(slot), at: p)
     }
 
     /// Whether the same caller's first contact on another ticket in the same
@@ -303,20 +308,22 @@ public struct MetricsIndex: Sendable {
     }
 
     /// Whether a ticket other than `me` in `list` was received in `(from, to]` and passes `accept`.
-    private func anyIn(_ list: [Int32]?, after from: Int64, upTo to: Int64, except me: Int, _ accept: (Int) -> Bool) -> Bool {
-        guard let list else { return false }
-        var lo = 0, hi = list.count
-        while lo < hi {
-            let mid = (lo + hi) >> 1
-            if received[Int(list[mid])] <= from { lo = mid + 1 } else { hi = mid }
+    private func anyIn(_ group: GroupMembers?, after from: Int64, upTo to: Int64, except me: Int, _ accept: (Int) -> Bool) -> Bool {
+        guard let group else { return false }
+        return group.withUnsafeMembers { list in
+            var lo = 0, hi = list.count
+            while lo < hi {
+                let mid = (lo + hi) >> 1
+                if received[Int(list[mid])] <= from { lo = mid + 1 } else { hi = mid }
+            }
+            var k = lo
+            while k < list.count, received[Int(list[k])] <= to {
+                let j = Int(list[k])
+                if j != me && accept(j) { return true }
+                k += 1
+            }
+            return false
         }
-        var k = lo
-        while k < list.count, received[Int(list[k])] <= to {
-            let j = Int(list[k])
-            if j != me && accept(j) { return true }
-            k += 1
-        }
-        return false
     }
 
     /// Caller references compare with surrounding spaces and case ignored.
@@ -417,6 +424,73 @@ public struct MetricsIndex: Sendable {
         let i = ref.number - 1
         guard i >= 0, i < facts.count, facts[i].flags & Self.fPresent != 0 else { return nil }
         return facts[i].disqualification
+    }
+}
+
+/// The tickets (slots) of one caller group, ordered by (received, slot).
+/// Most groups hold one ticket, kept inline: no array (8 bytes either way).
+enum GroupMembers {
+    case one(Int32)
+    case many([Int32])
+
+    func withUnsafeMembers<R>(_ body: (UnsafeBufferPointer<Int32>) -> R) -> R {
+        switch self {
+        case .one(let a): return withUnsafePointer(to: a) { body(UnsafeBufferPointer(start: $0, count: 1)) }
+        case .many(let list): return list.withUnsafeBufferPointer(body)
+        }
+    }
+
+    func forEach(_ body: (Int32) -> Void) {
+        withUnsafeMembers { for s in $0 { body(s) } }
+    }
+
+    mutating func insert(_ slot: Int32, at position: Int) {
+        switch self {
+        case .one(let a):
+            self = .many(position == 0 ? [slot, a] : [a, slot])
+        case .many(var list):
+            self = .one(0)  // `list` is now the array's only reference: no copy
+            list.insert(slot, at: position)
+            self = .many(list)
+        }
+    }
+
+    /// Removes the member at `position`; true when none is left.
+    mutating func remove(at position: Int) -> Bool {
+        switch self {
+        case .one:
+            return true
+        case .many(var list):
+            self = .one(0)
+            list.remove(at: position)
+            self = list.count == 1 ? .one(list[0]) : .many(list)
+            return list.isEmpty
+        }
+    }
+
+    /// Appends without ordering (while building; `sortAll` orders them).
+    static func append(_ slot: Int32, to key: Int64, in groups: inout [Int64: GroupMembers]) {
+        guard let g = groups.index(forKey: key) else {
+            groups[key] = .one(slot)
+            return
+        }
+        switch groups.values[g] {
+        case .one(let a):
+            groups.values[g] = .many([a, slot])
+        case .many(var list):
+            groups.values[g] = .one(0)
+            list.append(slot)
+            groups.values[g] = .many(list)
+        }
+    }
+
+    static func sortAll(_ groups: inout [Int64: GroupMembers], received: [Int64]) {
+        for g in groups.indices {
+            guard case .many(var list) = groups.values[g] else { continue }
+            groups.values[g] = .one(0)
+            list.sort { (received[Int($0)], $0) < (received[Int($1)], $1) }
+            groups.values[g] = .many(list)
+        }
     }
 }
 
