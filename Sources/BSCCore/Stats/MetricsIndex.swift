@@ -96,12 +96,7 @@ public struct MetricsIndex: Sendable {
     public init(store: TicketStore, taxonomy: Taxonomy, calendar: WorkingCalendar, reopenWindowMillis: Int64) {
         zone = calendar.zone
         self.reopenWindowMillis = reopenWindowMillis
-        let n = store.slots.count
-        facts = Array(repeating: .absent, count: n)
-        refKey = Array(repeating: -1, count: n)
-        nameKey = Array(repeating: -1, count: n)
-        received = Array(repeating: 0, count: n)
-        fcrMoment = Array(repeating: 0, count: n)
+        grow(to: store.slots.count)
         var caches = KeyCaches()
         store.forEach { t in
             setOwnFacts(t, taxonomy: taxonomy, calendar: calendar, caches: &caches)
@@ -136,14 +131,7 @@ public struct MetricsIndex: Sendable {
     /// updated.
     public mutating func update<S: Sequence<Int>>(slots changed: S, store: TicketStore, taxonomy: Taxonomy, calendar: WorkingCalendar) {
         let n = store.slots.count
-        if facts.count < n {
-            let more = n - facts.count
-            facts.append(contentsOf: repeatElement(.absent, count: more))
-            refKey.append(contentsOf: repeatElement(-1, count: more))
-            nameKey.append(contentsOf: repeatElement(-1, count: more))
-            received.append(contentsOf: repeatElement(0, count: more))
-            fcrMoment.append(contentsOf: repeatElement(0, count: more))
-        }
+        grow(to: n)
         var caches = KeyCaches()
         var refGroups: Set<Int64> = [], nameGroups: Set<Int64> = []
         var recheck: Set<Int> = []
@@ -174,6 +162,28 @@ public struct MetricsIndex: Sendable {
                 break
             }
         }
+    }
+
+    /// Room for `n` slots, empty ones absent. Capacity grows by 1/64 at a
+    /// time, not by doubling: new tickets arrive a few at a time, and
+    /// doubling would double the index's memory at the first new ticket
+    /// past the capacity.
+    private mutating func grow(to n: Int) {
+        guard facts.count < n else { return }
+        if facts.capacity < n {
+            let capacity = n + max(1024, n / 64)
+            facts.reserveCapacity(capacity)
+            refKey.reserveCapacity(capacity)
+            nameKey.reserveCapacity(capacity)
+            received.reserveCapacity(capacity)
+            fcrMoment.reserveCapacity(capacity)
+        }
+        let more = n - facts.count
+        facts.append(contentsOf: repeatElement(.absent, count: more))
+        refKey.append(contentsOf: repeatElement(-1, count: more))
+        nameKey.append(contentsOf: repeatElement(-1, count: more))
+        received.append(contentsOf: repeatElement(0, count: more))
+        fcrMoment.append(contentsOf: repeatElement(0, count: more))
     }
 
     /// The ticket's own facts; the "same caller" verdict is left to the caller.
