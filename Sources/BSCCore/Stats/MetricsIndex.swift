@@ -25,12 +25,20 @@ public enum Disqualification: UInt8, Sendable {
 /// one verdict that depends on other tickets ("same caller, same category")
 /// is recomputed for every ticket sharing a caller group with a changed one.
 public struct MetricsIndex: Sendable {
-    struct Fact {
+    /// The days that place a ticket in a period, apart from its other facts
+    /// so that a query scans 8 bytes per ticket and reads the facts only of
+    /// tickets in the period.
+    struct Days {
         /// Local day numbers (days since 1970-01-01, desk zone).
         /// `Int32.min` for a slot without a ticket (it never counts).
-        var receivedDay: Int32
+        var received: Int32
         /// `Int32.min` when not resolved now.
-        var resolvedDay: Int32
+        var resolved: Int32
+
+        static let absent = Days(received: Int32.min, resolved: Int32.min)
+    }
+
+    struct Fact {
         var flags: UInt16
         var disqualification: Disqualification
         /// End of the reopen window (inclusive), ms; FCR tickets only.
@@ -46,7 +54,7 @@ public struct MetricsIndex: Sendable {
         var openedBy: Int32
         var resolvedBy: Int32
 
-        static let absent = Fact(receivedDay: Int32.min, resolvedDay: Int32.min, flags: 0, disqualification: .none, windowEnd: 0,
+        static let absent = Fact(flags: 0, disqualification: .none, windowEnd: 0,
                                  contacts: 0, contactsWithDuration: 0, handleMillis: 0, resolveWorkingMillis: 0,
                                  queue: 0, category: 0, channel: 0, callerType: 0, openedBy: 0, resolvedBy: -1)
     }
@@ -56,6 +64,7 @@ public struct MetricsIndex: Sendable {
     static let fPresent: UInt16 = 256
 
     /// By slot: `facts[ref.number - 1]`.
+    var days: [Days] = []
     var facts: [Fact] = []
     public let zone: ZoneRules
     public let reopenWindowMillis: Int64
@@ -172,6 +181,7 @@ public struct MetricsIndex: Sendable {
         guard facts.count < n else { return }
         if facts.capacity < n {
             let capacity = n + max(1024, n / 64)
+            days.reserveCapacity(capacity)
             facts.reserveCapacity(capacity)
             refKey.reserveCapacity(capacity)
             nameKey.reserveCapacity(capacity)
@@ -179,6 +189,7 @@ public struct MetricsIndex: Sendable {
             fcrMoment.reserveCapacity(capacity)
         }
         let more = n - facts.count
+        days.append(contentsOf: repeatElement(.absent, count: more))
         facts.append(contentsOf: repeatElement(.absent, count: more))
         refKey.append(contentsOf: repeatElement(-1, count: more))
         nameKey.append(contentsOf: repeatElement(-1, count: more))
@@ -189,7 +200,8 @@ public struct MetricsIndex: Sendable {
     /// The ticket's own facts; the "same caller" verdict is left to the caller.
     private mutating func setOwnFacts(_ t: Ticket, taxonomy: Taxonomy, calendar: WorkingCalendar, caches: inout KeyCaches) {
         let slot = t.ref.number - 1
-        var f = Fact(receivedDay: Int32(zone.localDayNumber(t.receivedAt)), resolvedDay: Int32.min, flags: Self.fPresent,
+        var d = Days(received: Int32(zone.localDayNumber(t.receivedAt)), resolved: Int32.min)
+        var f = Fact(flags: Self.fPresent,
                      disqualification: .none, windowEnd: 0, contacts: Int32(t.contacts.count), contactsWithDuration: 0,
                      handleMillis: 0, resolveWorkingMillis: 0,
                      queue: queues.id(t.queue), category: categories.id(t.firstCategory),
@@ -210,7 +222,7 @@ public struct MetricsIndex: Sendable {
             slaTarget.append(taxonomy.queue(queues.names[slaTarget.count])?.resolutionTargetHours.map { Int64($0 * 3_600_000) })
         }
         if let r = t.resolvedAt {
-            f.resolvedDay = Int32(zone.localDayNumber(r))
+            d.resolved = Int32(zone.localDayNumber(r))
             f.resolvedBy = agents.id(t.resolvedBy ?? "")
             if !t.everRouted { f.flags |= Self.fFLR }
             if !t.reopenedAt.isEmpty { f.flags |= Self.fReopened }
@@ -259,6 +271,7 @@ public struct MetricsIndex: Sendable {
         }
         nameKey[slot] = folded.isEmpty ? -1 : callerNames.id(folded)
         received[slot] = t.receivedAt.millis
+        days[slot] = d
         facts[slot] = f
     }
 
@@ -358,11 +371,13 @@ public struct MetricsIndex: Sendable {
         let groups = dimension.map { max(1, names(of: $0).count) } ?? 1
         var out = [Tally](repeating: Tally(), count: groups)
         let now = asAt.millis
-        out.withUnsafeMutableBufferPointer { buf in
-            for f in facts {
-                let opened = f.receivedDay >= firstDay && f.receivedDay <= lastDay
-                let resolved = f.resolvedDay >= firstDay && f.resolvedDay <= lastDay
+        days.withUnsafeBufferPointer { days in facts.withUnsafeBufferPointer { facts in out.withUnsafeMutableBufferPointer { buf in
+            for i in 0..<days.count {
+                let d = days[i]
+                let opened = d.received >= firstDay && d.received <= lastDay
+                let resolved = d.resolved >= firstDay && d.resolved <= lastDay
                 if !opened && !resolved { continue }
+                let f = facts[i]
                 if opened {
                     let g: Int
                     switch dimension {
@@ -421,7 +436,7 @@ public struct MetricsIndex: Sendable {
                     }
                 }
             }
-        }
+        } } }
         return out
     }
 
