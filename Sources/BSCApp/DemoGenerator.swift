@@ -127,9 +127,10 @@ public struct DemoGenerator {
         }
         times.sort()
 
-        var events: [Event] = []
-        events.reserveCapacity(count * 4)
-        var later: [(Instant, Int, Event)] = []  // (time, order, event) for events after the opening
+        // Events after a ticket's opening wait here until the openings pass
+        // their time; all of a ticket's events are at or after its opening,
+        // so this holds only the next few days' worth.
+        var later = PendingEvents()
         var order = 0
         var idCounter: UInt64 = 0
         func nextId() -> String {
@@ -140,7 +141,7 @@ public struct DemoGenerator {
         func add(_ at: Instant, _ user: String, _ ref: TicketRef, _ body: EventBody) {
             guard at < horizon else { return }
             order += 1
-            later.append((at, order, Event(id: nextId(), at: at, user: user, ref: ref, body: body)))
+            later.push(at, order, Event(id: nextId(), at: at, user: user, ref: ref, body: body))
         }
         func details(for q: String, _ caller: Caller) -> [String: String] {
             var out: [String: String] = [:]
@@ -160,101 +161,102 @@ public struct DemoGenerator {
             return out
         }
 
-        for (i, t0) in times.enumerated() {
-            let ref = TicketRef(i + 1)
-            let queue = pick(queueWeights)
-            let cats = tax.categories(inQueue: queue)
-            guard !cats.isEmpty else { continue }
-            let cat = cats[Int(rng.next() % UInt64(cats.count))]
-            let caller = pool[Int(rng.next() % UInt64(pool.count))]
-            let channel = pick(channelWeights)
-            let agent = csAgents[Int(rng.next() % UInt64(csAgents.count))]
-            let live = channel == .phone || channel == .faceToFace || channel == .webChat
-            let duration: Int64? = live ? between(90_000, 14 * 60_000) : nil
-            let summary = "\(cat.name): " + ["caller asked for an update", "query about last month", "needs help urgently",
-                                             "wants written confirmation", "second time asking", "straightforward question"][Int(rng.next() % 6)]
-            var det: [String: String] = [:]
-            if cat.requiresIdentityCheck { det[Desk.identityDetail] = "call-back to number on file" }
-            let contact = ContactRecord(channel: channel, summary: summary, received: t0, durationMillis: duration)
-            events.append(Event(id: nextId(), at: t0, user: agent, ref: ref, body: .opened(
-                caller: caller, category: cat.id, queue: cs, priority: cat.defaultPriority, contact: contact, details: det)))
+        // Written as generated, in time order: an opening after every later
+        // event strictly before it, ties by when they were generated.
+        var written = 0
+        func generate(_ emit: (Event) throws -> Void) throws {
+            for (i, t0) in times.enumerated() {
+                while let next = later.nextTime, next < t0 {
+                    try emit(later.pop())
+                    written += 1
+                }
+                let ref = TicketRef(i + 1)
+                let queue = pick(queueWeights)
+                let cats = tax.categories(inQueue: queue)
+                guard !cats.isEmpty else { continue }
+                let cat = cats[Int(rng.next() % UInt64(cats.count))]
+                let caller = pool[Int(rng.next() % UInt64(pool.count))]
+                let channel = pick(channelWeights)
+                let agent = csAgents[Int(rng.next() % UInt64(csAgents.count))]
+                let live = channel == .phone || channel == .faceToFace || channel == .webChat
+                let duration: Int64? = live ? between(90_000, 14 * 60_000) : nil
+                let summary = "\(cat.name): " + ["caller asked for an update", "query about last month", "needs help urgently",
+                                                 "wants written confirmation", "second time asking", "straightforward question"][Int(rng.next() % 6)]
+                var det: [String: String] = [:]
+                if cat.requiresIdentityCheck { det[Desk.identityDetail] = "call-back to number on file" }
+                let contact = ContactRecord(channel: channel, summary: summary, received: t0, durationMillis: duration)
+                try emit(Event(id: nextId(), at: t0, user: agent, ref: ref, body: .opened(
+                    caller: caller, category: cat.id, queue: cs, priority: cat.defaultPriority, contact: contact, details: det)))
+                written += 1
 
-            var resolvedAt: Instant? = nil
-            var resolver = agent
-            if cat.frontDeskResolvable && chance(0.86) {
-                add(t0, agent, ref, .resolved(note: nil, firstContact: true))
-                resolvedAt = t0
-            } else if queue == cs || chance(0.15) {
-                // Kept open for a callback, resolved later by customer services.
-                let t = cal.addingWorkingMillis(between(hour / 2, 6 * hour), to: t0)
-                if chance(0.9) {
-                    add(t, agent, ref, .resolved(note: "called back", firstContact: false))
-                    if t < horizon { resolvedAt = t }
+                var resolvedAt: Instant? = nil
+                var resolver = agent
+                if cat.frontDeskResolvable && chance(0.86) {
+                    add(t0, agent, ref, .resolved(note: nil, firstContact: true))
+                    resolvedAt = t0
+                } else if queue == cs || chance(0.15) {
+                    // Kept open for a callback, resolved later by customer services.
+                    let t = cal.addingWorkingMillis(between(hour / 2, 6 * hour), to: t0)
+                    if chance(0.9) {
+                        add(t, agent, ref, .resolved(note: "called back", firstContact: false))
+                        if t < horizon { resolvedAt = t }
+                    }
+                } else {
+                    let target = queue == cs ? cat.queue : queue
+                    add(t0.adding(millis: 1), agent, ref, .routed(queue: target, details: details(for: target, caller), note: nil))
+                    let members = team(target)
+                    let officer = members.isEmpty ? agent : members[Int(rng.next() % UInt64(members.count))]
+                    var t = cal.addingWorkingMillis(between(hour / 4, 4 * hour), to: t0)
+                    add(t, "tpatel", ref, .assigned(to: officer))
+                    if chance(0.12) {
+                        let reason: PendingReason = chance(0.6) ? .customer : .thirdParty
+                        t = cal.addingWorkingMillis(between(hour, 8 * hour), to: t)
+                        add(t, officer, ref, .pending(reason: reason))
+                        t = t.adding(millis: between(4 * hour, 48 * hour))
+                        add(t, officer, ref, .resumed)
+                    }
+                    t = cal.addingWorkingMillis(between(2 * hour, 40 * hour), to: t)
+                    if chance(0.93) {
+                        add(t, officer, ref, .resolved(note: "done", firstContact: false))
+                        if t < horizon { resolvedAt = t; resolver = officer }
+                    }
                 }
-            } else {
-                let target = queue == cs ? cat.queue : queue
-                add(t0.adding(millis: 1), agent, ref, .routed(queue: target, details: details(for: target, caller), note: nil))
-                let members = team(target)
-                let officer = members.isEmpty ? agent : members[Int(rng.next() % UInt64(members.count))]
-                var t = cal.addingWorkingMillis(between(hour / 4, 4 * hour), to: t0)
-                add(t, "tpatel", ref, .assigned(to: officer))
-                if chance(0.12) {
-                    let reason: PendingReason = chance(0.6) ? .customer : .thirdParty
-                    t = cal.addingWorkingMillis(between(hour, 8 * hour), to: t)
-                    add(t, officer, ref, .pending(reason: reason))
-                    t = t.adding(millis: between(4 * hour, 48 * hour))
-                    add(t, officer, ref, .resumed)
+                if chance(0.06) {
+                    let t = cal.addingWorkingMillis(between(hour, 20 * hour), to: t0)
+                    add(t, csAgents[Int(rng.next() % UInt64(csAgents.count))], ref, .contactLogged(ContactRecord(
+                        channel: pick(channelWeights), summary: "Caller rang again about this", received: t,
+                        durationMillis: live ? between(60_000, 8 * 60_000) : nil)))
                 }
-                t = cal.addingWorkingMillis(between(2 * hour, 40 * hour), to: t)
-                if chance(0.93) {
-                    add(t, officer, ref, .resolved(note: "done", firstContact: false))
-                    if t < horizon { resolvedAt = t; resolver = officer }
+                guard var resolved = resolvedAt else { continue }
+                if chance(0.04) {
+                    let r = cal.addingWorkingMillis(between(2 * hour, 30 * hour), to: resolved)
+                    add(r, resolver, ref, .reopened(reason: "caller says it is not fixed"))
+                    let again = cal.addingWorkingMillis(between(4 * hour, 16 * hour), to: r)
+                    add(again, resolver, ref, .resolved(note: "fixed properly", firstContact: false))
+                    guard again < horizon else { continue }
+                    resolved = again
+                }
+                if chance(0.25) {
+                    let rating = [5, 5, 5, 4, 4, 4, 3, 2, 1, 5][Int(rng.next() % 10)]
+                    let source: FeedbackSource = [.phone, .email, .survey, .eForm][Int(rng.next() % 4)]
+                    add(resolved.adding(millis: between(60_000, 48 * hour)), "squinn", ref, .feedback(rating: rating, source: source))
+                }
+                if chance(0.6) {
+                    add(resolved.adding(millis: between(5 * 24 * hour, 9 * 24 * hour)), "squinn", ref, .closed)
                 }
             }
-            if chance(0.06) {
-                let t = cal.addingWorkingMillis(between(hour, 20 * hour), to: t0)
-                add(t, csAgents[Int(rng.next() % UInt64(csAgents.count))], ref, .contactLogged(ContactRecord(
-                    channel: pick(channelWeights), summary: "Caller rang again about this", received: t,
-                    durationMillis: live ? between(60_000, 8 * 60_000) : nil)))
-            }
-            guard var resolved = resolvedAt else { continue }
-            if chance(0.04) {
-                let r = cal.addingWorkingMillis(between(2 * hour, 30 * hour), to: resolved)
-                add(r, resolver, ref, .reopened(reason: "caller says it is not fixed"))
-                let again = cal.addingWorkingMillis(between(4 * hour, 16 * hour), to: r)
-                add(again, resolver, ref, .resolved(note: "fixed properly", firstContact: false))
-                guard again < horizon else { continue }
-                resolved = again
-            }
-            if chance(0.25) {
-                let rating = [5, 5, 5, 4, 4, 4, 3, 2, 1, 5][Int(rng.next() % 10)]
-                let source: FeedbackSource = [.phone, .email, .survey, .eForm][Int(rng.next() % 4)]
-                add(resolved.adding(millis: between(60_000, 48 * hour)), "squinn", ref, .feedback(rating: rating, source: source))
-            }
-            if chance(0.6) {
-                add(resolved.adding(millis: between(5 * 24 * hour, 9 * 24 * hour)), "squinn", ref, .closed)
+            while !later.isEmpty {
+                try emit(later.pop())
+                written += 1
             }
         }
-        // Merge opening events (already in order) with the later ones.
-        later.sort { ($0.0, $0.1) < ($1.0, $1.1) }
-        var merged: [Event] = []
-        merged.reserveCapacity(events.count + later.count)
-        var j = 0
-        for e in events {
-            while j < later.count && later[j].0 < e.at {
-                merged.append(later[j].2)
-                j += 1
-            }
-            merged.append(e)
-        }
-        while j < later.count { merged.append(later[j].2); j += 1 }
         do {
-            try desk.journal.writeHistory(merged)
+            try desk.journal.writeHistory(streaming: generate)
         } catch {
             throw DeskError.from(error)
         }
         try addStaffToConfiguration()
-        return "wrote \(merged.count) events for \(count) tickets from \(days.first!) to \(until) into \(desk.data.journalPath)"
+        return "wrote \(written) events for \(count) tickets from \(days.first!) to \(until) into \(desk.data.journalPath)"
     }
 
     /// Adds the demo staff to bscdesk.toml (once), so teams and roles work.
@@ -266,5 +268,44 @@ public struct DemoGenerator {
             extra += "\n[users.\(s.login)]\nname = \"\(s.name)\"\nrole = \"\(s.role.rawValue)\"\nqueues = [\(s.queues.map { "\"\($0)\"" }.joined(separator: ", "))]\n"
         }
         try desk.data.writeAtomically(desk.data.configPath, text + extra, mode: 0o600)
+    }
+}
+
+/// Events waiting for their time, earliest first (ties: lowest `order`,
+/// i.e. generated first): a binary min-heap.
+struct PendingEvents {
+    private var heap: [(at: Instant, order: Int, event: Event)] = []
+
+    var isEmpty: Bool { heap.isEmpty }
+    var nextTime: Instant? { heap.first?.at }
+
+    private func before(_ a: Int, _ b: Int) -> Bool { (heap[a].at, heap[a].order) < (heap[b].at, heap[b].order) }
+
+    mutating func push(_ at: Instant, _ order: Int, _ event: Event) {
+        heap.append((at, order, event))
+        var i = heap.count - 1
+        while i > 0 {
+            let parent = (i - 1) / 2
+            guard before(i, parent) else { break }
+            heap.swapAt(i, parent)
+            i = parent
+        }
+    }
+
+    /// The earliest event; the heap must not be empty.
+    mutating func pop() -> Event {
+        heap.swapAt(0, heap.count - 1)
+        let top = heap.removeLast().event
+        var i = 0
+        while true {
+            let l = 2 * i + 1, r = l + 1
+            var m = i
+            if l < heap.count && before(l, m) { m = l }
+            if r < heap.count && before(r, m) { m = r }
+            if m == i { break }
+            heap.swapAt(i, m)
+            i = m
+        }
+        return top
     }
 }

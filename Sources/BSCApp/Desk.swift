@@ -37,6 +37,9 @@ public final class Desk: @unchecked Sendable {
     let restrictedStore: RestrictedStore
     var suggesterCache: CategorySuggester?
     var repeatIndexCache: (stamp: Int, index: [String: [TicketRef]])?
+    /// The metrics engine, kept between queries and brought up to date from
+    /// the tickets later events touch (Reports/DeskMetrics.swift).
+    var metricsCache: MetricsCache?
 
     public var taxonomy: Taxonomy { config.taxonomy }
     public var customerServices: String { QueueID.customerServices }
@@ -110,6 +113,7 @@ public final class Desk: @unchecked Sendable {
     /// Loads the projection: the snapshot cache if it still matches, then
     /// what was appended since (see Loading/SnapshotLoading.swift).
     public func load() throws(DeskError) {
+        metricsCache = nil
         var c = JournalCursor()
         var s = TicketStore(customerServices: store.customerServices, restrictedQueues: taxonomy.restrictedQueueIds,
                             restrictedCategories: taxonomy.restrictedCategories)
@@ -174,7 +178,7 @@ public final class Desk: @unchecked Sendable {
                     reloadSealedContent()
                     reloaded = true
                 }
-                store.apply(unsealed(d.event))
+                fold(unsealed(d.event))
                 changed = true
             } issue: { issues.append($0) }
         } catch {
@@ -182,6 +186,14 @@ public final class Desk: @unchecked Sendable {
         }
         cursor = c
         return changed
+    }
+
+    /// Folds one event into the loaded projection. Every change to `store`
+    /// after a load goes through here, so the metrics engine can catch up
+    /// from the tickets touched instead of being rebuilt.
+    private func fold(_ e: Event) {
+        store.apply(e)
+        metricsCache?.note(e.ref)
     }
 
     public func ticket(_ ref: TicketRef) throws(DeskError) -> Ticket {
@@ -224,7 +236,7 @@ public final class Desk: @unchecked Sendable {
                     reloadSealedContent()
                     reloaded = true
                 }
-                store.apply(unsealed(e))
+                fold(unsealed(e))
             }, issues: { [self] i in issues.append(i) }) { [self] tail in
                 let events = try make(tail, &ids)
                 let (main, sealedByQueue) = seal(events)
@@ -242,7 +254,7 @@ public final class Desk: @unchecked Sendable {
                 full.seq = e.seq
                 full.sealed = e.sealed
                 if full.sealed != nil, let sealedNow = Sealing.seal(full.body) { sealedContent[e.id] = sealedNow.content }
-                if cursor != nil { store.apply(full) }
+                if cursor != nil { fold(full) }
                 applied.append(full)
             }
             cursor = c

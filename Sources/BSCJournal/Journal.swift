@@ -520,6 +520,17 @@ extension Journal {
     /// monthly segments by their own timestamps. Refuses a journal that
     /// already holds events.
     public func writeHistory(_ events: [Event]) throws {
+        try writeHistory { emit in
+            for e in events { try emit(e) }
+        }
+    }
+
+    /// The same, streamed: `produce` calls `emit` once per event, oldest
+    /// first; lines are encoded as they come and written (with
+    /// `fdatasync`) in batches of about 8 MiB, so a history larger than
+    /// memory can be generated and written in bounded memory. The lock is
+    /// held throughout.
+    public func writeHistory(streaming produce: (_ emit: (Event) throws -> Void) throws -> Void) throws {
         try ensureDirectory()
         let lockPath = path(Self.lockName)
         let lockFd = try fs.open(lockPath, flags: O_RDWR | O_CREAT, mode: fileMode)
@@ -545,7 +556,8 @@ extension Journal {
             try fs.fdatasync(fd, path: p)
             buffer.removeAll(keepingCapacity: true)
         }
-        for var e in events {
+        func emit(_ event: Event) throws {
+            var e = event
             let seg = Self.segmentName(for: e.at)
             if seg != currentSegment {
                 try flush()
@@ -567,6 +579,7 @@ extension Journal {
             buffer.append(contentsOf: "\"}\n".utf8)
             if buffer.count > 8 << 20 { try flush() }
         }
+        try produce(emit)
         try flush()
         let dfd = try fs.open(directory, flags: O_RDONLY | O_DIRECTORY, mode: 0)
         defer { fs.close(dfd) }

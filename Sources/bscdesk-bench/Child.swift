@@ -55,18 +55,61 @@ enum Child {
         say("loaded_at \(Bench.now())")
         say("events \(state.store.eventCount)")
         say("rss_mb \(Bench.peakRSSMegabytes())")
-        // The stats query runs on the loaded desk.
+        // The stats query on the loaded desk. The first query builds the
+        // engine's index; the desk keeps it, so a query after that pays only
+        // the query (the issue-7 figure), and new events update it in place.
         try desk.load()
         let q = try desk.metricsQuery(period: "2025/26", from: nil, to: nil, by: ["queue", "channel", "agent"], series: nil)
+        let rssBefore = currentRSSMegabytes()
         let t1 = Bench.now()
-        let engine = desk.metricsEngine()
+        _ = desk.metricsEngine()
         let t2 = Bench.now()
-        let report = engine.report(q)
+        // No engine copy kept here: the desk's must stay its only one, or
+        // the update below would copy the whole index.
+        let report = desk.metricsEngine().report(q)
         let t3 = Bench.now()
         precondition(!report.breakdowns.isEmpty)
+        say("engine_rss_mb \(currentRSSMegabytes() - rssBefore)")
         say("engine_ms \((t2 - t1) * 1000)")
         say("report_ms \((t3 - t2) * 1000)")
-        say("stats_ms \((t3 - t1) * 1000)")
+        var again: [Double] = []
+        for _ in 0..<5 {
+            let t = Bench.now()
+            let r = desk.metricsEngine().report(q)
+            again.append((Bench.now() - t) * 1000)
+            precondition(r == report)
+        }
+        say("stats_ms \(again.sorted()[again.count / 2])")
+        let t4 = Bench.now()
+        _ = desk.fcrDashboard()
+        say("dashboard_ms \((Bench.now() - t4) * 1000)")
+        if mode == "snapshot" {
+            // Another terminal logs a ticket; this desk folds it in, and the
+            // next query brings the engine up to date from that ticket alone.
+            let writer = try Desk.open(dataOption: dir, environment: Bench.env(dir))
+            _ = try writer.logFirstContact(.init(caller: Caller(name: "Bench Caller", type: .employee, reference: "E100001"), channel: .phone,
+                                                 category: "cs.general-enquiry", summary: "stats update", outcome: .keepOpen))
+            let t5 = Bench.now()
+            let changed = try desk.refresh()
+            let t6 = Bench.now()
+            precondition(changed)
+            _ = desk.metricsEngine()
+            let t7 = Bench.now()
+            _ = desk.metricsEngine().report(q)
+            let t8 = Bench.now()
+            precondition(desk.metricsEngineState.cached && desk.metricsEngineState.pendingEvents == 0)
+            say("refresh_ms \((t6 - t5) * 1000)")
+            say("update_ms \((t7 - t6) * 1000)")
+            say("update_report_ms \((t8 - t7) * 1000)")
+        }
+    }
+
+    /// Resident memory now (VmRSS), to see what the kept metrics engine holds.
+    static func currentRSSMegabytes() -> Double {
+        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),
+              let kb = Double(line.split(separator: " ").dropFirst().first ?? "") else { return 0 }
+        return kb / 1024
     }
 
     /// Polls the journal the way a screen does (every 25 ms: cheap stat

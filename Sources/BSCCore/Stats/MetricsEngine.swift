@@ -82,8 +82,10 @@ public struct FCRDashboardData: Sendable, Equatable {
 
 /// The metrics engine: pure, no I/O. Build once per projection (the index
 /// build reads every ticket); queries are then fast passes over the index.
+/// When new events change a few tickets, `update(slots:…)` brings the
+/// index up to date from those tickets alone.
 public struct MetricsEngine: Sendable {
-    public let index: MetricsIndex
+    public private(set) var index: MetricsIndex
     public let targets: Targets
     public let zone: ZoneRules
 
@@ -92,6 +94,13 @@ public struct MetricsEngine: Sendable {
         index = MetricsIndex(store: store, taxonomy: configuration.taxonomy, calendar: calendar, reopenWindowMillis: window)
         targets = configuration.targets
         zone = calendar.zone
+    }
+
+    /// Brings the index up to date after the tickets at `slots` (ticket
+    /// number − 1) changed or were opened in `store`; the same figures as a
+    /// new engine built on `store` with the same configuration.
+    public mutating func update<S: Sequence<Int>>(slots: S, store: TicketStore, configuration: DeskConfiguration, calendar: WorkingCalendar) {
+        index.update(slots: slots, store: store, taxonomy: configuration.taxonomy, calendar: calendar)
     }
 
     public init(index: MetricsIndex, targets: Targets) {
