@@ -279,7 +279,9 @@ public final class Journal: @unchecked Sendable {
 
     private func lastNewline(_ fd: Int32, _ p: String, before end: Int64) throws -> Int64? {
         var pos = end
-        let chunk = 64 * 1024
+        // Lines are a few hundred bytes: start small (this runs under the
+        // append lock) and widen the window while no newline turns up.
+        var chunk = 4 * 1024
         var buf = [UInt8](repeating: 0, count: chunk)
         while pos > 0 {
             let start = max(0, pos - Int64(chunk))
@@ -293,6 +295,10 @@ public final class Journal: @unchecked Sendable {
                 i -= 1
             }
             pos = start
+            if chunk < 64 * 1024 {
+                chunk *= 4
+                buf = [UInt8](repeating: 0, count: chunk)
+            }
         }
         return nil
     }

@@ -56,17 +56,22 @@ extension Journal {
         }
         var total: Int64 = 0
         var index = 0
-        while let chunk = try work.take(index) {
+        while var chunk = try work.take(index) {
             index += 1
             if chunk.segment != cursor.segment { cursor = JournalCursor(segment: chunk.segment, offset: 0, line: 0) }
             var problems = chunk.issues[...]
-            for (n, d) in chunk.events.enumerated() {
+            var n = 0
+            // The worker stored the events last first: popping moves each
+            // one out instead of copying it (a copy retains every string,
+            // and these were made on another core).
+            while let d = chunk.events.popLast() {
                 // Issues sit between events: report each before the event that followed it.
                 while let p = problems.first, p.eventsBefore <= n {
                     issue(LoadIssue(file: chunk.segment, line: cursor.line + p.line, reason: p.reason))
                     problems.removeFirst()
                 }
                 try event(d)
+                n += 1
             }
             for p in problems { issue(LoadIssue(file: chunk.segment, line: cursor.line + p.line, reason: p.reason)) }
             cursor.offset = chunk.end
@@ -96,6 +101,7 @@ struct DecodedChunk: Sendable {
     var end: Int64
     /// Complete lines in the chunk.
     var lines: Int
+    /// Last first (see `readInParallel`).
     var events: [EventDecoder.Decoded]
     /// Rejected lines: line number within the chunk (1-based), reason, and
     /// how many events of the chunk came before it.
@@ -199,6 +205,7 @@ final class ChunkQueue: @unchecked Sendable {
                     }
                     chunk.lines = lines
                 }
+                chunk.events.reverse()
             }
             locked {
                 ready[claim.index] = chunk

@@ -150,6 +150,8 @@ struct Bench {
 
     /// Full replay of the journal, no snapshot: the decoder and the fold.
     static func measureReplay(_ desk: Desk, events _: Int) throws {
+        // Wall time is what a person waits for (decoding runs on every
+        // core); CPU time, summed over threads, is what it costs.
         var best = Double.infinity
         var bestCPU = Double.infinity
         var count = 0
@@ -161,9 +163,10 @@ struct Bench {
             count = state.store.eventCount
         }
         let bytes = Double(journalBytes(desk))
-        let perM = bestCPU * 1_000_000 / Double(count)
-        record("replay, no snapshot (best of 3, CPU)", events: count, bestCPU * 1000, "ms", target: "<= 1000 ms/1M", met: perM <= 1.0,
-               note: String(format: "%.2f M events/s, %.0f MB/s (CPU); wall %.0f ms; %.2f s CPU per 1M events", Double(count) / bestCPU / 1e6, bytes / bestCPU / 1e6, best * 1000, perM))
+        let perM = best * 1_000_000 / Double(count)
+        record("replay, no snapshot (best of 3, wall)", events: count, best * 1000, "ms", target: "<= 1000 ms/1M", met: perM <= 1.0,
+               note: String(format: "%.2f M events/s, %.0f MB/s; %.2f s per 1M events; CPU %.0f ms over %d decoding threads + the fold",
+                            Double(count) / best / 1e6, bytes / best / 1e6, perM, bestCPU * 1000, desk.journal.parallelRead.threads))
     }
 
     /// Writing the snapshot, and opening with it.
