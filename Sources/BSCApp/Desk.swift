@@ -30,6 +30,13 @@ public final class Desk: @unchecked Sendable {
     /// How many times the projection was installed (`load`, `adoptLoad`):
     /// screens caching figures from the store rebuild when it moves.
     public internal(set) var loads = 0
+    /// Set on a background loader: a load that should write a snapshot
+    /// only encodes it (`takePendingSnapshot`), so the history is handed
+    /// over before the file is written.
+    var deferSnapshotWrite = false
+    var pendingSnapshot: [UInt8]?
+    /// A load that replays at least this many events writes a snapshot.
+    public var snapshotWriteThreshold = Desk.snapshotThreshold
     /// Notices for the person (a repaired torn tail, say).
     public private(set) var notices: [String] = []
     /// Personal content of restricted tickets this user may read, by event id.
@@ -126,7 +133,7 @@ public final class Desk: @unchecked Sendable {
         // used (and written) only by a reader with no sealed content to
         // merge back, so restricted personal data never lands in it.
         if sealedContent.isEmpty {
-            let loaded = try loadState()
+            let loaded = try loadState(writeThreshold: snapshotWriteThreshold)
             (store, cursor, issues) = (loaded.store, loaded.cursor, loaded.issues)
             loads += 1
             return

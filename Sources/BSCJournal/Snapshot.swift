@@ -128,7 +128,12 @@ public enum Snapshot {
     /// directory, fsynced, renamed over the old one, directory fsynced.
     public static func write(_ snap: ProjectionSnapshot, journal: Journal, to path: String, mode: mode_t = 0o600, directoryMode: mode_t = 0o700) throws {
         guard isUsable else { throw SnapshotError("the snapshot codec does not match the Ticket type") }
-        let bytes = try encode(snap, journal: journal)
+        try writeEncoded(try encode(snap, journal: journal), to: path, mode: mode, directoryMode: directoryMode)
+    }
+
+    /// Writes bytes from `encode` (the same safe sequence as `write`), for
+    /// a caller that encodes first and writes later, off the critical path.
+    public static func writeEncoded(_ bytes: [UInt8], to path: String, mode: mode_t = 0o600, directoryMode: mode_t = 0o700) throws {
         let dir = parentDirectory(path)
         if mkdir(dir, directoryMode) != 0 && errno != EEXIST { throw SnapshotError("cannot create \(dir): \(errnoText())") }
         var rng = SystemRandomNumberGenerator()
@@ -238,8 +243,10 @@ public enum Snapshot {
         for _ in 0..<nSymbols { symbols.append(try r.str()) }
         r.symbols = symbols
         let nSlots = try r.count()
-        let blockSlots = try r.count()
-        guard blockSlots > 0 else { throw SnapshotError("bad block size") }
+        // A size, not a count of what follows (`count()` would check it
+        // against the bytes left, and refuse a small store's snapshot).
+        let blockSlots = try r.int()
+        guard blockSlots > 0, blockSlots <= 1 << 20 else { throw SnapshotError("bad block size") }
         let nBlocks = try r.count()
         guard nBlocks == (nSlots + blockSlots - 1) / blockSlots else { throw SnapshotError("block index does not match the slot count") }
         var lengths: [Int] = []

@@ -43,6 +43,26 @@ struct BackgroundLoadingTests {
         #expect(bob.store.eventCount == fresh.store.eventCount)
     }
 
+    /// A background load that replayed enough to want a snapshot hands the
+    /// history over first and writes the snapshot afterwards, on its own
+    /// thread; a fresh desk then opens from it with the same tickets.
+    @Test func theLoaderWritesItsSnapshotAfterHandingOver() throws {
+        let (w, bob) = try world()
+        bob.snapshotWriteThreshold = 1
+        try adopt(bob, try bob.startLoadingHistory())
+        #expect(bob.store.ticketCount == 3)
+        var written = false
+        for _ in 0..<100 where !written {
+            written = FileManager.default.fileExists(atPath: bob.snapshotPath)
+            if !written { usleep(50_000) }
+        }
+        #expect(written)
+        let fresh = try w.desk("ann")
+        let state = try fresh.loadState(writeThreshold: nil)
+        #expect(state.snapshotRejected == nil)
+        #expect(state.store.tickets == bob.store.tickets)
+    }
+
     @Test func callsSavedAfterTheLoaderStoppedReadingComeInWithTheNextRefresh() throws {
         let (w, bob) = try world()
         let load = try bob.startLoadingHistory()

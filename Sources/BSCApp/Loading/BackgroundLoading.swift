@@ -73,13 +73,19 @@ extension Desk {
     public func startLoadingHistory(testDelayMillis: Int = 0) throws(DeskError) -> HistoryLoad {
         let loader = try Desk(data: data, config: config, login: login, clock: clock, ids: RandomIds(), fs: journal.fs)
         let load = HistoryLoad()
+        let threshold = snapshotWriteThreshold
         isLoadingHistory = true
         let thread = Thread {
             if testDelayMillis > 0 { usleep(UInt32(min(testDelayMillis, 60_000)) * 1000) }
             do {
+                loader.deferSnapshotWrite = true
+                loader.snapshotWriteThreshold = threshold
                 try loader.load()
                 try loader.settleSealedContent()
+                let pending = loader.takePendingSnapshot()
                 load.finish(.loaded(loader))
+                // The agent has the history; the cache file can follow.
+                pending?.write()
             } catch {
                 load.finish(.failed(DeskError.from(error)))
             }

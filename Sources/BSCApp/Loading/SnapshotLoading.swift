@@ -64,9 +64,16 @@ extension Desk {
         let replayed = s.eventCount - before
         var wrote = false
         if let writeThreshold, replayed >= writeThreshold, Snapshot.isUsable {
-            // A cache: failing to write it (read-only data, full disk) is
-            // not an error for the person opening the desk.
-            wrote = (try? writeSnapshot(ProjectionSnapshot(store: s, cursor: c, issues: found))) != nil
+            let snap = ProjectionSnapshot(store: s, cursor: c, issues: found)
+            if deferSnapshotWrite {
+                // Encoded now, while nothing else holds the store; written
+                // after the history has been handed over.
+                pendingSnapshot = try? Snapshot.encode(snap, journal: journal)
+            } else {
+                // A cache: failing to write it (read-only data, full disk)
+                // is not an error for the person opening the desk.
+                wrote = (try? writeSnapshot(snap)) != nil
+            }
         }
         return LoadedState(store: s, cursor: c, issues: found, snapshotRejected: rejected, replayedEvents: replayed, wroteSnapshot: wrote)
     }
@@ -92,8 +99,30 @@ extension Desk {
         try writeSnapshot(ProjectionSnapshot(store: store, cursor: c, issues: issues))
     }
 
+    /// A snapshot encoded by a load with `deferSnapshotWrite` set, with
+    /// where and how to write it; nil if there is none. Taken once.
+    public func takePendingSnapshot() -> PendingSnapshot? {
+        defer { pendingSnapshot = nil }
+        return pendingSnapshot.map { PendingSnapshot(bytes: $0, path: snapshotPath, mode: journal.fileMode, directoryMode: journal.directoryMode) }
+    }
+
     /// Deletes the snapshot (it is only a cache).
     public func removeSnapshot() {
         unlink(snapshotPath)
+    }
+}
+
+/// Snapshot bytes waiting to be written (see `Desk.takePendingSnapshot`):
+/// everything the write needs, so it shares nothing with the desk.
+public struct PendingSnapshot: Sendable {
+    public var bytes: [UInt8]
+    public var path: String
+    public var mode: mode_t
+    public var directoryMode: mode_t
+
+    /// A cache: a failed write (read-only data, full disk) only means the
+    /// next start replays more.
+    public func write() {
+        try? Snapshot.writeEncoded(bytes, to: path, mode: mode, directoryMode: directoryMode)
     }
 }
