@@ -36,7 +36,7 @@ extension Bench {
                    note: "median of \(frames.count): " + spread(frames) + "; spawn to the first frame flushed, 120x40, history still loading")
             record("history loaded (real bscdesk, \(mode))", events: events, median(loads), "ms",
                    note: "median of \(loads.count): " + spread(loads) + "; spawn to the projection adopted"
-                       + (withSnapshot ? "" : (events >= Desk.snapshotThreshold ? ", including writing a new snapshot" : "")))
+                       + (withSnapshot ? "" : (events >= Desk.snapshotThreshold ? "; the new snapshot is written after the hand-over" : "")))
         }
         try desk.writeSnapshot(restore)
     }
