@@ -56,15 +56,14 @@ extension Journal {
         }
         var total: Int64 = 0
         var index = 0
-        while var chunk = try work.take(index) {
+        while let chunk = try work.take(index) {
             index += 1
             if chunk.segment != cursor.segment { cursor = JournalCursor(segment: chunk.segment, offset: 0, line: 0) }
             var problems = chunk.issues[...]
             var n = 0
-            // The worker stored the events last first: popping moves each
-            // one out instead of copying it (a copy retains every string,
-            // and these were made on another core).
-            while let d = chunk.events.popLast() {
+            // Each event is moved out, not copied: a copy retains every
+            // string, and these were made on another core.
+            while let d = chunk.events.takeNext() {
                 // Issues sit between events: report each before the event that followed it.
                 while let p = problems.first, p.eventsBefore <= n {
                     issue(LoadIssue(file: chunk.segment, line: cursor.line + p.line, reason: p.reason))
@@ -74,6 +73,7 @@ extension Journal {
                 n += 1
             }
             for p in problems { issue(LoadIssue(file: chunk.segment, line: cursor.line + p.line, reason: p.reason)) }
+            work.recycle(chunk.events)
             cursor.offset = chunk.end
             cursor.line += chunk.lines
             total += chunk.end - chunk.start
@@ -101,8 +101,7 @@ struct DecodedChunk: Sendable {
     var end: Int64
     /// Complete lines in the chunk.
     var lines: Int
-    /// Last first (see `readInParallel`).
-    var events: [EventDecoder.Decoded]
+    var events: DecodedBatch
     /// Rejected lines: line number within the chunk (1-based), reason, and
     /// how many events of the chunk came before it.
     var issues: [(line: Int, reason: String, eventsBefore: Int)]
@@ -193,9 +192,8 @@ final class ChunkQueue: @unchecked Sendable {
         while true {
             guard let claim = claim(into: &buffer) else { return }
             var chunk = DecodedChunk(segment: claim.segment, start: claim.start, end: claim.start + Int64(claim.length),
-                                     lines: 0, events: [], issues: [])
+                                     lines: 0, events: batch(), issues: [])
             if claim.length > 0 {
-                chunk.events.reserveCapacity(claim.length / 250)
                 buffer.withUnsafeBufferPointer { all in
                     var lines = 0
                     _ = Journal.decodeLines(UnsafeBufferPointer(rebasing: all[0..<claim.length]), decoder: decoder, needle: nil, lines: &lines) { d in
@@ -205,13 +203,25 @@ final class ChunkQueue: @unchecked Sendable {
                     }
                     chunk.lines = lines
                 }
-                chunk.events.reverse()
             }
             locked {
                 ready[claim.index] = chunk
                 pthread_cond_broadcast(changed)
             }
         }
+    }
+
+    /// Drained batches, reused: a fresh megabyte per chunk cost page
+    /// faults and zeroing.
+    private var spare: [DecodedBatch] = []
+
+    func recycle(_ b: DecodedBatch) {
+        b.reset()
+        locked { if spare.count < maxAhead * 2 { spare.append(b) } }
+    }
+
+    private func batch() -> DecodedBatch {
+        locked { spare.popLast() } ?? DecodedBatch(capacity: chunkBytes / 256 + 16)
     }
 
     private struct Claim {
@@ -306,5 +316,51 @@ final class ChunkQueue: @unchecked Sendable {
     private func finish() {
         finishedAt = nextIndex
         pthread_cond_broadcast(changed)
+    }
+}
+
+/// Decoded events in a manually managed buffer: appended by a worker,
+/// moved out one by one by the folding thread (an array would copy each
+/// element out and destroy it again later). What was not taken is
+/// destroyed with the batch.
+final class DecodedBatch: @unchecked Sendable {
+    private var base: UnsafeMutablePointer<EventDecoder.Decoded>
+    private var capacity: Int
+    private(set) var count = 0
+    private var taken = 0
+
+    init(capacity: Int) {
+        self.capacity = max(1, capacity)
+        base = .allocate(capacity: self.capacity)
+    }
+
+    deinit {
+        (base + taken).deinitialize(count: count - taken)
+        base.deallocate()
+    }
+
+    func append(_ d: EventDecoder.Decoded) {
+        if count == capacity {
+            let bigger = UnsafeMutablePointer<EventDecoder.Decoded>.allocate(capacity: capacity * 2)
+            (bigger + taken).moveInitialize(from: base + taken, count: count - taken)
+            base.deallocate()
+            base = bigger
+            capacity *= 2
+        }
+        (base + count).initialize(to: d)
+        count += 1
+    }
+
+    func takeNext() -> EventDecoder.Decoded? {
+        guard taken < count else { return nil }
+        defer { taken += 1 }
+        return (base + taken).move()
+    }
+
+    /// Empty again, keeping the buffer (the rest is destroyed).
+    func reset() {
+        (base + taken).deinitialize(count: count - taken)
+        count = 0
+        taken = 0
     }
 }
