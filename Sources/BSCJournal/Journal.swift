@@ -366,7 +366,9 @@ public final class Journal: @unchecked Sendable {
     /// Reads every complete line from `cursor` to the end of the journal.
     /// Lines that fail to parse or validate go to `issue` with file and line
     /// and are skipped; a partial last line is left for next time. Returns
-    /// the bytes read.
+    /// the bytes read. `parallel` lets a large read (`parallelRead`) decode
+    /// on worker threads; `event` and `issue` still run on the caller's
+    /// thread, in journal order (ParallelRead.swift).
     @discardableResult
     public func read(
         from cursor: inout JournalCursor,
