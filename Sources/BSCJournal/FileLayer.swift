@@ -143,7 +143,7 @@ public struct PosixFileLayer: FileLayer {
         defer { pthread_sigmask(SIG_SETMASK, &previous, nil) }
         guard let timer = LockWaitTimer(seconds: timeoutSeconds) else {
             // No timer to be had: poll instead.
-            return try (self as any FileLayer).pollingLock(fd, path: path, timeoutSeconds: timeoutSeconds)
+            return try pollingLock(fd, path: path, timeoutSeconds: timeoutSeconds)
         }
         // Deleted before the mask is restored: no alarm is left pending.
         defer { timer.cancel() }

@@ -379,9 +379,10 @@ public final class Journal: @unchecked Sendable {
         issue: (LoadIssue) -> Void
     ) throws -> Int64 {
         let all = try segments()
-        if parallel, needle == nil, parallelRead.threads > 0, try unreadBytes(all, after: cursor) >= parallelRead.minimumBytes {
-            return try readInParallel(from: &cursor, segments: all, threads: parallelRead.threads, keepIdsAndHashes: keepIdsAndHashes,
-                                      event: event, issue: issue)
+        if parallel, needle == nil, parallelRead.threads > 0, try unreadBytes(all, after: cursor) >= parallelRead.minimumBytes,
+           let total = try readInParallel(from: &cursor, segments: all, threads: parallelRead.threads,
+                                          keepIdsAndHashes: keepIdsAndHashes, event: event, issue: issue) {
+            return total
         }
         let decoder = EventDecoder(keepIdsAndHashes: keepIdsAndHashes)
         var total: Int64 = 0

@@ -21,6 +21,7 @@ extension Journal {
         return cpus > 1 ? min(4, cpus) : 0
     }
 
+    /// nil if no thread could be started (the caller reads sequentially).
     func readInParallel(
         from cursor: inout JournalCursor,
         segments: [String],
@@ -28,31 +29,16 @@ extension Journal {
         keepIdsAndHashes: Bool,
         event: (EventDecoder.Decoded) throws -> Void,
         issue: (LoadIssue) -> Void
-    ) throws -> Int64 {
+    ) throws -> Int64? {
         let work = ChunkQueue(journal: self, segments: segments, start: cursor, keepIdsAndHashes: keepIdsAndHashes,
                               chunkBytes: parallelRead.chunkBytes, maxAhead: threads * 2)
-        var workers: [pthread_t] = []
-        for _ in 0..<threads {
-            var tid = pthread_t()
-            let arg = Unmanaged.passRetained(work).toOpaque()
-            let rc = pthread_create(&tid, nil, { arg in
-                let q = Unmanaged<ChunkQueue>.fromOpaque(arg!).takeRetainedValue()
-                q.work()
-                return nil
-            }, arg)
-            if rc == 0 {
-                workers.append(tid)
-            } else {
-                Unmanaged<ChunkQueue>.fromOpaque(arg).release()
-            }
-        }
+        let workers = startThreads(threads) { work.work() }
+        // Decoding on this thread instead would stall once `maxAhead`
+        // chunks wait for a taker that is this thread.
+        guard !workers.isEmpty else { return nil }
         defer {
             work.cancel()
-            for t in workers { pthread_join(t, nil) }
-        }
-        if workers.isEmpty {
-            // No threads to be had: decode here instead.
-            work.work()
+            joinThreads(workers)
         }
         var total: Int64 = 0
         var index = 0

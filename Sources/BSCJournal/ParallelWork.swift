@@ -8,21 +8,33 @@ import Glibc
 /// the caller. Used for decoding independent blocks of a snapshot.
 func parallelForEach(_ count: Int, threads: Int, _ body: @escaping @Sendable (Int) -> Void) {
     let work = IndexDispenser(count: count, body: body)
-    var workers: [pthread_t] = []
-    for _ in 0..<min(threads, max(0, count - 1)) {
+    let workers = startThreads(min(threads, max(0, count - 1))) { work.run() }
+    work.run()
+    joinThreads(workers)
+}
+
+/// Starts up to `count` threads running `body`; returns the ones that
+/// started (maybe none: callers must cope).
+func startThreads(_ count: Int, _ body: @escaping @Sendable () -> Void) -> [pthread_t] {
+    final class Task { let run: @Sendable () -> Void; init(_ run: @escaping @Sendable () -> Void) { self.run = run } }
+    var started: [pthread_t] = []
+    for _ in 0..<max(0, count) {
         var tid = pthread_t()
-        let arg = Unmanaged.passRetained(work).toOpaque()
+        let arg = Unmanaged.passRetained(Task(body)).toOpaque()
         if pthread_create(&tid, nil, { arg in
-            Unmanaged<IndexDispenser>.fromOpaque(arg!).takeRetainedValue().run()
+            Unmanaged<Task>.fromOpaque(arg!).takeRetainedValue().run()
             return nil
         }, arg) == 0 {
-            workers.append(tid)
+            started.append(tid)
         } else {
-            Unmanaged<IndexDispenser>.fromOpaque(arg).release()
+            Unmanaged<Task>.fromOpaque(arg).release()
         }
     }
-    work.run()
-    for t in workers { pthread_join(t, nil) }
+    return started
+}
+
+func joinThreads(_ threads: [pthread_t]) {
+    for t in threads { pthread_join(t, nil) }
 }
 
 /// Hands out indices one at a time under a mutex.
