@@ -130,6 +130,8 @@ extension Desk {
         for (id, content) in loader.sealedContent where sealedContent[id] == nil { sealedContent[id] = content }
         loader.sealedContent = [:]
         repeatIndexCache = nil
+        // As after `load()`: an engine kept from before describes another store.
+        metricsCache = nil
         isLoadingHistory = false
         loads += 1
     }
