@@ -50,10 +50,13 @@ let package = Package(
             name: "bscdesk-bench",
             dependencies: ["BSCCore", "BSCJournal", "BSCApp", "BSCUI"]
         ),
-        .testTarget(name: "BSCCoreTests", dependencies: ["BSCCore"]),
-        .testTarget(name: "BSCJournalTests", dependencies: ["BSCCore", "BSCJournal"]),
-        .testTarget(name: "BSCAppTests", dependencies: ["BSCCore", "BSCJournal", "BSCApp"]),
-        .testTarget(name: "BSCUITests", dependencies: ["BSCCore", "BSCApp", "BSCUI"]),
+        // Test doubles (the in-memory event store, a manual clock, an
+        // in-memory terminal): tests only, never linked into the product.
+        .target(name: "BSCTestSupport", dependencies: ["BSCCore", "BSCJournal", "BSCUI"], path: "Tests/BSCTestSupport"),
+        .testTarget(name: "BSCCoreTests", dependencies: ["BSCCore", "BSCTestSupport"]),
+        .testTarget(name: "BSCJournalTests", dependencies: ["BSCCore", "BSCJournal", "BSCTestSupport"]),
+        .testTarget(name: "BSCAppTests", dependencies: ["BSCCore", "BSCJournal", "BSCApp", "BSCTestSupport"]),
+        .testTarget(name: "BSCUITests", dependencies: ["BSCCore", "BSCApp", "BSCUI", "BSCTestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["BSCCore", "BSCJournal", "bscdesk"]),
     ],
     swiftLanguageModes: [.v6]

@@ -14,6 +14,11 @@ public final class Desk: @unchecked Sendable {
     public let login: String
     public let profile: UserProfile
     public let journal: Journal
+    /// The journal behind the EventStore seam: one ticket's events through
+    /// its index.
+    public let eventStore: FileEventStore
+    /// The `loads` generation the store's index was seeded from.
+    private var indexedLoad = -1
     public let zone: ZoneRules
     public let calendar: WorkingCalendar
     public let clock: Clock
@@ -67,6 +72,7 @@ public final class Desk: @unchecked Sendable {
         let shared = config.sharedGroup != nil
         self.journal = Journal(directory: data.journalPath, fs: fs, clock: clock,
                                fileMode: shared ? 0o660 : 0o600, directoryMode: shared ? 0o2770 : 0o700)
+        self.eventStore = FileEventStore(journal: journal)
         self.restrictedStore = RestrictedStore(data: data, fs: fs, clock: clock)
         self.store = TicketStore(customerServices: QueueID.customerServices, restrictedQueues: config.taxonomy.restrictedQueueIds,
                                  restrictedCategories: config.taxonomy.restrictedCategories)
@@ -201,6 +207,7 @@ public final class Desk: @unchecked Sendable {
     private func fold(_ e: Event) {
         store.apply(e)
         metricsCache?.note(e.ref)
+        if indexedLoad == loads { eventStore.observe(e) }
     }
 
     public func ticket(_ ref: TicketRef) throws(DeskError) -> Ticket {
@@ -213,17 +220,17 @@ public final class Desk: @unchecked Sendable {
 
     /// Every event of one ticket, oldest first, read back from the journal.
     public func history(_ ref: TicketRef) throws(DeskError) -> [Event] {
-        var out: [Event] = []
-        var c = JournalCursor()
-        let needle = Array("\"ref\":\"\(ref)\"".utf8)
+        // The index learns each ticket's newest event from the projection
+        // once per load, then from every event folded after it.
+        if indexedLoad != loads {
+            eventStore.learn(from: store)
+            indexedLoad = loads
+        }
         do {
-            try journal.read(from: &c, containing: needle) { [self] d in
-                if d.event.ref == ref { out.append(unsealed(d.event)) }
-            } issue: { _ in }
+            return try eventStore.events(of: ref).map { unsealed($0) }
         } catch {
             throw DeskError.from(error)
         }
-        return out
     }
 
     // MARK: - Writing
@@ -259,6 +266,7 @@ public final class Desk: @unchecked Sendable {
             for e in report.events {
                 var full = originals[e.id] ?? e
                 full.seq = e.seq
+                full.at = e.at
                 full.sealed = e.sealed
                 if full.sealed != nil, let sealedNow = Sealing.seal(full.body) { sealedContent[e.id] = sealedNow.content }
                 if cursor != nil { fold(full) }

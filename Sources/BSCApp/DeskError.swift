@@ -47,6 +47,7 @@ public struct DeskError: Error, Sendable, CustomStringConvertible {
             default: return DeskError(.ioFailure, e.description)
             }
         case let e as FileError: return DeskError(.ioFailure, e.description)
+        case let e as EventStoreError: return DeskError(.refused, e.description)
         default: return DeskError(.ioFailure, "\(error)")
         }
     }

@@ -23,9 +23,20 @@ public struct JournalTail: Sendable, Equatable {
     public var seq: Int64
     public var tickets: Int
     public var hash: String
+    /// The last event's `ts`: the next is never stamped before it.
+    public var at: Instant
 
-    public static let genesisHash = String(repeating: "0", count: 64)
+    public init(seq: Int64, tickets: Int, hash: String, at: Instant = Instant(millis: 0)) {
+        self.seq = seq
+        self.tickets = tickets
+        self.hash = hash
+        self.at = at
+    }
+
+    public static let genesisHash = StoreHead.genesisHash
     public static let empty = JournalTail(seq: 0, tickets: 0, hash: genesisHash)
+
+    public var storeHead: StoreHead { StoreHead(seq: seq, tickets: tickets, hash: hash, at: at) }
 
     /// The reference a new ticket gets if opened now.
     public var nextRef: TicketRef { TicketRef(tickets + 1) }
@@ -137,27 +148,15 @@ public final class Journal: @unchecked Sendable {
             tail = try readTail(existing)
         }
 
-        var events = try make(tail)
-        if events.isEmpty { return AppendReport(events: [], repairedFragment: repaired) }
-
+        let made = try make(tail)
+        if made.isEmpty { return AppendReport(events: [], repairedFragment: repaired) }
+        // seq, ts, the reference counter and the hash are stamped here,
+        // under the lock, by the rules every store shares.
+        let stamped = try EventStamping.stamp(made, onto: tail.storeHead, now: clock.now())
+        let events = stamped.events
         var buffer: [UInt8] = []
-        buffer.reserveCapacity(events.count * 400)
-        for i in events.indices {
-            tail.seq += 1
-            events[i].seq = tail.seq
-            if case .opened = events[i].body {
-                guard events[i].ref.number == tail.tickets + 1 else {
-                    throw JournalError.rejected("internal error: opened \(events[i].ref) but the next reference is \(tail.nextRef)")
-                }
-                tail.tickets += 1
-            }
-            let body = EventEncoder.body(events[i], tickets: tail.tickets)
-            tail.hash = Self.chainHash(previous: tail.hash, body: body)
-            buffer.append(contentsOf: body)
-            buffer.append(contentsOf: #","h":""#.utf8)
-            buffer.append(contentsOf: tail.hash.utf8)
-            buffer.append(contentsOf: "\"}\n".utf8)
-        }
+        buffer.reserveCapacity(stamped.lines.reduce(0) { $0 + $1.count })
+        for line in stamped.lines { buffer.append(contentsOf: line) }
 
         let segPath = path(target)
         let isNew = !existing.contains(target)
@@ -319,7 +318,7 @@ public final class Journal: @unchecked Sendable {
                 var line = [UInt8](repeating: 0, count: Int(end - 1 - start))
                 _ = try line.withUnsafeMutableBytes { b throws(FileError) in try fs.pread(fd, b, offset: start, path: p) }
                 if let d = try? decoder.decode(line), let h = d.hash {
-                    return JournalTail(seq: d.event.seq, tickets: d.tickets, hash: h)
+                    return JournalTail(seq: d.event.seq, tickets: d.tickets, hash: h, at: d.event.at)
                 }
                 end = start
             }
@@ -351,7 +350,7 @@ public final class Journal: @unchecked Sendable {
         var sawAny = false
         _ = try read(from: &cursor) { decoded in
             follow?(decoded.event)
-            tail = JournalTail(seq: decoded.event.seq, tickets: decoded.tickets, hash: decoded.hash ?? tail.hash)
+            tail = JournalTail(seq: decoded.event.seq, tickets: decoded.tickets, hash: decoded.hash ?? tail.hash, at: decoded.event.at)
             sawAny = true
         } issue: { issues?($0) }
         if !sawAny || tail.hash == JournalTail.genesisHash {
@@ -374,12 +373,13 @@ public final class Journal: @unchecked Sendable {
         from cursor: inout JournalCursor,
         keepIdsAndHashes: Bool = true,
         containing needle: [UInt8]? = nil,
+        through lastSegment: String? = nil,
         parallel: Bool = false,
         event: (EventDecoder.Decoded) throws -> Void,
         issue: (LoadIssue) -> Void
     ) throws -> Int64 {
         let all = try segments()
-        if parallel, needle == nil, parallelRead.threads > 0, try unreadBytes(all, after: cursor) >= parallelRead.minimumBytes,
+        if parallel, needle == nil, lastSegment == nil, parallelRead.threads > 0, try unreadBytes(all, after: cursor) >= parallelRead.minimumBytes,
            let total = try readInParallel(from: &cursor, segments: all, threads: parallelRead.threads,
                                           keepIdsAndHashes: keepIdsAndHashes, event: event, issue: issue) {
             return total
@@ -390,6 +390,7 @@ public final class Journal: @unchecked Sendable {
         // zero-filled 8 MiB per segment cost a memset and page faults each.
         var buf: [UInt8] = []
         for segment in all where segment >= cursor.segment {
+            if let lastSegment, segment > lastSegment { break }
             if segment != cursor.segment { cursor = JournalCursor(segment: segment, offset: 0, line: 0) }
             let p = path(segment)
             let fd = try fs.open(p, flags: O_RDONLY, mode: 0)

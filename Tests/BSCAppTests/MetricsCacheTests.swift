@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import BSCTestSupport
 import BSCCore
 @testable import BSCApp
 
@@ -15,7 +16,7 @@ struct MetricsCacheTests {
     static func demoDirectory(tickets: Int) throws -> String {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("bscdesk-metricscache-" + UUID().uuidString).path
         let first = try Desk.open(dataOption: dir, environment: env, clock: ManualClock(Instant(millis: 0)), ids: SequentialIds())
-        _ = try DemoGenerator(desk: first, tickets: tickets, seed: 11, until: CivilDate(year: 2026, month: 10, day: 30)).write()
+        _ = try DemoGenerator(desk: first, tickets: tickets, seed: 11, until: CivilDate(year: 2026, month: 10, day: 29)).write()
         return dir
     }
 

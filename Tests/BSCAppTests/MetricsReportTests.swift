@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import BSCTestSupport
 import BSCCore
 @testable import BSCApp
 

@@ -1,4 +1,5 @@
 import Foundation
+import BSCTestSupport
 import BSCCore
 @testable import BSCApp
 

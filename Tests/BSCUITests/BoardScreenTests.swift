@@ -1,3 +1,4 @@
+import BSCTestSupport
 import BSCApp
 import BSCCore
 import Testing
@@ -31,8 +32,9 @@ import Testing
             "  Appointeeship                    0     0     0     0     0      -     0     0",
             "",
             "  Agent                                         Held Contacts Resolved    AHT",
-            "  Amy Ng (amy)                                    0        2        1   5:00",
-            "  Ben (ben)                                       0        1        0   2:00",
+            // The 18th's and 23rd's calls are logged after today's: stamped now.
+            "  Amy Ng (amy)                                    0        3        1   5:00",
+            "  Ben (ben)                                       0        2        0   2:00",
             "  Lee Lead (lead)                                 0        0        0      -",
             "  Pat (pat)                                       1        0        0      -",
             "  sup                                             0        0        0      -",
@@ -108,7 +110,10 @@ import Testing
         try f.as("ben").log(F.now, caller: "New Caller", seconds: 60)
         t.tick(now: F.now.adding(seconds: 1))
         #expect(t.rows[5] == "▸ Customer services                3↑    3↑    0     4↑    1     1h     0     0")
-        #expect(t.rows[13] == "  Ben (ben)                                       0        2↑       0   1:30↓")
+        // The fixture logs the 18th's and 23rd's calls after today's: the
+        // store stamps them now (ts never goes backwards), so they count
+        // as handled today.
+        #expect(t.rows[13] == "  Ben (ben)                                       0        3↑       0   1:30↓")
         #expect(t.rows[1] == "Today  FCR 25.0% ✗ RED*↓          SLA 100.0% ✓ GREEN")
         #expect(t.frame[34, 5].style.role == .selection)  // the selection bar wins over the highlight
         #expect(t.frame[59, 13].style.role == .changedUp)
@@ -138,7 +143,7 @@ import Testing
         let amy = try f.as("amy")
         var (t, _) = terminal(amy)
         let agentRows = t.rows.filter { $0.contains("(amy)") || $0.contains("(ben)") || $0.contains("(pat)") }
-        #expect(agentRows == ["  Amy Ng (amy)                                    0        2        1   5:00"])
+        #expect(agentRows == ["  Amy Ng (amy)                                    0        3        1   5:00"])
         #expect(t.rows[6].hasPrefix("  Payroll"))
         t.press(.enter)
         #expect(t.rows[23].hasPrefix("Warning: Team leaders only"))

@@ -1,3 +1,4 @@
+import BSCTestSupport
 import BSCApp
 import BSCCore
 import Testing

@@ -1,3 +1,4 @@
+import BSCTestSupport
 import BSCCore
 import Testing
 @testable import BSCUI

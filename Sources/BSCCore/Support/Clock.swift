@@ -3,21 +3,13 @@ public protocol Clock: Sendable {
     func now() -> Instant
 }
 
-/// A clock that only moves when told to: for tests.
-public final class ManualClock: Clock, @unchecked Sendable {
-    private var current: Instant
-    public init(_ start: Instant) { current = start }
-    public func now() -> Instant { current }
-    public func set(_ instant: Instant) { current = instant }
-    public func advance(millis: Int64) { current = current.adding(millis: millis) }
-}
-
 /// Makes unique event ids. Injected so that tests are exact.
 public protocol IdGenerator: Sendable {
     mutating func next() -> String
 }
 
-/// Ids from a deterministic counter: for tests and the demo generator.
+/// Ids from a deterministic counter: the demo generator writes the same
+/// history for the same seed with these.
 public struct SequentialIds: IdGenerator {
     public var prefix: String
     public var counter: UInt64

@@ -1,4 +1,5 @@
 import BSCCore
+import BSCUI
 
 /// An in-memory terminal for tests (ratatui's TestBackend, bubbletea's
 /// teatest): feed keys, resize, tick, and read the frame as rows of text.
