@@ -57,7 +57,7 @@ let package = Package(
         .testTarget(name: "BSCJournalTests", dependencies: ["BSCCore", "BSCJournal", "BSCTestSupport"]),
         .testTarget(name: "BSCAppTests", dependencies: ["BSCCore", "BSCJournal", "BSCApp", "BSCTestSupport"]),
         .testTarget(name: "BSCUITests", dependencies: ["BSCCore", "BSCApp", "BSCUI", "BSCTestSupport"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["BSCCore", "BSCJournal", "bscdesk"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["BSCCore", "BSCJournal", "bscdesk", "bscdesk-bench"]),
     ],
     swiftLanguageModes: [.v6]
 )

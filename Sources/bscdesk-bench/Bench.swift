@@ -40,6 +40,7 @@ struct Bench {
         var out = "bench-results/results.json"
         var args = CommandLine.arguments.dropFirst()
         if args.first == "--child" { try Child.run(Array(args.dropFirst())); return }
+        if args.first == "stress-append" { exit(StressAppend.run(Array(args.dropFirst()))) }
         while let a = args.popFirst() {
             switch a {
             case "--events": if let v = args.popFirst(), let n = Int(v) { sizes.append(n) }
@@ -305,11 +306,8 @@ struct Bench {
     /// Append latency with fdatasync through the real binary: 1 writer, then
     /// 8 concurrent writers; each child prints its per-append latency.
     static func measureAppends(_ dir: String) throws {
-        let bin = binary
-        guard FileManager.default.isExecutableFile(atPath: bin) else {
-            print("  \(bin) not built: skipping append latency (run swift build -c release first)")
-            return
-        }
+        // The load generator is this binary's own stress-append.
+        let bin = CommandLine.arguments[0]
         _ = try Desk.open(dataOption: dir, environment: env(dir))
         for writers in [1, 8] {
             var latencies: [Double] = []

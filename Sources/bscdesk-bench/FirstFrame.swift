@@ -73,7 +73,6 @@ extension Bench {
         env["TERM"] = "xterm-256color"
         env["LANG"] = "C.UTF-8"
         env["BSCDESK_TRACE_STARTUP"] = trace
-        env["BSCDESK_TEST_LOAD_DELAY_MS"] = nil
 
         // Drain the terminal so the desk never blocks writing its frames.
         let drained = DispatchSemaphore(value: 0)

@@ -44,8 +44,6 @@ struct BSCDesk: ParsableCommand {
             DoctorCommand.self,
             VerifyCommand.self,
             DemoCommand.self,
-            StressAppendCommand.self,
-            ToolkitDemoCommand.self,
         ]
     )
 

@@ -23,10 +23,7 @@ enum FrontDesk {
             throw DeskError(.usage, e.description)
         }
         let trace = StartupTrace(environment: env)
-        // Test only: hold the loader back so end-to-end tests can see and
-        // use the desk while its history is still loading.
-        let testDelay = Int(env["BSCDESK_TEST_LOAD_DELAY_MS"] ?? "") ?? 0
-        let history = try desk.startLoadingHistory(testDelayMillis: testDelay)
+        let history = try desk.startLoadingHistory()
         let themeName = theme ?? env["BSCDESK_THEME"] ?? desk.config.theme
         let searchPaths = [desk.data.themesPath]
         // Validate the theme while errors can still be printed normally.

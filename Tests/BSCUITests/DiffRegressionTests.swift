@@ -1,4 +1,5 @@
 import BSCCore
+import BSCTestSupport
 import Testing
 @testable import BSCUI
 

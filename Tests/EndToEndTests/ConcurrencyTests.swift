@@ -25,6 +25,7 @@ struct ConcurrencyTests {
             p.arguments = ["-c", script]
             var env = desk.environment
             env["BIN"] = Bscdesk.binary
+            env["BENCH"] = Bscdesk.bench
             p.environment = env
             let out = Pipe()
             p.standardOutput = out
@@ -74,7 +75,7 @@ struct ConcurrencyTests {
         let rounds = Int(ProcessInfo.processInfo.environment["BSCDESK_KILL_ROUNDS"] ?? "") ?? 200
         for round in 0..<rounds {
             let p = Process()
-            p.executableURL = URL(fileURLWithPath: Bscdesk.binary)
+            p.executableURL = URL(fileURLWithPath: Bscdesk.bench)
             // Big summaries make each write long enough to be cut.
             p.arguments = ["stress-append", "--count", "100000", "--summary-bytes", "3800", "--label", "r\(round)"]
             p.environment = desk.environment

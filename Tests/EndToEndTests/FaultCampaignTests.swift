@@ -16,6 +16,7 @@ struct FaultCampaignTests {
         p.arguments = ["-c", script]
         var e = env
         e["BIN"] = Bscdesk.binary
+        e["BENCH"] = Bscdesk.bench
         p.environment = e
         let out = Pipe(), err = Pipe()
         p.standardOutput = out
@@ -102,7 +103,7 @@ struct FaultCampaignTests {
         let r = try shell("""
             ulimit -f $(( ($(stat -c %s '\(seg)') + 200) / 512 ))
             strace -f -qq -o /dev/null -P '\(seg)' -e trace=ftruncate -e inject=ftruncate:error=EIO \
-              "$BIN" stress-append --count 50 --summary-bytes 3000 --label trunc
+              "$BENCH" stress-append --count 50 --summary-bytes 3000 --label trunc
             """, env: desk.environment)
         faults += 1
         #expect(r.status != 0)
@@ -130,7 +131,7 @@ struct FaultCampaignTests {
             let seg = try segmentPath(desk)
             let r = try shell("""
                 ulimit -f $(( ($(stat -c %s '\(seg)') + 20000 + \(round) * 3000) / 512 ))
-                "$BIN" stress-append --count 1000 --summary-bytes 3500 --label s\(round)
+                "$BENCH" stress-append --count 1000 --summary-bytes 3500 --label s\(round)
                 """, env: desk.environment)
             faults += 1
             #expect(r.status == 74, "\(r.stderr)")
@@ -159,7 +160,7 @@ struct FaultCampaignTests {
         defer { _ = try? shell("umount '\(mnt)'", env: ProcessInfo.processInfo.environment) }
         let desk = Bscdesk(data: mnt + "/data")
         _ = try desk.log(summary: "seed-0 first")
-        let r = try desk.run(["stress-append", "--count", "100000", "--summary-bytes", "2000", "--label", "full"])
+        let r = try desk.run(["stress-append", "--count", "100000", "--summary-bytes", "2000", "--label", "full"], binary: Bscdesk.bench)
         #expect(r.status == 74, "\(r.stderr)")
         #expect(r.stderr.contains("No space left on device") || r.stderr.contains("disk full"), "\(r.stderr)")
         let acked = acknowledgedTags(r.stdout)
@@ -202,7 +203,7 @@ struct FaultCampaignTests {
         var procs: [(Process, Pipe)] = []
         for w in 0..<16 {
             let p = Process()
-            p.executableURL = URL(fileURLWithPath: Bscdesk.binary)
+            p.executableURL = URL(fileURLWithPath: Bscdesk.bench)
             p.arguments = ["stress-append", "--count", "60", "--label", "c\(w)"]
             p.environment = desk.environment
             let out = Pipe()

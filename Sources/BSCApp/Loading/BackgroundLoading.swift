@@ -67,16 +67,12 @@ extension Desk {
     /// Loads this desk's history on a background thread. `isLoadingHistory`
     /// is true from now until `adoptLoad(from:)`; after a failed load it
     /// stays true, and this may be called again to retry.
-    ///
-    /// `testDelayMillis` makes the loader sleep first. Tests only: it is how
-    /// the end-to-end tests hold the desk in its loading state.
-    public func startLoadingHistory(testDelayMillis: Int = 0) throws(DeskError) -> HistoryLoad {
+    public func startLoadingHistory() throws(DeskError) -> HistoryLoad {
         let loader = try Desk(data: data, config: config, login: login, clock: clock, ids: RandomIds(), fs: journal.fs)
         let load = HistoryLoad()
         let threshold = snapshotWriteThreshold
         isLoadingHistory = true
         let thread = Thread {
-            if testDelayMillis > 0 { usleep(UInt32(min(testDelayMillis, 60_000)) * 1000) }
             do {
                 loader.deferSnapshotWrite = true
                 loader.snapshotWriteThreshold = threshold

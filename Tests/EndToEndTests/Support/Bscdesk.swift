@@ -10,14 +10,20 @@ struct Bscdesk {
         var firstErrorLine: String { stderr.split(separator: "\n").first.map(String.init) ?? "" }
     }
 
-    static var binary: String {
+    static var binary: String { builtBinary("bscdesk") }
+
+    /// The benchmark binary: its `stress-append` is the load generator of
+    /// the fault and concurrency campaigns.
+    static var bench: String { builtBinary("bscdesk-bench") }
+
+    private static func builtBinary(_ name: String) -> String {
         let me = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
         var dir = me.deletingLastPathComponent()
         // The test bundle may be a directory (macOS) or a file (Linux).
-        while !FileManager.default.fileExists(atPath: dir.appendingPathComponent("bscdesk").path), dir.path != "/" {
+        while !FileManager.default.fileExists(atPath: dir.appendingPathComponent(name).path), dir.path != "/" {
             dir = dir.deletingLastPathComponent()
         }
-        return dir.appendingPathComponent("bscdesk").path
+        return dir.appendingPathComponent(name).path
     }
 
     let data: String
@@ -48,9 +54,9 @@ struct Bscdesk {
     }
 
     @discardableResult
-    func run(_ args: [String], stdin: String? = nil) throws -> Result {
+    func run(_ args: [String], stdin: String? = nil, binary: String = Bscdesk.binary) throws -> Result {
         let p = Process()
-        p.executableURL = URL(fileURLWithPath: Self.binary)
+        p.executableURL = URL(fileURLWithPath: binary)
         p.arguments = args
         p.environment = environment
         let out = Pipe(), err = Pipe()

@@ -1,8 +1,9 @@
 import BSCCore
+import BSCUI
 
 /// A screen exercising the toolkit (a name field with suggestions, a table
-/// of 100k synthetic tickets, a sparkline): what `runToolkitDemo` shows,
-/// and a worked example of writing a screen.
+/// of 100k synthetic tickets, a sparkline): a sample screen for the
+/// toolkit's tests, and a worked example of writing a screen.
 public struct ToolkitDemoScreen: Screen {
     enum Action: Sendable { case switchFocus, save, clear }
     enum Focus { case field, table }
