@@ -248,7 +248,7 @@ public struct MetricsIndex: Sendable {
             // The flag is set only by a resolution during the first contact,
             // written with the opening; after a reopen, `resolvedAt` is a later one.
             moment = (t.reopenedAt.isEmpty ? (t.resolvedAt ?? t.openedAt) : t.openedAt).millis
-            let end = calendar.addingWorkingMillis(reopenWindowMillis, to: Instant(millis: moment)).millis
+            let end = ReopenWindow(millis: reopenWindowMillis).end(after: Instant(millis: moment), calendar: calendar).millis
             f.windowEnd = end
             if let first = t.reopenedAt.first(where: { $0.millis > moment }), first.millis <= end {
                 f.disqualification = .reopened
