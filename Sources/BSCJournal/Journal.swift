@@ -67,16 +67,50 @@ public final class Journal: @unchecked Sendable {
 
     func path(_ name: String) -> String { directory + "/" + name }
 
-    /// Segment file names in order.
-    public func segments() throws(FileError) -> [String] {
-        guard fs.exists(directory) else { return [] }
-        return try fs.list(directory).filter { Self.isSegmentName($0) }
+    /// Segment file names in order: regular files named `YYYY-MM.jsonl`
+    /// for a real month (see `skippedEntries`).
+    public func segments() throws(FileError) -> [String] { try scan().segments }
+
+    /// Entries of the journal directory that claim to be segments but are
+    /// not used (a link, directory or FIFO named like a segment, a name
+    /// that is no real month such as `2026-13.jsonl`), and segments named
+    /// for a month after the current one: those are read but never
+    /// written into, so a planted `2099-01.jsonl` cannot capture every new
+    /// event. Reported with line 0.
+    public func skippedEntries() throws(FileError) -> [LoadIssue] {
+        let (_, skipped) = try scan()
+        let current = Self.segmentName(for: clock.now())
+        return try skipped + segments().filter { $0 > current }.map {
+            LoadIssue(file: $0, line: 0, reason: "is named for a month after the current one (\(current.prefix(7))): read, but never written into")
+        }
     }
 
+    func scan() throws(FileError) -> (segments: [String], skipped: [LoadIssue]) {
+        try SafeFile.checkDirectory(directory)
+        guard fs.exists(directory) else { return ([], []) }
+        var segments: [String] = []
+        var skipped: [LoadIssue] = []
+        for name in try fs.list(directory) where name.hasSuffix(Self.segmentSuffix) {
+            guard Self.isSegmentName(name) else {
+                skipped.append(LoadIssue(file: name, line: 0, reason: "is not a segment name (YYYY-MM.jsonl with a month 01-12); skipped"))
+                continue
+            }
+            if let problem = fs.entryProblem(path(name)) {
+                skipped.append(LoadIssue(file: name, line: 0, reason: problem + "; skipped"))
+                continue
+            }
+            segments.append(name)
+        }
+        return (segments, skipped)
+    }
+
+    /// Exactly `YYYY-MM.jsonl` with a month from 01 to 12.
     static func isSegmentName(_ name: String) -> Bool {
         let u = Array(name.utf8)
-        return u.count == 13 && name.hasSuffix(segmentSuffix) && u[4] == 45
-            && u[0..<4].allSatisfy { $0 >= 48 && $0 <= 57 } && u[5..<7].allSatisfy { $0 >= 48 && $0 <= 57 }
+        guard u.count == 13 && name.hasSuffix(segmentSuffix) && u[4] == 45
+            && u[0..<4].allSatisfy({ $0 >= 48 && $0 <= 57 }) && u[5..<7].allSatisfy({ $0 >= 48 && $0 <= 57 }) else { return false }
+        let month = Int(u[5] - 48) * 10 + Int(u[6] - 48)
+        return month >= 1 && month <= 12
     }
 
     static func segmentName(for instant: Instant) -> String {
@@ -89,8 +123,11 @@ public final class Journal: @unchecked Sendable {
         return s.count >= 4 ? s : String(repeating: "0", count: 4 - s.count) + s
     }
 
+    /// Creates the journal directory if missing; a link in its place is
+    /// refused (every write would land somewhere else).
     public func ensureDirectory() throws(FileError) {
         try fs.makeDirectory(directory, mode: directoryMode)
+        try SafeFile.checkDirectory(directory)
     }
 
     // MARK: - Appending
@@ -120,12 +157,23 @@ public final class Journal: @unchecked Sendable {
         defer { if locked { fs.unlock(lockFd) } }
 
         var repaired: String? = nil
-        let existing = try segments()
-        let now = clock.now()
-        var target = Self.segmentName(for: now)
+        let all = try segments()
+        let target = Self.segmentName(for: clock.now())
+        // A segment named for a later month is never written into (a
+        // planted `2099-01.jsonl` would capture every event); one that
+        // holds events means the clock went back: writing behind it would
+        // put new lines before old ones, so nothing is written.
+        for later in all where later > target {
+            let p = path(later)
+            let fd = try fs.open(p, flags: O_RDONLY, mode: 0)
+            let size = try fs.size(fd, path: p)
+            fs.close(fd)
+            if size > 0 {
+                throw JournalError.rejected("the journal has events in \(later), a month after the current one (\(target.prefix(7))): the system clock is behind, or the file was planted; nothing was saved. Fix the clock, or move \(later) out of the journal")
+            }
+        }
+        let existing = all.filter { $0 <= target }
         if let newest = existing.last {
-            // Never write behind the newest segment, even if the clock did.
-            if newest > target { target = newest }
             repaired = try repairTornTail(newest)
         }
 
@@ -258,6 +306,8 @@ public final class Journal: @unchecked Sendable {
         _ = try fragment.withUnsafeMutableBytes { b throws(FileError) in try fs.pread(fd, b, offset: keep, path: p) }
         let tornDir = path("torn")
         try fs.makeDirectory(tornDir, mode: directoryMode)
+        // A linked torn/ would put the fragment somewhere else.
+        try SafeFile.checkDirectory(tornDir)
         let sideName = "torn/" + segment + "." + String(keep) + ".fragment"
         let side = try fs.open(path(sideName), flags: O_WRONLY | O_CREAT | O_TRUNC, mode: fileMode)
         defer { fs.close(side) }

@@ -136,6 +136,7 @@ public enum Snapshot {
     public static func writeEncoded(_ bytes: [UInt8], to path: String, mode: mode_t = 0o600, directoryMode: mode_t = 0o700) throws {
         let dir = parentDirectory(path)
         if mkdir(dir, directoryMode) != 0 && errno != EEXIST { throw SnapshotError("cannot create \(dir): \(errnoText())") }
+        do { try SafeFile.checkDirectory(dir) } catch { throw SnapshotError("cannot write the snapshot: \(error)") }
         var rng = SystemRandomNumberGenerator()
         let tmp = dir + "/.snapshot-" + String(getpid()) + "-" + String(rng.next() as UInt32) + ".tmp"
         let fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
@@ -173,8 +174,15 @@ public enum Snapshot {
     /// against the configuration the caller would build a store with.
     public static func read(from path: String, journal: Journal, customerServices: String, restrictedQueues: Set<String>) throws(SnapshotError) -> ProjectionSnapshot {
         guard isUsable else { throw SnapshotError("the snapshot codec does not match the Ticket type") }
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw SnapshotError(errno == ENOENT ? "no snapshot" : "cannot open \(path): \(errnoText())") }
+        // Through the journal's file layer: a link or a FIFO planted as the
+        // snapshot is refused (a FIFO would block the open for ever).
+        let fd: Int32
+        do {
+            try SafeFile.checkDirectory(parentDirectory(path))
+            fd = try journal.fs.open(path, flags: O_RDONLY, mode: 0)
+        } catch {
+            throw SnapshotError(error.code == ENOENT ? "no snapshot" : "cannot use the snapshot: \(error)")
+        }
         defer { close(fd) }
         var st = stat()
         guard fstat(fd, &st) == 0 else { throw SnapshotError("cannot stat \(path)") }

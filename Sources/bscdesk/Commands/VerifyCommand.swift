@@ -23,6 +23,7 @@ struct VerifyCommand: ParsableCommand {
             }
             let r = try ChainVerifier(journal: desk.journal).verify(against: against)
             var out = "checked \(r.events) events in \(r.files) file(s)\n"
+            for skipped in try desk.journal.skippedEntries() { out += "note: journal/\(skipped)\n" }
             out += "head: \(r.headHash) (seq \(r.headSeq))\n"
             if r.unterminatedBytes > 0 {
                 out += "note: the newest file ends with \(r.unterminatedBytes) bytes of an unfinished line (a crashed or in-progress write; not part of the chain)\n"
