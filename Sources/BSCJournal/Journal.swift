@@ -10,11 +10,58 @@ public struct JournalCursor: Sendable, Equatable {
     public var offset: Int64
     /// Complete lines consumed in `segment` (for file:line reports).
     public var line: Int
+    /// `seq` and `tickets` of the last valid event read: the next must
+    /// follow them (`chainProblem`). 0 at the start of the journal; -1 when
+    /// unknown (a cursor made up mid-journal: the first event sets them).
+    public var lastSeq: Int64
+    public var tickets: Int
+    /// Lines since the last valid event that did not decode: each may have
+    /// been an event (damaged later), so the next may skip that many.
+    public var undecoded: Int
 
-    public init(segment: String = "", offset: Int64 = 0, line: Int = 0) {
+    public init(segment: String = "", offset: Int64 = 0, line: Int = 0, lastSeq: Int64 = -1, tickets: Int = 0, undecoded: Int = 0) {
         self.segment = segment
         self.offset = offset
         self.line = line
+        self.lastSeq = lastSeq
+        self.tickets = tickets
+        self.undecoded = undecoded
+        // The very start of the journal: numbering begins at seq 1.
+        if segment.isEmpty && offset == 0 && lastSeq < 0 { self.lastSeq = 0 }
+    }
+
+    /// The same numbering position at the start of another segment.
+    func starting(_ segment: String) -> JournalCursor {
+        JournalCursor(segment: segment, offset: 0, line: 0, lastSeq: lastSeq, tickets: tickets, undecoded: undecoded)
+    }
+
+    /// Why `d` cannot follow the last valid event, or nil. Its `seq` must
+    /// be the previous one + 1, and `tickets` the previous count, or one
+    /// more on the event that opens that very ticket (both may skip one
+    /// per undecodable line in between). A few integer compares per event,
+    /// on the replay's hot path; nothing here can trap.
+    @inline(__always)
+    public func chainProblem(_ d: EventDecoder.Decoded) -> String? {
+        if lastSeq < 0 { return nil }
+        let seq = d.event.seq
+        let gap = Int64(undecoded)
+        if seq <= lastSeq || seq > lastSeq &+ 1 &+ gap {
+            return "sequence \(seq) where \(lastSeq &+ 1) was expected (a forged, repeated or misplaced line); skipped"
+        }
+        if case .opened = d.event.body {
+            if d.tickets <= tickets || d.tickets > tickets &+ 1 &+ undecoded || d.event.ref.number != d.tickets {
+                return "opens \(d.event.ref) with \"tickets\": \(d.tickets) where \(tickets &+ 1) was expected (a forged or misplaced line); skipped"
+            }
+        } else if d.tickets < tickets || d.tickets > tickets &+ undecoded {
+            return "\"tickets\": \(d.tickets) where \(tickets) was expected (a forged or misplaced line); skipped"
+        }
+        return nil
+    }
+
+    mutating func follow(_ d: EventDecoder.Decoded) {
+        lastSeq = d.event.seq
+        tickets = d.tickets
+        undecoded = 0
     }
 }
 
@@ -185,6 +232,11 @@ public final class Journal: @unchecked Sendable {
             tail = try readTail(existing)
         }
 
+        // Numbers come from the file: a forged tail must not make the
+        // arithmetic below (or `nextRef` in `make`) trap.
+        guard tail.seq >= 0, tail.seq < Int64.max / 2, tail.tickets >= 0, tail.tickets < Int.max / 2 else {
+            throw JournalError.rejected("the journal's last line claims seq \(tail.seq) and \(tail.tickets) tickets, which no journal reaches: it is forged or damaged; nothing was saved. Run 'bscdesk doctor'")
+        }
         var events = try make(tail)
         if events.isEmpty { return AppendReport(events: [], repairedFragment: repaired) }
 
@@ -232,9 +284,11 @@ public final class Journal: @unchecked Sendable {
         var advanced = cursor
         if var c = advanced {
             // Our own lines are consumed; the caller folds the returned events.
-            if c.segment != target { c = JournalCursor(segment: target, offset: before, line: c.segment == target ? c.line : try lineCount(segPath, upTo: before)) }
+            if c.segment != target { c = JournalCursor(segment: target, offset: before, line: try lineCount(segPath, upTo: before)) }
             c.offset = before + Int64(buffer.count)
             c.line += events.count
+            c.lastSeq = tail.seq
+            c.tickets = tail.tickets
             advanced = c
         }
         // The lines are complete in the file: the next writer may chain on
@@ -353,11 +407,29 @@ public final class Journal: @unchecked Sendable {
         return nil
     }
 
-    /// The tail from the last decodable line, reading backwards from the end:
-    /// a writer that never replayed history takes the next numbers from here.
-    func readTail(_ existing: [String]) throws -> JournalTail {
+    /// The tail a writer chains on, found reading backwards from the end.
+    ///
+    /// With `expecting` (a reader's cursor: the last valid seq and tickets
+    /// it saw), the line that carries them. Without (a writer that never
+    /// read the history), the last line that follows the decodable line
+    /// before it: seq + 1, tickets as `chainProblem` wants, and its chain
+    /// hash over that line's; so one forged last line is passed over, not
+    /// chained on. If neither turns up within the last lines, a full read
+    /// decides.
+    func readTail(_ existing: [String], expecting: (seq: Int64, tickets: Int)? = nil) throws -> JournalTail {
         let decoder = EventDecoder()
-        for segment in existing.reversed() {
+        // The decodable line after the one being looked at, with its body.
+        var later: (d: EventDecoder.Decoded, body: [UInt8])? = nil
+        // Undecodable lines between `later` and the line looked at: the
+        // numbers may skip them, and the hash cannot be checked across them.
+        var between = 0
+        var looked = 0
+        func tail(_ d: EventDecoder.Decoded) -> JournalTail { JournalTail(seq: d.event.seq, tickets: d.tickets, hash: d.hash ?? JournalTail.genesisHash) }
+        func follows(_ l: (d: EventDecoder.Decoded, body: [UInt8]), after seq: Int64, tickets: Int, hash: String) -> Bool {
+            JournalCursor(segment: "-", lastSeq: seq, tickets: tickets, undecoded: between).chainProblem(l.d) == nil
+                && (between > 0 || l.d.hash == Self.chainHash(previous: hash, body: l.body))
+        }
+        search: for segment in existing.reversed() {
             let p = path(segment)
             let fd = try fs.open(p, flags: O_RDONLY, mode: 0)
             defer { fs.close(fd) }
@@ -368,13 +440,32 @@ public final class Journal: @unchecked Sendable {
                 let start = nl.map { $0 + 1 } ?? 0
                 var line = [UInt8](repeating: 0, count: Int(end - 1 - start))
                 _ = try line.withUnsafeMutableBytes { b throws(FileError) in try fs.pread(fd, b, offset: start, path: p) }
-                if let d = try? decoder.decode(line), let h = d.hash {
-                    return JournalTail(seq: d.event.seq, tickets: d.tickets, hash: h)
-                }
                 end = start
+                guard let d = try? decoder.decode(line), let h = d.hash,
+                      let cut = ChainVerifier.lastMarker(in: line[...]) else {
+                    between += 1
+                    continue
+                }
+                if let expecting {
+                    if d.event.seq == expecting.seq && d.tickets == expecting.tickets { return tail(d) }
+                } else if let l = later, follows(l, after: d.event.seq, tickets: d.tickets, hash: h) {
+                    return tail(l.d)
+                }
+                later = (d, Array(line[..<cut]))
+                between = 0
+                looked += 1
+                if looked >= 256 { break search }
             }
         }
-        return .empty
+        if looked == 0 { return .empty }
+        if looked < 256, expecting == nil, let first = later, follows(first, after: 0, tickets: 0, hash: JournalTail.genesisHash) {
+            return tail(first.d)
+        }
+        // Nothing usable near the end: the numbering of a full read decides.
+        var c = JournalCursor()
+        var hash = JournalTail.genesisHash
+        _ = try read(from: &c) { hash = $0.hash ?? hash } issue: { _ in }
+        return c.lastSeq == 0 ? .empty : JournalTail(seq: c.lastSeq, tickets: c.tickets, hash: hash)
     }
 
     private func lineCount(_ p: String, upTo limit: Int64) throws -> Int {
@@ -397,18 +488,16 @@ public final class Journal: @unchecked Sendable {
 
     /// Reads what was appended since `cursor`, feeding events to `follow`.
     func catchUp(_ cursor: inout JournalCursor, follow: ((Event) -> Void)?, issues: ((LoadIssue) -> Void)?) throws -> JournalTail {
-        var tail = JournalTail.empty
-        var sawAny = false
+        var hash: String? = nil
         _ = try read(from: &cursor) { decoded in
             follow?(decoded.event)
-            tail = JournalTail(seq: decoded.event.seq, tickets: decoded.tickets, hash: decoded.hash ?? tail.hash)
-            sawAny = true
+            hash = decoded.hash
         } issue: { issues?($0) }
-        if !sawAny || tail.hash == JournalTail.genesisHash {
-            // Nothing new (or nothing usable): take the numbers from the end.
-            tail = try readTail(try segments())
-        }
-        return tail
+        if cursor.lastSeq == 0 { return .empty }
+        if let hash { return JournalTail(seq: cursor.lastSeq, tickets: cursor.tickets, hash: hash) }
+        // Nothing new: the hash of the last valid line (a bulk load does
+        // not keep hashes).
+        return try readTail(try segments(), expecting: (cursor.lastSeq, cursor.tickets))
     }
 
     // MARK: - Reading
@@ -439,8 +528,11 @@ public final class Journal: @unchecked Sendable {
         // One buffer for all segments, allocated when first needed: a fresh
         // zero-filled 8 MiB per segment cost a memset and page faults each.
         var buf: [UInt8] = []
+        // A read of one ticket's lines (`needle`) skips the others, so it
+        // cannot check the numbering; full reads do.
+        let checked = needle == nil
         for segment in all where segment >= cursor.segment {
-            if segment != cursor.segment { cursor = JournalCursor(segment: segment, offset: 0, line: 0) }
+            if segment != cursor.segment { cursor = cursor.starting(segment) }
             let p = path(segment)
             let fd = try fs.open(p, flags: O_RDONLY, mode: 0)
             defer { fs.close(fd) }
@@ -460,12 +552,26 @@ public final class Journal: @unchecked Sendable {
                 offset += Int64(n)
                 let filled = carry + n
                 var consumed = 0
+                var position = cursor
                 try buf.withUnsafeBufferPointer { all in
                     consumed = try Self.decodeLines(UnsafeBufferPointer(rebasing: all[0..<filled]), decoder: decoder, needle: needle,
-                                                    lines: &cursor.line, event: event) { line, reason in
+                                                    lines: &cursor.line) { d, line in
+                        if checked {
+                            if let problem = position.chainProblem(d) {
+                                issue(LoadIssue(file: segment, line: line, reason: problem))
+                                return
+                            }
+                            position.follow(d)
+                        }
+                        try event(d)
+                    } issue: { line, reason in
+                        position.undecoded &+= 1
                         issue(LoadIssue(file: segment, line: line, reason: reason))
                     }
                 }
+                cursor.lastSeq = position.lastSeq
+                cursor.tickets = position.tickets
+                cursor.undecoded = position.undecoded
                 cursor.offset += Int64(consumed)
                 total += Int64(consumed)
                 carry = filled - consumed
@@ -485,7 +591,7 @@ public final class Journal: @unchecked Sendable {
     /// sequential and the parallel read.
     static func decodeLines(
         _ bytes: UnsafeBufferPointer<UInt8>, decoder: EventDecoder, needle: [UInt8]?, lines: inout Int,
-        event: (EventDecoder.Decoded) throws -> Void, issue: (Int, String) -> Void
+        event: (EventDecoder.Decoded, _ line: Int) throws -> Void, issue: (Int, String) -> Void
     ) rethrows -> Int {
         var start = 0
         let filled = bytes.count
@@ -507,7 +613,7 @@ public final class Journal: @unchecked Sendable {
                         start = nl + 1
                         continue
                     }
-                    try event(decoded)
+                    try event(decoded, lines)
                 }
             }
             start = nl + 1

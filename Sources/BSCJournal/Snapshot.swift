@@ -44,7 +44,8 @@ public struct SegmentFingerprint: Sendable, Equatable {
 /// and the caller replays the journal from the start.
 public enum Snapshot {
     /// 2: tickets in independently decodable blocks with a length index.
-    public static let formatVersion: UInt32 = 2
+    /// 3: the cursor carries the last valid seq and tickets count.
+    public static let formatVersion: UInt32 = 3
     /// Slots per block of the ticket section (recorded in the file).
     public static let blockSlots = 4096
     static let magic: [UInt8] = Array("BSCDSNAP".utf8)
@@ -88,6 +89,9 @@ public enum Snapshot {
         w.str(snap.cursor.segment)
         w.int64(snap.cursor.offset)
         w.int(snap.cursor.line)
+        w.int64(snap.cursor.lastSeq)
+        w.int(snap.cursor.tickets)
+        w.int(snap.cursor.undecoded)
         w.int(prints.count)
         for f in prints {
             w.str(f.name)
@@ -226,7 +230,8 @@ public enum Snapshot {
         var restricted = Set<String>()
         for _ in 0..<(try r.count()) { restricted.insert(try r.str()) }
         guard restricted == restrictedQueues else { throw SnapshotError("restricted queues changed") }
-        let cursor = JournalCursor(segment: try r.str(), offset: try r.int64(), line: try r.int())
+        let cursor = JournalCursor(segment: try r.str(), offset: try r.int64(), line: try r.int(), lastSeq: try r.int64(), tickets: try r.int(),
+                                   undecoded: try r.int())
         var prints: [SegmentFingerprint] = []
         for _ in 0..<(try r.count()) {
             prints.append(SegmentFingerprint(name: try r.str(), size: try r.int64(), head: try r.fixed64(), tail: try r.fixed64()))
