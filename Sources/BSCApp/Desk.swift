@@ -264,6 +264,9 @@ public final class Desk: @unchecked Sendable {
                 applied.append(full)
             }
             cursor = c
+            if let line = report.completedLine {
+                notices.append("repaired the journal: its last line (\(line)) was a whole event that lacked only its newline; the newline was added")
+            }
             if let frag = report.repairedFragment {
                 notices.append("repaired the journal: a crashed writer left a partial last line; it was moved to \(data.journalPath)/\(frag)")
             }

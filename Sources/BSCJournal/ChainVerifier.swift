@@ -21,6 +21,10 @@ public struct ChainVerifier {
         public var foundEarlierHead: Bool?
         /// Bytes after the last newline (a torn or in-progress line).
         public var unterminatedBytes: Int64
+        /// Whole events in `torn/` whose seq the journal gave to another
+        /// line since: an event (perhaps acknowledged) cut out, its seq
+        /// reused after the gap. One line each.
+        public var reusedSeqs: [String] = []
     }
 
     let journal: Journal
@@ -83,7 +87,24 @@ public struct ChainVerifier {
             }
         }
         return Report(events: events, files: segments.count, headHash: prev, headSeq: expectedSeq - 1,
-                      firstBreak: firstBreak, foundEarlierHead: found, unterminatedBytes: unterminated)
+                      firstBreak: firstBreak, foundEarlierHead: found, unterminatedBytes: unterminated,
+                      reusedSeqs: try reusedSeqs(upTo: expectedSeq - 1))
+    }
+
+    /// Fragments in `torn/` that are whole events numbered within the
+    /// chain: an older writer cut a line that lacked only its newline and
+    /// gave its seq to the next event. The chain alone cannot see that.
+    func reusedSeqs(upTo head: Int64) throws -> [String] {
+        let torn = journal.directory + "/torn"
+        guard journal.fs.exists(torn) else { return [] }
+        let decoder = EventDecoder()
+        var out: [String] = []
+        for name in try journal.fs.list(torn) where name.hasSuffix(".fragment") {
+            guard let bytes = try? readAll(torn + "/" + name), let d = try? decoder.decode(bytes), d.hash != nil,
+                  d.event.seq <= head else { continue }
+            out.append("torn/\(name) holds a whole event (seq \(d.event.seq), \(d.event.ref)) that was cut from the journal, and seq \(d.event.seq) was given to another event since")
+        }
+        return out
     }
 
     static func lastMarker(in line: ArraySlice<UInt8>) -> Int? {

@@ -83,6 +83,10 @@ public struct AppendReport: Sendable {
     public var events: [Event]
     /// A torn last line left by a crashed writer, moved to this side file.
     public var repairedFragment: String?
+    /// A last line that lacked only its newline (a whole event chained on
+    /// the line before: it may have been acknowledged), completed in
+    /// place: `file:line`.
+    public var completedLine: String? = nil
 }
 
 /// The event journal: JSON-lines segment files `YYYY-MM.jsonl` (UTC month of
@@ -204,6 +208,7 @@ public final class Journal: @unchecked Sendable {
         defer { if locked { fs.unlock(lockFd) } }
 
         var repaired: String? = nil
+        var completed: String? = nil
         let all = try segments()
         let target = Self.segmentName(for: clock.now())
         // A segment named for a later month is never written into (a
@@ -221,7 +226,7 @@ public final class Journal: @unchecked Sendable {
         }
         let existing = all.filter { $0 <= target }
         if let newest = existing.last {
-            repaired = try repairTornTail(newest)
+            (repaired, completed) = try repairTornTail(newest)
         }
 
         var tail: JournalTail
@@ -238,7 +243,7 @@ public final class Journal: @unchecked Sendable {
             throw JournalError.rejected("the journal's last line claims seq \(tail.seq) and \(tail.tickets) tickets, which no journal reaches: it is forged or damaged; nothing was saved. Run 'bscdesk doctor'")
         }
         var events = try make(tail)
-        if events.isEmpty { return AppendReport(events: [], repairedFragment: repaired) }
+        if events.isEmpty { return AppendReport(events: [], repairedFragment: repaired, completedLine: completed) }
 
         var buffer: [UInt8] = []
         buffer.reserveCapacity(events.count * 400)
@@ -304,7 +309,7 @@ public final class Journal: @unchecked Sendable {
             throw JournalError.outcomeUnknown(error)
         }
         cursor = advanced
-        return AppendReport(events: events, repairedFragment: repaired)
+        return AppendReport(events: events, repairedFragment: repaired, completedLine: completed)
     }
 
     /// SHA-256 over the previous hash (hex) and this line's bytes before `"h"`.
@@ -342,34 +347,96 @@ public final class Journal: @unchecked Sendable {
         try fs.fsync(fd, path: directory)
     }
 
-    /// If a writer died mid-line, the segment does not end in a newline:
-    /// move the fragment to `torn/` and cut the segment back to its last
+    /// If the segment does not end in a newline, something cut its last
+    /// line. A line lacking only its `\n` (a whole event, chained on the
+    /// line before it) may have been acknowledged: the newline is added
+    /// and it stays. Anything else is a fragment of a writer that died
+    /// mid-line: moved to `torn/` and the segment cut back to its last
     /// complete line, so the next event is never glued onto it.
-    func repairTornTail(_ segment: String) throws -> String? {
+    func repairTornTail(_ segment: String) throws -> (fragment: String?, completed: String?) {
         let p = path(segment)
         let fd = try fs.open(p, flags: O_RDWR, mode: 0)
         defer { fs.close(fd) }
         let size = try fs.size(fd, path: p)
-        guard size > 0 else { return nil }
+        guard size > 0 else { return (nil, nil) }
         var last: UInt8 = 0
         _ = try withUnsafeMutableBytes(of: &last) { b throws(FileError) in try fs.pread(fd, b, offset: size - 1, path: p) }
-        if last == 10 { return nil }
+        if last == 10 { return (nil, nil) }
         let cut = try lastNewline(fd, p, before: size)
         let keep = cut.map { $0 + 1 } ?? 0
         var fragment = [UInt8](repeating: 0, count: Int(size - keep))
         _ = try fragment.withUnsafeMutableBytes { b throws(FileError) in try fs.pread(fd, b, offset: keep, path: p) }
+        if try isWholeChainedLine(fragment, segment: segment, fd: fd, before: keep) {
+            // Appended (this descriptor has no O_APPEND: it would write at 0).
+            let afd = try fs.open(p, flags: O_WRONLY | O_APPEND, mode: 0)
+            defer { fs.close(afd) }
+            let lf: [UInt8] = [10]
+            try writeAll(afd, lf, path: p)
+            try fs.fdatasync(afd, path: p)
+            return (nil, segment + ":" + String(try lineCount(p, upTo: size + 1)))
+        }
         let tornDir = path("torn")
         try fs.makeDirectory(tornDir, mode: directoryMode)
         // A linked torn/ would put the fragment somewhere else.
         try SafeFile.checkDirectory(tornDir)
         let sideName = "torn/" + segment + "." + String(keep) + ".fragment"
         let side = try fs.open(path(sideName), flags: O_WRONLY | O_CREAT | O_TRUNC, mode: fileMode)
-        defer { fs.close(side) }
-        try writeAll(side, fragment, path: path(sideName))
-        try fs.fsync(side, path: path(sideName))
+        do {
+            defer { fs.close(side) }
+            try writeAll(side, fragment, path: path(sideName))
+            try fs.fsync(side, path: path(sideName))
+        } catch {
+            // A full disk: no empty or partial copy is left behind; the
+            // segment is untouched, and the next writer tries again.
+            unlink(path(sideName))
+            throw error
+        }
         try fs.ftruncate(fd, size: keep, path: p)
         try fs.fdatasync(fd, path: p)
-        return sideName
+        return (sideName, nil)
+    }
+
+    /// Whether `fragment` is a whole event that follows the last decodable
+    /// line before it (numbers and chain hash), in this segment or an
+    /// earlier one.
+    func isWholeChainedLine(_ fragment: [UInt8], segment: String, fd: Int32, before offset: Int64) throws -> Bool {
+        let decoder = EventDecoder()
+        guard let d = try? decoder.decode(fragment), let h = d.hash,
+              let marker = ChainVerifier.lastMarker(in: fragment[...]) else { return false }
+        var previous: EventDecoder.Decoded? = nil
+        if offset > 0 {
+            previous = try lastDecodable(fd, path(segment), before: offset, decoder: decoder)
+        }
+        if previous == nil {
+            for earlier in try segments().reversed() where earlier < segment {
+                let p = path(earlier)
+                let efd = try fs.open(p, flags: O_RDONLY, mode: 0)
+                defer { fs.close(efd) }
+                if let found = try lastDecodable(efd, p, before: try fs.size(efd, path: p), decoder: decoder) {
+                    previous = found
+                    break
+                }
+            }
+        }
+        let position = previous.map { JournalCursor(segment: "-", lastSeq: $0.event.seq, tickets: $0.tickets) } ?? JournalCursor()
+        let previousHash = previous?.hash ?? JournalTail.genesisHash
+        return position.chainProblem(d) == nil && h == Self.chainHash(previous: previousHash, body: Array(fragment[..<marker]))
+    }
+
+    /// The last line ending before `end` (just past a newline) that decodes.
+    private func lastDecodable(_ fd: Int32, _ p: String, before end: Int64, decoder: EventDecoder) throws -> EventDecoder.Decoded? {
+        var end = end
+        var tries = 0
+        while end > 0 && tries < 64 {
+            let nl = try lastNewline(fd, p, before: end - 1)
+            let start = nl.map { $0 + 1 } ?? 0
+            var line = [UInt8](repeating: 0, count: Int(end - 1 - start))
+            _ = try line.withUnsafeMutableBytes { b throws(FileError) in try fs.pread(fd, b, offset: start, path: p) }
+            if let d = try? decoder.decode(line), d.hash != nil { return d }
+            end = start
+            tries += 1
+        }
+        return nil
     }
 
     func writeAll(_ fd: Int32, _ bytes: [UInt8], path p: String) throws {
