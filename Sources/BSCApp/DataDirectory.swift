@@ -30,7 +30,7 @@ public struct DataDirectory: Sendable {
         if let option, !option.isEmpty { return DataDirectory(path: absolute(option), source: "--data") }
         if let d = env["BSCDESK_DATA"], !d.isEmpty { return DataDirectory(path: absolute(d), source: "BSCDESK_DATA") }
         let systemFile = env["BSCDESK_SYSTEM_CONFIG"] ?? "/etc/bscdesk/bscdesk.conf"
-        if let text = readSmallFile(systemFile) {
+        if let text = readSmallFile(systemFile, system: true) {
             for raw in text.split(separator: "\n") {
                 let line = raw.trimmingCharacters(in: " \t")
                 guard line.hasPrefix("data"), let eq = line.firstIndex(of: "=") else { continue }
@@ -65,7 +65,12 @@ public struct DataDirectory: Sendable {
         return String(cString: dir)
     }
 
-    public var exists: Bool { access(configPath, F_OK) == 0 }
+    /// Whether the configuration is there (as anything: a link or a FIFO in
+    /// its place is refused when read, never replaced).
+    public var exists: Bool {
+        var st = stat()
+        return lstat(configPath, &st) == 0
+    }
 
     /// Creates the directory with a commented default configuration whose
     /// first supervisor is `login`. Owner-only permissions.
@@ -133,18 +138,55 @@ public struct DataDirectory: Sendable {
     }
 }
 
-func readSmallFile(_ path: String, limit: Int = 4 << 20) -> String? {
-    let fd = open(path, O_RDONLY | O_CLOEXEC)
-    guard fd >= 0 else { return nil }
-    defer { close(fd) }
-    var out: [UInt8] = []
-    var buf = [UInt8](repeating: 0, count: 65536)
-    while out.count < limit {
-        let n = read(fd, &buf, buf.count)
-        if n <= 0 { break }
-        out.append(contentsOf: buf[0..<n])
+/// Reads a small file of the data directory the safe way (`SafeFile`: no
+/// link followed, no FIFO waited on, a regular file only); nil if it cannot
+/// be used. `system` files outside the data directory (/etc, /proc) may
+/// be links, as administrators make them.
+func readSmallFile(_ path: String, limit: Int = 4 << 20, system: Bool = false) -> String? {
+    if system {
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0, st.st_mode & S_IFMT == S_IFREG else { return nil }
+        var out: [UInt8] = []
+        var buf = [UInt8](repeating: 0, count: 65536)
+        while out.count < limit {
+            let n = read(fd, &buf, buf.count)
+            if n <= 0 { break }
+            out.append(contentsOf: buf[0..<n])
+        }
+        return String(decoding: out, as: UTF8.self)
     }
-    return String(decoding: out, as: UTF8.self)
+    guard let bytes = try? SafeFile.read(path, limit: limit) else { return nil }
+    return String(decoding: bytes, as: UTF8.self)
+}
+
+extension DataDirectory {
+    /// bscdesk.toml, opened the safe way, with its permission bits and
+    /// owner for the caller's checks. A link, a FIFO or a directory in its
+    /// place is refused with a message naming it.
+    public func readConfigurationFile() throws(DeskError) -> (text: String, mode: mode_t, owner: uid_t) {
+        let fd: Int32
+        do {
+            fd = try SafeFile.open(configPath, flags: O_RDONLY)
+        } catch {
+            throw .config("cannot read \(error.detail != nil ? error.description : terminalSafe(configPath) + ": " + error.reason)")
+        }
+        defer { close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0 else { throw .config("cannot read \(terminalSafe(configPath)): \(String(cString: strerror(errno)))") }
+        var out: [UInt8] = []
+        var buf = [UInt8](repeating: 0, count: 65536)
+        while out.count < 4 << 20 {
+            let n = read(fd, &buf, buf.count)
+            if n < 0 && errno == EINTR { continue }
+            if n < 0 { throw .config("cannot read \(terminalSafe(configPath)): \(String(cString: strerror(errno)))") }
+            if n == 0 { break }
+            out.append(contentsOf: buf[0..<n])
+        }
+        return (String(decoding: out, as: UTF8.self), st.st_mode, st.st_uid)
+    }
 }
 
 extension StringProtocol {

@@ -56,7 +56,9 @@ public final class Desk: @unchecked Sendable {
     public var taxonomy: Taxonomy { config.taxonomy }
     public var customerServices: String { QueueID.customerServices }
 
-    public init(data: DataDirectory, config: DeskConfiguration, login: String, clock: Clock, ids: any IdGenerator, fs: FileLayer = PosixFileLayer()) throws(DeskError) {
+    public init(data: DataDirectory, config: DeskConfiguration, login: String, clock: Clock, ids: any IdGenerator, fs: FileLayer? = nil) throws(DeskError) {
+        // Single-user: every file of the journal must be this user's.
+        let fs = fs ?? PosixFileLayer(owner: config.sharedGroup == nil ? geteuid() : nil)
         self.data = data
         self.config = config
         self.login = login
@@ -102,20 +104,17 @@ public final class Desk: @unchecked Sendable {
     }
 
     public static func loadConfiguration(_ dir: DataDirectory) throws(DeskError) -> DeskConfiguration {
-        var st = stat()
-        guard stat(dir.configPath, &st) == 0 else {
-            throw .config("cannot read \(dir.configPath): \(String(cString: strerror(errno)))")
-        }
-        if st.st_mode & 0o002 != 0 {
+        let (text, mode, owner) = try dir.readConfigurationFile()
+        if mode & 0o002 != 0 {
             throw .config("\(dir.configPath) is writable by everyone; refusing to load it. Fix with: chmod o-w \(dir.configPath)")
         }
-        guard let text = readSmallFile(dir.configPath) else {
-            throw .config("cannot read \(dir.configPath): \(String(cString: strerror(errno)))")
-        }
         let config = try ConfigurationLoader.parse(text, file: dir.configPath)
+        if config.sharedGroup == nil && owner != geteuid() {
+            throw .config("\(dir.configPath) is owned by user id \(owner), not by you (\(geteuid())); a single-user data directory must be yours; refusing to load it")
+        }
         // Only supervisors change the configuration: in group-shared mode
         // the group is the whole team, so group write is refused too.
-        if st.st_mode & 0o020 != 0 {
+        if mode & 0o020 != 0 {
             throw .config("\(dir.configPath) is writable by its group; only its owner (a supervisor) may change it; refusing to load it. Fix with: chmod g-w \(dir.configPath)")
         }
         return config
@@ -156,7 +155,7 @@ public final class Desk: @unchecked Sendable {
         }
         store = s
         cursor = c
-        issues = found
+        issues = ((try? journal.skippedEntries()) ?? []) + found
         loads += 1
     }
 
@@ -273,6 +272,9 @@ public final class Desk: @unchecked Sendable {
                 applied.append(full)
             }
             cursor = c
+            if let line = report.completedLine {
+                notices.append("repaired the journal: its last line (\(line)) was a whole event that lacked only its newline; the newline was added")
+            }
             if let frag = report.repairedFragment {
                 notices.append("repaired the journal: a crashed writer left a partial last line; it was moved to \(data.journalPath)/\(frag)")
             }

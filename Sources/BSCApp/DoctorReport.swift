@@ -15,7 +15,7 @@ public struct DoctorReport: Sendable {
         lines.append("journal: \(segments.count) segment file(s), \(desk.store.eventCount) events, \(desk.store.ticketCount) tickets, last seq \(desk.store.lastSeq)")
         if let tail = try? desk.journal.unterminatedTail() {
             damaged = true
-            lines.append("torn tail: \(tail.segment) ends with \(tail.bytes) bytes of an unfinished line (a writer crashed); the next write moves it to journal/torn/")
+            lines.append("torn tail: \(tail.segment) ends with \(tail.bytes) bytes of an unfinished line (a writer crashed); the next write completes it if it is a whole event chained on the line before, else moves it to journal/torn/")
         }
         if desk.issues.isEmpty {
             lines.append("damaged lines: none")

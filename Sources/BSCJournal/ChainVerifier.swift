@@ -21,6 +21,10 @@ public struct ChainVerifier {
         public var foundEarlierHead: Bool?
         /// Bytes after the last newline (a torn or in-progress line).
         public var unterminatedBytes: Int64
+        /// Whole events in `torn/` whose seq the journal gave to another
+        /// line since: an event (perhaps acknowledged) cut out, its seq
+        /// reused after the gap. One line each.
+        public var reusedSeqs: [String] = []
     }
 
     let journal: Journal
@@ -32,6 +36,7 @@ public struct ChainVerifier {
     public func verify(against earlierHead: String? = nil) throws -> Report {
         var prev = JournalTail.genesisHash
         var expectedSeq: Int64 = 1
+        var tickets: Int64 = 0
         var events = 0
         var firstBreak: String? = nil
         var found: Bool? = earlierHead.map { $0 == JournalTail.genesisHash }
@@ -62,18 +67,44 @@ public struct ChainVerifier {
                     firstBreak = "\(segment):\(lineNo): the chain breaks here: this line was edited, or a line before it was deleted, inserted or reordered"
                     continue
                 }
-                if let seq = Self.seq(in: line), seq != expectedSeq {
+                if let seq = Self.integer("seq", in: line), seq != expectedSeq {
                     firstBreak = "\(segment):\(lineNo): sequence \(seq) where \(expectedSeq) was expected: lines were deleted, inserted or reordered and the chain recomputed"
                     continue
                 }
+                // Tickets issued: the same as before, or one more on the
+                // line that opens that ticket.
+                let opens = Self.contains(line, Self.openedType)
+                if let t = Self.integer("tickets", in: line), t != (opens ? tickets &+ 1 : tickets) {
+                    firstBreak = "\(segment):\(lineNo): \"tickets\": \(t) where \(opens ? tickets &+ 1 : tickets) was expected: a forged line"
+                    continue
+                } else if opens {
+                    tickets &+= 1
+                }
                 if let earlierHead, stored == earlierHead { found = true }
                 prev = h
-                expectedSeq += 1
+                expectedSeq &+= 1
                 events += 1
             }
         }
         return Report(events: events, files: segments.count, headHash: prev, headSeq: expectedSeq - 1,
-                      firstBreak: firstBreak, foundEarlierHead: found, unterminatedBytes: unterminated)
+                      firstBreak: firstBreak, foundEarlierHead: found, unterminatedBytes: unterminated,
+                      reusedSeqs: try reusedSeqs(upTo: expectedSeq - 1))
+    }
+
+    /// Fragments in `torn/` that are whole events numbered within the
+    /// chain: an older writer cut a line that lacked only its newline and
+    /// gave its seq to the next event. The chain alone cannot see that.
+    func reusedSeqs(upTo head: Int64) throws -> [String] {
+        let torn = journal.directory + "/torn"
+        guard journal.fs.exists(torn) else { return [] }
+        let decoder = EventDecoder()
+        var out: [String] = []
+        for name in try journal.fs.list(torn) where name.hasSuffix(".fragment") {
+            guard let bytes = try? readAll(torn + "/" + name), let d = try? decoder.decode(bytes), d.hash != nil,
+                  d.event.seq <= head else { continue }
+            out.append("torn/\(name) holds a whole event (seq \(d.event.seq), \(d.event.ref)) that was cut from the journal, and seq \(d.event.seq) was given to another event since")
+        }
+        return out
     }
 
     static func lastMarker(in line: ArraySlice<UInt8>) -> Int? {
@@ -85,15 +116,31 @@ public struct ChainVerifier {
         return nil
     }
 
-    static func seq(in line: ArraySlice<UInt8>) -> Int64? {
-        let key = Array(#""seq":"#.utf8)
+    static let openedType = Array(#""type":"ticket.opened""#.utf8)
+
+    static func contains(_ line: ArraySlice<UInt8>, _ needle: [UInt8]) -> Bool {
+        var i = line.startIndex
+        while i + needle.count <= line.endIndex {
+            if line[i] == needle[0] && line[i..<(i + needle.count)].elementsEqual(needle) { return true }
+            i += 1
+        }
+        return false
+    }
+
+    /// The first `"key":<digits>` of the line; nil if absent or too large
+    /// (no arithmetic on journal data may trap).
+    static func integer(_ name: String, in line: ArraySlice<UInt8>) -> Int64? {
+        let key = Array("\"\(name)\":".utf8)
         var i = line.startIndex
         while i + key.count < line.endIndex {
-            if line[i] == key[0] && Array(line[i..<(i + key.count)]) == key {
+            if line[i] == key[0] && line[i..<(i + key.count)].elementsEqual(key) {
                 var v: Int64 = 0
                 var j = i + key.count
                 while j < line.endIndex, line[j] >= 48, line[j] <= 57 {
-                    v = v * 10 + Int64(line[j] - 48)
+                    let (m, o1) = v.multipliedReportingOverflow(by: 10)
+                    let (a, o2) = m.addingReportingOverflow(Int64(line[j] - 48))
+                    if o1 || o2 { return Int64.max }
+                    v = a
                     j += 1
                 }
                 return v

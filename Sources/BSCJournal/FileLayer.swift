@@ -1,3 +1,4 @@
+import BSCCore
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -9,15 +10,22 @@ public struct FileError: Error, Sendable, Equatable, CustomStringConvertible {
     public var operation: String
     public var path: String
     public var code: Int32
+    /// What was wrong when it was not the system call that failed (a link,
+    /// a FIFO, another owner): replaces strerror's text.
+    public var detail: String?
 
-    public init(_ operation: String, _ path: String, _ code: Int32) {
+    public init(_ operation: String, _ path: String, _ code: Int32, detail: String? = nil) {
         self.operation = operation
         self.path = path
         self.code = code
+        self.detail = detail
     }
 
-    public var reason: String { String(cString: strerror(code)) }
-    public var description: String { "\(operation) \(path): \(reason)" }
+    public var reason: String { detail ?? String(cString: strerror(code)) }
+    /// The path is text from the file system: made safe for a terminal.
+    public var description: String {
+        detail != nil ? "\(terminalSafe(path)) \(reason)" : "\(operation) \(terminalSafe(path)): \(reason)"
+    }
 }
 
 /// The system calls the journal makes, behind a protocol so tests can fail
@@ -42,9 +50,14 @@ public protocol FileLayer: Sendable {
     func list(_ directory: String) throws(FileError) -> [String]
     func makeDirectory(_ path: String, mode: mode_t) throws(FileError)
     func exists(_ path: String) -> Bool
+    /// Why `path` (not followed if a link) is unusable as a regular file of
+    /// the journal, or nil.
+    func entryProblem(_ path: String) -> String?
 }
 
 extension FileLayer {
+    public func entryProblem(_ path: String) -> String? { SafeFile.entryProblem(path) }
+
     /// Waiting by polling `tryLock` (for test layers; the real one blocks
     /// in the kernel).
     public func lock(_ fd: Int32, path: String, timeoutSeconds: Double) throws(FileError) -> Bool {
@@ -64,17 +77,19 @@ extension FileLayer {
     }
 }
 
-/// The real thing.
+/// The real thing. Every open goes through `SafeFile`: no links followed,
+/// no FIFO waited on, only regular files (or directories asked for).
 public struct PosixFileLayer: FileLayer {
-    public init() {}
+    /// In a single-user data directory, the user every file must belong to.
+    public var owner: uid_t?
+
+    public init(owner: uid_t? = nil) { self.owner = owner }
 
     public func open(_ path: String, flags: Int32, mode: mode_t) throws(FileError) -> Int32 {
-        while true {
-            let fd = Glibc.open(path, flags | O_CLOEXEC, mode)
-            if fd >= 0 { return fd }
-            if errno != EINTR { throw FileError("open", path, errno) }
-        }
+        try SafeFile.open(path, flags: flags, mode: mode, owner: owner)
     }
+
+    public func entryProblem(_ path: String) -> String? { SafeFile.entryProblem(path, owner: owner) }
 
     public func close(_ fd: Int32) { _ = Glibc.close(fd) }
 
@@ -157,6 +172,7 @@ public struct PosixFileLayer: FileLayer {
     public func unlock(_ fd: Int32) { _ = flock(fd, LOCK_UN) }
 
     public func list(_ directory: String) throws(FileError) -> [String] {
+        try SafeFile.checkDirectory(directory, owner: owner)
         guard let dir = opendir(directory) else { throw FileError("list", directory, errno) }
         defer { closedir(dir) }
         var names: [String] = []

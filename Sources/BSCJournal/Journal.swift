@@ -10,11 +10,58 @@ public struct JournalCursor: Sendable, Equatable {
     public var offset: Int64
     /// Complete lines consumed in `segment` (for file:line reports).
     public var line: Int
+    /// `seq` and `tickets` of the last valid event read: the next must
+    /// follow them (`chainProblem`). 0 at the start of the journal; -1 when
+    /// unknown (a cursor made up mid-journal: the first event sets them).
+    public var lastSeq: Int64
+    public var tickets: Int
+    /// Lines since the last valid event that did not decode: each may have
+    /// been an event (damaged later), so the next may skip that many.
+    public var undecoded: Int
 
-    public init(segment: String = "", offset: Int64 = 0, line: Int = 0) {
+    public init(segment: String = "", offset: Int64 = 0, line: Int = 0, lastSeq: Int64 = -1, tickets: Int = 0, undecoded: Int = 0) {
         self.segment = segment
         self.offset = offset
         self.line = line
+        self.lastSeq = lastSeq
+        self.tickets = tickets
+        self.undecoded = undecoded
+        // The very start of the journal: numbering begins at seq 1.
+        if segment.isEmpty && offset == 0 && lastSeq < 0 { self.lastSeq = 0 }
+    }
+
+    /// The same numbering position at the start of another segment.
+    func starting(_ segment: String) -> JournalCursor {
+        JournalCursor(segment: segment, offset: 0, line: 0, lastSeq: lastSeq, tickets: tickets, undecoded: undecoded)
+    }
+
+    /// Why `d` cannot follow the last valid event, or nil. Its `seq` must
+    /// be the previous one + 1, and `tickets` the previous count, or one
+    /// more on the event that opens that very ticket (both may skip one
+    /// per undecodable line in between). A few integer compares per event,
+    /// on the replay's hot path; nothing here can trap.
+    @inline(__always)
+    public func chainProblem(_ d: EventDecoder.Decoded) -> String? {
+        if lastSeq < 0 { return nil }
+        let seq = d.event.seq
+        let gap = Int64(undecoded)
+        if seq <= lastSeq || seq > lastSeq &+ 1 &+ gap {
+            return "sequence \(seq) where \(lastSeq &+ 1) was expected (a forged, repeated or misplaced line); skipped"
+        }
+        if case .opened = d.event.body {
+            if d.tickets <= tickets || d.tickets > tickets &+ 1 &+ undecoded || d.event.ref.number != d.tickets {
+                return "opens \(d.event.ref) with \"tickets\": \(d.tickets) where \(tickets &+ 1) was expected (a forged or misplaced line); skipped"
+            }
+        } else if d.tickets < tickets || d.tickets > tickets &+ undecoded {
+            return "\"tickets\": \(d.tickets) where \(tickets) was expected (a forged or misplaced line); skipped"
+        }
+        return nil
+    }
+
+    mutating func follow(_ d: EventDecoder.Decoded) {
+        lastSeq = d.event.seq
+        tickets = d.tickets
+        undecoded = 0
     }
 }
 
@@ -47,6 +94,10 @@ public struct AppendReport: Sendable {
     public var events: [Event]
     /// A torn last line left by a crashed writer, moved to this side file.
     public var repairedFragment: String?
+    /// A last line that lacked only its newline (a whole event chained on
+    /// the line before: it may have been acknowledged), completed in
+    /// place: `file:line`.
+    public var completedLine: String? = nil
 }
 
 /// The event journal: JSON-lines segment files `YYYY-MM.jsonl` (UTC month of
@@ -78,16 +129,50 @@ public final class Journal: @unchecked Sendable {
 
     func path(_ name: String) -> String { directory + "/" + name }
 
-    /// Segment file names in order.
-    public func segments() throws(FileError) -> [String] {
-        guard fs.exists(directory) else { return [] }
-        return try fs.list(directory).filter { Self.isSegmentName($0) }
+    /// Segment file names in order: regular files named `YYYY-MM.jsonl`
+    /// for a real month (see `skippedEntries`).
+    public func segments() throws(FileError) -> [String] { try scan().segments }
+
+    /// Entries of the journal directory that claim to be segments but are
+    /// not used (a link, directory or FIFO named like a segment, a name
+    /// that is no real month such as `2026-13.jsonl`), and segments named
+    /// for a month after the current one: those are read but never
+    /// written into, so a planted `2099-01.jsonl` cannot capture every new
+    /// event. Reported with line 0.
+    public func skippedEntries() throws(FileError) -> [LoadIssue] {
+        let (_, skipped) = try scan()
+        let current = Self.segmentName(for: clock.now())
+        return try skipped + segments().filter { $0 > current }.map {
+            LoadIssue(file: $0, line: 0, reason: "is named for a month after the current one (\(current.prefix(7))): read, but never written into")
+        }
     }
 
+    func scan() throws(FileError) -> (segments: [String], skipped: [LoadIssue]) {
+        try SafeFile.checkDirectory(directory)
+        guard fs.exists(directory) else { return ([], []) }
+        var segments: [String] = []
+        var skipped: [LoadIssue] = []
+        for name in try fs.list(directory) where name.hasSuffix(Self.segmentSuffix) {
+            guard Self.isSegmentName(name) else {
+                skipped.append(LoadIssue(file: name, line: 0, reason: "is not a segment name (YYYY-MM.jsonl with a month 01-12); skipped"))
+                continue
+            }
+            if let problem = fs.entryProblem(path(name)) {
+                skipped.append(LoadIssue(file: name, line: 0, reason: problem + "; skipped"))
+                continue
+            }
+            segments.append(name)
+        }
+        return (segments, skipped)
+    }
+
+    /// Exactly `YYYY-MM.jsonl` with a month from 01 to 12.
     static func isSegmentName(_ name: String) -> Bool {
         let u = Array(name.utf8)
-        return u.count == 13 && name.hasSuffix(segmentSuffix) && u[4] == 45
-            && u[0..<4].allSatisfy { $0 >= 48 && $0 <= 57 } && u[5..<7].allSatisfy { $0 >= 48 && $0 <= 57 }
+        guard u.count == 13 && name.hasSuffix(segmentSuffix) && u[4] == 45
+            && u[0..<4].allSatisfy({ $0 >= 48 && $0 <= 57 }) && u[5..<7].allSatisfy({ $0 >= 48 && $0 <= 57 }) else { return false }
+        let month = Int(u[5] - 48) * 10 + Int(u[6] - 48)
+        return month >= 1 && month <= 12
     }
 
     static func segmentName(for instant: Instant) -> String {
@@ -100,8 +185,11 @@ public final class Journal: @unchecked Sendable {
         return s.count >= 4 ? s : String(repeating: "0", count: 4 - s.count) + s
     }
 
+    /// Creates the journal directory if missing; a link in its place is
+    /// refused (every write would land somewhere else).
     public func ensureDirectory() throws(FileError) {
         try fs.makeDirectory(directory, mode: directoryMode)
+        try SafeFile.checkDirectory(directory)
     }
 
     // MARK: - Appending
@@ -131,16 +219,28 @@ public final class Journal: @unchecked Sendable {
         defer { if locked { fs.unlock(lockFd) } }
 
         var repaired: String? = nil
-        let existing = try segments()
-        let now = clock.now()
-        var target = Self.segmentName(for: now)
+        var completed: String? = nil
+        let all = try segments()
+        let target = Self.segmentName(for: clock.now())
+        // A segment named for a later month is never written into (a
+        // planted `2099-01.jsonl` would capture every event); one that
+        // holds events means the clock went back: writing behind it would
+        // put new lines before old ones, so nothing is written.
+        for later in all where later > target {
+            let p = path(later)
+            let fd = try fs.open(p, flags: O_RDONLY, mode: 0)
+            let size = try fs.size(fd, path: p)
+            fs.close(fd)
+            if size > 0 {
+                throw JournalError.rejected("the journal has events in \(later), a month after the current one (\(target.prefix(7))): the system clock is behind, or the file was planted; nothing was saved. Fix the clock, or move \(later) out of the journal")
+            }
+        }
+        let existing = all.filter { $0 <= target }
         if let newest = existing.last {
-            // Never write behind the newest segment, even if the clock did.
-            if newest > target { target = newest }
-            repaired = try repairTornTail(newest)
+            (repaired, completed) = try repairTornTail(newest)
         }
 
-        var tail: JournalTail
+        let tail: JournalTail
         if var c = cursor {
             tail = try catchUp(&c, follow: follow, issues: issues)
             cursor = c
@@ -148,8 +248,13 @@ public final class Journal: @unchecked Sendable {
             tail = try readTail(existing)
         }
 
+        // Numbers come from the file: a forged tail must not make the
+        // arithmetic below (or `nextRef` in `make`) trap.
+        guard tail.seq >= 0, tail.seq < Int64.max / 2, tail.tickets >= 0, tail.tickets < Int.max / 2 else {
+            throw JournalError.rejected("the journal's last line claims seq \(tail.seq) and \(tail.tickets) tickets, which no journal reaches: it is forged or damaged; nothing was saved. Run 'bscdesk doctor'")
+        }
         let made = try make(tail)
-        if made.isEmpty { return AppendReport(events: [], repairedFragment: repaired) }
+        if made.isEmpty { return AppendReport(events: [], repairedFragment: repaired, completedLine: completed) }
         // seq, ts, the reference counter and the hash are stamped here,
         // under the lock, by the rules every store shares.
         let stamped = try EventStamping.stamp(made, onto: tail.storeHead, now: clock.now())
@@ -183,9 +288,11 @@ public final class Journal: @unchecked Sendable {
         var advanced = cursor
         if var c = advanced {
             // Our own lines are consumed; the caller folds the returned events.
-            if c.segment != target { c = JournalCursor(segment: target, offset: before, line: c.segment == target ? c.line : try lineCount(segPath, upTo: before)) }
+            if c.segment != target { c = JournalCursor(segment: target, offset: before, line: try lineCount(segPath, upTo: before)) }
             c.offset = before + Int64(buffer.count)
             c.line += events.count
+            c.lastSeq = stamped.head.seq
+            c.tickets = stamped.head.tickets
             advanced = c
         }
         // The lines are complete in the file: the next writer may chain on
@@ -201,7 +308,7 @@ public final class Journal: @unchecked Sendable {
             throw JournalError.outcomeUnknown(error)
         }
         cursor = advanced
-        return AppendReport(events: events, repairedFragment: repaired)
+        return AppendReport(events: events, repairedFragment: repaired, completedLine: completed)
     }
 
     /// SHA-256 over the previous hash (hex) and this line's bytes before `"h"`.
@@ -239,32 +346,96 @@ public final class Journal: @unchecked Sendable {
         try fs.fsync(fd, path: directory)
     }
 
-    /// If a writer died mid-line, the segment does not end in a newline:
-    /// move the fragment to `torn/` and cut the segment back to its last
+    /// If the segment does not end in a newline, something cut its last
+    /// line. A line lacking only its `\n` (a whole event, chained on the
+    /// line before it) may have been acknowledged: the newline is added
+    /// and it stays. Anything else is a fragment of a writer that died
+    /// mid-line: moved to `torn/` and the segment cut back to its last
     /// complete line, so the next event is never glued onto it.
-    func repairTornTail(_ segment: String) throws -> String? {
+    func repairTornTail(_ segment: String) throws -> (fragment: String?, completed: String?) {
         let p = path(segment)
         let fd = try fs.open(p, flags: O_RDWR, mode: 0)
         defer { fs.close(fd) }
         let size = try fs.size(fd, path: p)
-        guard size > 0 else { return nil }
+        guard size > 0 else { return (nil, nil) }
         var last: UInt8 = 0
         _ = try withUnsafeMutableBytes(of: &last) { b throws(FileError) in try fs.pread(fd, b, offset: size - 1, path: p) }
-        if last == 10 { return nil }
+        if last == 10 { return (nil, nil) }
         let cut = try lastNewline(fd, p, before: size)
         let keep = cut.map { $0 + 1 } ?? 0
         var fragment = [UInt8](repeating: 0, count: Int(size - keep))
         _ = try fragment.withUnsafeMutableBytes { b throws(FileError) in try fs.pread(fd, b, offset: keep, path: p) }
+        if try isWholeChainedLine(fragment, segment: segment, fd: fd, before: keep) {
+            // Appended (this descriptor has no O_APPEND: it would write at 0).
+            let afd = try fs.open(p, flags: O_WRONLY | O_APPEND, mode: 0)
+            defer { fs.close(afd) }
+            let lf: [UInt8] = [10]
+            try writeAll(afd, lf, path: p)
+            try fs.fdatasync(afd, path: p)
+            return (nil, segment + ":" + String(try lineCount(p, upTo: size + 1)))
+        }
         let tornDir = path("torn")
         try fs.makeDirectory(tornDir, mode: directoryMode)
+        // A linked torn/ would put the fragment somewhere else.
+        try SafeFile.checkDirectory(tornDir)
         let sideName = "torn/" + segment + "." + String(keep) + ".fragment"
         let side = try fs.open(path(sideName), flags: O_WRONLY | O_CREAT | O_TRUNC, mode: fileMode)
-        defer { fs.close(side) }
-        try writeAll(side, fragment, path: path(sideName))
-        try fs.fsync(side, path: path(sideName))
+        do {
+            defer { fs.close(side) }
+            try writeAll(side, fragment, path: path(sideName))
+            try fs.fsync(side, path: path(sideName))
+        } catch {
+            // A full disk: no empty or partial copy is left behind; the
+            // segment is untouched, and the next writer tries again.
+            unlink(path(sideName))
+            throw error
+        }
         try fs.ftruncate(fd, size: keep, path: p)
         try fs.fdatasync(fd, path: p)
-        return sideName
+        return (sideName, nil)
+    }
+
+    /// Whether `fragment` is a whole event that follows the last decodable
+    /// line before it (numbers and chain hash), in this segment or an
+    /// earlier one.
+    func isWholeChainedLine(_ fragment: [UInt8], segment: String, fd: Int32, before offset: Int64) throws -> Bool {
+        let decoder = EventDecoder()
+        guard let d = try? decoder.decode(fragment), let h = d.hash,
+              let marker = ChainVerifier.lastMarker(in: fragment[...]) else { return false }
+        var previous: EventDecoder.Decoded? = nil
+        if offset > 0 {
+            previous = try lastDecodable(fd, path(segment), before: offset, decoder: decoder)
+        }
+        if previous == nil {
+            for earlier in try segments().reversed() where earlier < segment {
+                let p = path(earlier)
+                let efd = try fs.open(p, flags: O_RDONLY, mode: 0)
+                defer { fs.close(efd) }
+                if let found = try lastDecodable(efd, p, before: try fs.size(efd, path: p), decoder: decoder) {
+                    previous = found
+                    break
+                }
+            }
+        }
+        let position = previous.map { JournalCursor(segment: "-", lastSeq: $0.event.seq, tickets: $0.tickets) } ?? JournalCursor()
+        let previousHash = previous?.hash ?? JournalTail.genesisHash
+        return position.chainProblem(d) == nil && h == Self.chainHash(previous: previousHash, body: Array(fragment[..<marker]))
+    }
+
+    /// The last line ending before `end` (just past a newline) that decodes.
+    private func lastDecodable(_ fd: Int32, _ p: String, before end: Int64, decoder: EventDecoder) throws -> EventDecoder.Decoded? {
+        var end = end
+        var tries = 0
+        while end > 0 && tries < 64 {
+            let nl = try lastNewline(fd, p, before: end - 1)
+            let start = nl.map { $0 + 1 } ?? 0
+            var line = [UInt8](repeating: 0, count: Int(end - 1 - start))
+            _ = try line.withUnsafeMutableBytes { b throws(FileError) in try fs.pread(fd, b, offset: start, path: p) }
+            if let d = try? decoder.decode(line), d.hash != nil { return d }
+            end = start
+            tries += 1
+        }
+        return nil
     }
 
     func writeAll(_ fd: Int32, _ bytes: [UInt8], path p: String) throws {
@@ -302,11 +473,31 @@ public final class Journal: @unchecked Sendable {
         return nil
     }
 
-    /// The tail from the last decodable line, reading backwards from the end:
-    /// a writer that never replayed history takes the next numbers from here.
-    func readTail(_ existing: [String]) throws -> JournalTail {
+    /// The tail a writer chains on, found reading backwards from the end.
+    ///
+    /// With `expecting` (a reader's cursor: the last valid seq and tickets
+    /// it saw), the line that carries them. Without (a writer that never
+    /// read the history), the last line that follows the decodable line
+    /// before it: seq + 1, tickets as `chainProblem` wants, and its chain
+    /// hash over that line's; so one forged last line is passed over, not
+    /// chained on. If neither turns up within the last lines, a full read
+    /// decides.
+    func readTail(_ existing: [String], expecting: (seq: Int64, tickets: Int)? = nil) throws -> JournalTail {
         let decoder = EventDecoder()
-        for segment in existing.reversed() {
+        // The decodable line after the one being looked at, with its body.
+        var later: (d: EventDecoder.Decoded, body: [UInt8])? = nil
+        // Undecodable lines between `later` and the line looked at: the
+        // numbers may skip them, and the hash cannot be checked across them.
+        var between = 0
+        var looked = 0
+        func tail(_ d: EventDecoder.Decoded) -> JournalTail {
+            JournalTail(seq: d.event.seq, tickets: d.tickets, hash: d.hash ?? JournalTail.genesisHash, at: d.event.at)
+        }
+        func follows(_ l: (d: EventDecoder.Decoded, body: [UInt8]), after seq: Int64, tickets: Int, hash: String) -> Bool {
+            JournalCursor(segment: "-", lastSeq: seq, tickets: tickets, undecoded: between).chainProblem(l.d) == nil
+                && (between > 0 || l.d.hash == Self.chainHash(previous: hash, body: l.body))
+        }
+        search: for segment in existing.reversed() {
             let p = path(segment)
             let fd = try fs.open(p, flags: O_RDONLY, mode: 0)
             defer { fs.close(fd) }
@@ -317,13 +508,33 @@ public final class Journal: @unchecked Sendable {
                 let start = nl.map { $0 + 1 } ?? 0
                 var line = [UInt8](repeating: 0, count: Int(end - 1 - start))
                 _ = try line.withUnsafeMutableBytes { b throws(FileError) in try fs.pread(fd, b, offset: start, path: p) }
-                if let d = try? decoder.decode(line), let h = d.hash {
-                    return JournalTail(seq: d.event.seq, tickets: d.tickets, hash: h, at: d.event.at)
-                }
                 end = start
+                guard let d = try? decoder.decode(line), let h = d.hash,
+                      let cut = ChainVerifier.lastMarker(in: line[...]) else {
+                    between += 1
+                    continue
+                }
+                if let expecting {
+                    if d.event.seq == expecting.seq && d.tickets == expecting.tickets { return tail(d) }
+                } else if let l = later, follows(l, after: d.event.seq, tickets: d.tickets, hash: h) {
+                    return tail(l.d)
+                }
+                later = (d, Array(line[..<cut]))
+                between = 0
+                looked += 1
+                if looked >= 256 { break search }
             }
         }
-        return .empty
+        if looked == 0 { return .empty }
+        if looked < 256, expecting == nil, let first = later, follows(first, after: 0, tickets: 0, hash: JournalTail.genesisHash) {
+            return tail(first.d)
+        }
+        // Nothing usable near the end: the numbering of a full read decides.
+        var c = JournalCursor()
+        var hash = JournalTail.genesisHash
+        var at = Instant(millis: 0)
+        _ = try read(from: &c) { hash = $0.hash ?? hash; at = $0.event.at } issue: { _ in }
+        return c.lastSeq == 0 ? .empty : JournalTail(seq: c.lastSeq, tickets: c.tickets, hash: hash, at: at)
     }
 
     private func lineCount(_ p: String, upTo limit: Int64) throws -> Int {
@@ -346,18 +557,18 @@ public final class Journal: @unchecked Sendable {
 
     /// Reads what was appended since `cursor`, feeding events to `follow`.
     func catchUp(_ cursor: inout JournalCursor, follow: ((Event) -> Void)?, issues: ((LoadIssue) -> Void)?) throws -> JournalTail {
-        var tail = JournalTail.empty
-        var sawAny = false
+        var hash: String? = nil
+        var at = Instant(millis: 0)
         _ = try read(from: &cursor) { decoded in
             follow?(decoded.event)
-            tail = JournalTail(seq: decoded.event.seq, tickets: decoded.tickets, hash: decoded.hash ?? tail.hash, at: decoded.event.at)
-            sawAny = true
+            hash = decoded.hash
+            at = decoded.event.at
         } issue: { issues?($0) }
-        if !sawAny || tail.hash == JournalTail.genesisHash {
-            // Nothing new (or nothing usable): take the numbers from the end.
-            tail = try readTail(try segments())
-        }
-        return tail
+        if cursor.lastSeq == 0 { return .empty }
+        if let hash { return JournalTail(seq: cursor.lastSeq, tickets: cursor.tickets, hash: hash, at: at) }
+        // Nothing new: the hash of the last valid line (a bulk load does
+        // not keep hashes).
+        return try readTail(try segments(), expecting: (cursor.lastSeq, cursor.tickets))
     }
 
     // MARK: - Reading
@@ -389,9 +600,12 @@ public final class Journal: @unchecked Sendable {
         // One buffer for all segments, allocated when first needed: a fresh
         // zero-filled 8 MiB per segment cost a memset and page faults each.
         var buf: [UInt8] = []
+        // A read of one ticket's lines (`needle`) skips the others, so it
+        // cannot check the numbering; full reads do.
+        let checked = needle == nil
         for segment in all where segment >= cursor.segment {
             if let lastSegment, segment > lastSegment { break }
-            if segment != cursor.segment { cursor = JournalCursor(segment: segment, offset: 0, line: 0) }
+            if segment != cursor.segment { cursor = cursor.starting(segment) }
             let p = path(segment)
             let fd = try fs.open(p, flags: O_RDONLY, mode: 0)
             defer { fs.close(fd) }
@@ -411,12 +625,26 @@ public final class Journal: @unchecked Sendable {
                 offset += Int64(n)
                 let filled = carry + n
                 var consumed = 0
+                var position = cursor
                 try buf.withUnsafeBufferPointer { all in
                     consumed = try Self.decodeLines(UnsafeBufferPointer(rebasing: all[0..<filled]), decoder: decoder, needle: needle,
-                                                    lines: &cursor.line, event: event) { line, reason in
+                                                    lines: &cursor.line) { d, line in
+                        if checked {
+                            if let problem = position.chainProblem(d) {
+                                issue(LoadIssue(file: segment, line: line, reason: problem))
+                                return
+                            }
+                            position.follow(d)
+                        }
+                        try event(d)
+                    } issue: { line, reason in
+                        position.undecoded &+= 1
                         issue(LoadIssue(file: segment, line: line, reason: reason))
                     }
                 }
+                cursor.lastSeq = position.lastSeq
+                cursor.tickets = position.tickets
+                cursor.undecoded = position.undecoded
                 cursor.offset += Int64(consumed)
                 total += Int64(consumed)
                 carry = filled - consumed
@@ -436,7 +664,7 @@ public final class Journal: @unchecked Sendable {
     /// sequential and the parallel read.
     static func decodeLines(
         _ bytes: UnsafeBufferPointer<UInt8>, decoder: EventDecoder, needle: [UInt8]?, lines: inout Int,
-        event: (EventDecoder.Decoded) throws -> Void, issue: (Int, String) -> Void
+        event: (EventDecoder.Decoded, _ line: Int) throws -> Void, issue: (Int, String) -> Void
     ) rethrows -> Int {
         var start = 0
         let filled = bytes.count
@@ -458,7 +686,7 @@ public final class Journal: @unchecked Sendable {
                         start = nl + 1
                         continue
                     }
-                    try event(decoded)
+                    try event(decoded, lines)
                 }
             }
             start = nl + 1

@@ -1,3 +1,5 @@
+import BSCCore
+
 /// Why an append or a load failed. Each message is one line that says what
 /// happened and what it means for the data.
 public enum JournalError: Error, Sendable, CustomStringConvertible {
@@ -34,5 +36,9 @@ public struct LoadIssue: Sendable, Equatable, CustomStringConvertible {
     public var line: Int
     public var reason: String
 
-    public var description: String { "\(file):\(line): \(reason)" }
+    /// File names and reasons can carry text from the journal: made safe
+    /// for a terminal. Line 0 is a whole file.
+    public var description: String {
+        line > 0 ? "\(terminalSafe(file)):\(line): \(terminalSafe(reason))" : "\(terminalSafe(file)): \(terminalSafe(reason))"
+    }
 }

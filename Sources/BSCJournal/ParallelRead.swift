@@ -44,9 +44,10 @@ extension Journal {
         var index = 0
         while let chunk = try work.take(index) {
             index += 1
-            if chunk.segment != cursor.segment { cursor = JournalCursor(segment: chunk.segment, offset: 0, line: 0) }
+            if chunk.segment != cursor.segment { cursor = cursor.starting(chunk.segment) }
             var problems = chunk.issues[...]
             var n = 0
+            var issuesBefore = 0
             // Each event is moved out, not copied: a copy retains every
             // string, and these were made on another core.
             while let d = chunk.events.takeNext() {
@@ -54,11 +55,24 @@ extension Journal {
                 while let p = problems.first, p.eventsBefore <= n {
                     issue(LoadIssue(file: chunk.segment, line: cursor.line + p.line, reason: p.reason))
                     problems.removeFirst()
+                    issuesBefore += 1
+                    cursor.undecoded &+= 1
                 }
-                try event(d)
+                // The numbering is checked here, in journal order: every
+                // line of a chunk is an event or an issue, which gives the
+                // line number.
+                if let problem = cursor.chainProblem(d) {
+                    issue(LoadIssue(file: chunk.segment, line: cursor.line + n + issuesBefore + 1, reason: problem))
+                } else {
+                    cursor.follow(d)
+                    try event(d)
+                }
                 n += 1
             }
-            for p in problems { issue(LoadIssue(file: chunk.segment, line: cursor.line + p.line, reason: p.reason)) }
+            for p in problems {
+                issue(LoadIssue(file: chunk.segment, line: cursor.line + p.line, reason: p.reason))
+                cursor.undecoded &+= 1
+            }
             work.recycle(chunk.events)
             cursor.offset = chunk.end
             cursor.line += chunk.lines
@@ -182,7 +196,7 @@ final class ChunkQueue: @unchecked Sendable {
             if claim.length > 0 {
                 buffer.withUnsafeBufferPointer { all in
                     var lines = 0
-                    _ = Journal.decodeLines(UnsafeBufferPointer(rebasing: all[0..<claim.length]), decoder: decoder, needle: nil, lines: &lines) { d in
+                    _ = Journal.decodeLines(UnsafeBufferPointer(rebasing: all[0..<claim.length]), decoder: decoder, needle: nil, lines: &lines) { d, _ in
                         chunk.events.append(d)
                     } issue: { line, reason in
                         chunk.issues.append((line, reason, chunk.events.count))

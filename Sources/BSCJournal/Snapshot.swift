@@ -44,7 +44,8 @@ public struct SegmentFingerprint: Sendable, Equatable {
 /// and the caller replays the journal from the start.
 public enum Snapshot {
     /// 2: tickets in independently decodable blocks with a length index.
-    public static let formatVersion: UInt32 = 2
+    /// 3: the cursor carries the last valid seq and tickets count.
+    public static let formatVersion: UInt32 = 3
     /// Slots per block of the ticket section (recorded in the file).
     public static let blockSlots = 4096
     static let magic: [UInt8] = Array("BSCDSNAP".utf8)
@@ -88,6 +89,9 @@ public enum Snapshot {
         w.str(snap.cursor.segment)
         w.int64(snap.cursor.offset)
         w.int(snap.cursor.line)
+        w.int64(snap.cursor.lastSeq)
+        w.int(snap.cursor.tickets)
+        w.int(snap.cursor.undecoded)
         w.int(prints.count)
         for f in prints {
             w.str(f.name)
@@ -136,6 +140,7 @@ public enum Snapshot {
     public static func writeEncoded(_ bytes: [UInt8], to path: String, mode: mode_t = 0o600, directoryMode: mode_t = 0o700) throws {
         let dir = parentDirectory(path)
         if mkdir(dir, directoryMode) != 0 && errno != EEXIST { throw SnapshotError("cannot create \(dir): \(errnoText())") }
+        do { try SafeFile.checkDirectory(dir) } catch { throw SnapshotError("cannot write the snapshot: \(error)") }
         var rng = SystemRandomNumberGenerator()
         let tmp = dir + "/.snapshot-" + String(getpid()) + "-" + String(rng.next() as UInt32) + ".tmp"
         let fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
@@ -173,8 +178,15 @@ public enum Snapshot {
     /// against the configuration the caller would build a store with.
     public static func read(from path: String, journal: Journal, customerServices: String, restrictedQueues: Set<String>) throws(SnapshotError) -> ProjectionSnapshot {
         guard isUsable else { throw SnapshotError("the snapshot codec does not match the Ticket type") }
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw SnapshotError(errno == ENOENT ? "no snapshot" : "cannot open \(path): \(errnoText())") }
+        // Through the journal's file layer: a link or a FIFO planted as the
+        // snapshot is refused (a FIFO would block the open for ever).
+        let fd: Int32
+        do {
+            try SafeFile.checkDirectory(parentDirectory(path))
+            fd = try journal.fs.open(path, flags: O_RDONLY, mode: 0)
+        } catch {
+            throw SnapshotError(error.code == ENOENT ? "no snapshot" : "cannot use the snapshot: \(error)")
+        }
         defer { close(fd) }
         var st = stat()
         guard fstat(fd, &st) == 0 else { throw SnapshotError("cannot stat \(path)") }
@@ -218,7 +230,8 @@ public enum Snapshot {
         var restricted = Set<String>()
         for _ in 0..<(try r.count()) { restricted.insert(try r.str()) }
         guard restricted == restrictedQueues else { throw SnapshotError("restricted queues changed") }
-        let cursor = JournalCursor(segment: try r.str(), offset: try r.int64(), line: try r.int())
+        let cursor = JournalCursor(segment: try r.str(), offset: try r.int64(), line: try r.int(), lastSeq: try r.int64(), tickets: try r.int(),
+                                   undecoded: try r.int())
         var prints: [SegmentFingerprint] = []
         for _ in 0..<(try r.count()) {
             prints.append(SegmentFingerprint(name: try r.str(), size: try r.int64(), head: try r.fixed64(), tail: try r.fixed64()))

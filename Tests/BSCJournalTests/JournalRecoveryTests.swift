@@ -256,13 +256,17 @@ struct JournalRecoveryTests {
         clock.set(Timestamp.parse("2026-11-01T00:00:01.000Z")!)
         _ = try j.append(cursor: &c) { tail in [Fixture.opened(tail.nextRef)] }
         #expect(try j.segments() == ["2026-10.jsonl", "2026-11.jsonl"])
-        // A clock that goes backwards never writes behind the newest segment.
+        // A clock that goes back a month never writes behind the newest
+        // segment, nor into it (a segment after the current month is never
+        // written into): nothing is saved, and it says why.
         clock.set(Timestamp.parse("2026-10-15T00:00:00.000Z")!)
-        let r = try j.append(cursor: &c) { tail in [Fixture.opened(tail.nextRef)] }
-        #expect(try j.segments() == ["2026-10.jsonl", "2026-11.jsonl"])
-        #expect(r.events[0].seq == 3)
+        #expect(throws: JournalError.self) { try j.append(cursor: &c) { tail in [Fixture.opened(tail.nextRef)] } }
+        #expect(try j.skippedEntries().map(\.description) == ["2026-11.jsonl: is named for a month after the current one (2026-10): read, but never written into"])
         let (events, _) = try Fixture.loadAll(j)
-        #expect(events.map(\.seq) == [1, 2, 3])
+        #expect(events.map(\.seq) == [1, 2])
+        clock.set(Timestamp.parse("2026-11-01T00:00:02.000Z")!)
+        let r = try j.append(cursor: &c) { tail in [Fixture.opened(tail.nextRef)] }
+        #expect(r.events[0].seq == 3)
     }
 
     @Test func filesAreCreatedOwnerOnly() throws {

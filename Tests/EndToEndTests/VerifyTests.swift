@@ -84,6 +84,7 @@ struct VerifyTests {
         for n, line in enumerate(lines, 1):
             body = line[: line.rindex(',"h":"')]
             body = re.sub(r'"seq":\\d+', '"seq":%d' % n, body, count=1)
+            body = re.sub(r'"tickets":\\d+', '"tickets":%d' % n, body, count=1)
             h = hashlib.sha256((prev + body).encode("utf-8")).hexdigest()
             out.append(body + ',"h":"' + h + '"}')
             prev = h

@@ -75,7 +75,10 @@ extension Desk {
                 wrote = (try? writeSnapshot(snap)) != nil
             }
         }
-        return LoadedState(store: s, cursor: c, issues: found, snapshotRejected: rejected, replayedEvents: replayed, wroteSnapshot: wrote)
+        // Entries named like segments but unusable (a link, a directory, a
+        // future month): found afresh on every load, never cached.
+        let skipped = (try? journal.skippedEntries()) ?? []
+        return LoadedState(store: s, cursor: c, issues: skipped + found, snapshotRejected: rejected, replayedEvents: replayed, wroteSnapshot: wrote)
     }
 
     private func readSnapshotChecked(_ restricted: Set<String>, _ why: inout String?) throws(SnapshotError) -> ProjectionSnapshot {
@@ -96,7 +99,7 @@ extension Desk {
     /// Writes a snapshot of the current projection (after `load()`).
     public func writeSnapshotNow() throws {
         guard let c = cursor else { return }
-        try writeSnapshot(ProjectionSnapshot(store: store, cursor: c, issues: issues))
+        try writeSnapshot(ProjectionSnapshot(store: store, cursor: c, issues: issues.filter { $0.line > 0 }))
     }
 
     /// A snapshot encoded by a load with `deferSnapshotWrite` set, with

@@ -20,7 +20,9 @@ public enum TicketViews {
                 t.assignee.map(safe) ?? "-", safe(t.summary),
             ])
         }
-        let widths = [10, 11, 18, 28, 22, 16, 12, 10, 40]
+        // References grow past BSC-999999: the column grows with them.
+        let refWidth = max(10, tickets.map { $0.ref.description.count }.max() ?? 0)
+        let widths = [refWidth, 11, 18, 28, 22, 16, 12, 10, 40]
         var out = ""
         for r in rows {
             var line = ""

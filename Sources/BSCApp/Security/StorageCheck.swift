@@ -15,7 +15,7 @@ public enum StorageCheck {
     public static func networkFilesystem(at path: String, mounts: String? = nil) -> String? {
         var resolved = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
         let real = realpath(path, &resolved) != nil ? String(cString: resolved) : path
-        guard let table = mounts ?? readSmallFile("/proc/mounts") else { return nil }
+        guard let table = mounts ?? readSmallFile("/proc/mounts", system: true) else { return nil }
         var best: (point: String, type: String)? = nil
         for line in table.split(separator: "\n") {
             let f = line.split(separator: " ")

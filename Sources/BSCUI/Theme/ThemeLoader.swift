@@ -1,3 +1,4 @@
+import BSCJournal
 import Foundation
 
 /// Finds, parses, merges and validates themes. User themes (`<name>.toml`
@@ -62,11 +63,17 @@ public enum ThemeLoader {
         }
         for dir in searchPaths {
             let p = path(in: dir, name: name)
-            guard FileManager.default.fileExists(atPath: p) else { continue }
-            guard let data = FileManager.default.contents(atPath: p) else {
-                throw ThemeError(file: p, "cannot be read")
+            var st = stat()
+            guard lstat(p, &st) == 0 else { continue }
+            // Themes live in the data directory: opened the safe way (no
+            // link followed, no FIFO waited on, a regular file only).
+            let data: [UInt8]
+            do {
+                data = try SafeFile.read(p, limit: 1 << 20)
+            } catch {
+                throw ThemeError(file: p, "cannot be read: \(error.reason)")
             }
-            guard let text = String(data: data, encoding: .utf8) else { throw ThemeError(file: p, "is not UTF-8 text") }
+            guard let text = String(data: Data(data), encoding: .utf8) else { throw ThemeError(file: p, "is not UTF-8 text") }
             return try ThemeFile.parse(text, name: name, file: p)
         }
         if let text = BuiltinThemes.text(named: name) {

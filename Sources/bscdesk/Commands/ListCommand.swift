@@ -39,7 +39,8 @@ struct ListCommand: ParsableCommand {
             case .csv: emit(TicketViews.listCSV(tickets, desk: desk, now: now))
             default: emit(TicketViews.listTable(tickets, desk: desk, now: now))
             }
-            for issue in desk.issues.prefix(5) { printError("bscdesk: warning: skipped damaged journal line \(issue)") }
+            for issue in desk.issues.prefix(5) { printError("bscdesk: warning: skipped \(issue.line > 0 ? "damaged journal line " : "journal/")\(issue)") }
+            if desk.issues.count > 5 { printError("bscdesk: warning: … and \(desk.issues.count - 5) more; 'bscdesk doctor --all' lists them") }
         }
     }
 }

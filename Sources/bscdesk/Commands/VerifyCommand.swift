@@ -23,9 +23,14 @@ struct VerifyCommand: ParsableCommand {
             }
             let r = try ChainVerifier(journal: desk.journal).verify(against: against)
             var out = "checked \(r.events) events in \(r.files) file(s)\n"
+            for skipped in try desk.journal.skippedEntries() { out += "note: journal/\(skipped)\n" }
             out += "head: \(r.headHash) (seq \(r.headSeq))\n"
             if r.unterminatedBytes > 0 {
                 out += "note: the newest file ends with \(r.unterminatedBytes) bytes of an unfinished line (a crashed or in-progress write; not part of the chain)\n"
+            }
+            for lost in r.reusedSeqs {
+                out += "LOST: \(terminalSafe(lost))\n"
+                bad = true
             }
             if let b = r.firstBreak {
                 out += "TAMPERED: \(b)\n"
@@ -39,7 +44,7 @@ struct VerifyCommand: ParsableCommand {
                     bad = true
                 }
             }
-            out += bad ? "result: TAMPERING FOUND\n" : "result: chain intact\n"
+            out += bad ? (r.firstBreak == nil && r.foundEarlierHead != false ? "result: EVENTS LOST\n" : "result: TAMPERING FOUND\n") : "result: chain intact\n"
             emit(out)
         }
         if bad { throw ExitCode(ExitStatus.damage.rawValue) }
