@@ -18,7 +18,7 @@ struct TUIFrontDeskTrapsTests {
 
     /// The journal's `opened` event of `ref`, decoded.
     func opened(_ desk: Bscdesk, _ ref: String) throws -> [String: Any] {
-        for line in try desk.journalLines() where line.contains("\"\(ref)\"") && line.contains("\"opened\"") {
+        for line in try desk.journalLines() where line.contains("\"\(ref)\"") && line.contains("\"ticket.opened\"") {
             if let obj = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] { return obj }
         }
         throw TestFailure("no opened event of \(ref) in the journal")
@@ -86,6 +86,13 @@ struct TUIFrontDeskTrapsTests {
         let duration = try #require(find("duration_ms", in: event) as? Int)
         #expect(duration < 4000, "recorded \(duration) ms for a call typed in \(typing) s after \(typingStarted.timeIntervalSince(savedAt)) s idle")
         #expect(Double(duration) / 1000 <= typing + 0.5)
+        // The call was received when it started, not at the previous save.
+        let iso = ISO8601DateFormatter()
+        iso.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        let previous = try opened(desk, "BSC-000002")
+        let prevSaved = try #require((previous["ts"] as? String).flatMap { iso.date(from: $0) })
+        let received = try #require((event["received"] as? String).flatMap { iso.date(from: $0) })
+        #expect(received.timeIntervalSince(prevSaved) >= 4.5, "received \(received.timeIntervalSince(prevSaved)) s after the previous save")
     }
 
     // MARK: 2. Caller look-up as typed
@@ -181,7 +188,8 @@ struct TUIFrontDeskTrapsTests {
         }
         let missing = words.filter { !seen.contains($0) }
         #expect(missing.isEmpty, "words of the note not readable: \(missing)")
-        #expect(seen.contains("remittance advice for October and November both"), "the summary wraps too")
+        #expect(seen.contains("Supplier told to resend with PO 4500123"), "the summary wraps too")
+        #expect(seen.contains("advice for October and November both"), "the summary wraps too")
     }
 
     // MARK: 5. F7 asks for the callback; priority on the form
@@ -256,10 +264,14 @@ struct TUIFrontDeskTrapsTests {
         try tmux.type("b", "E4242")
         try tmux.waitFor("b", "E4242")
         try waitForDrafts(desk, containing: ["typed in terminal A", "typed in terminal B", "E4242"])
-        for name in ["a", "b"] {
-            let pid = try tmux.panePID(name)
-            #expect(Glibc.kill(pid, SIGKILL) == 0)
-        }
+        let pids = try ["a", "b"].map { try tmux.panePID($0) }
+        // Keeps the tmux server up when both desks are gone (started after
+        // the look-up: tmux could resolve a short name to the newest pane).
+        try tmux.start("keep", command: "sleep 600", environment: [:])
+        for pid in pids { #expect(Glibc.kill(pid, SIGKILL) == 0) }
+        // Gone (and reaped by tmux): their claims on the drafts are released.
+        let deadline = Date().addingTimeInterval(10)
+        while pids.contains(where: { Glibc.kill($0, 0) == 0 }) && Date() < deadline { usleep(20_000) }
         // The next session of that login offers both, one after the other.
         try tmux.start("c", command: Tmux.quote(Bscdesk.binary), environment: Tmux.deskEnvironment(desk))
         let first = try tmux.waitFor("c", "draft restored, 1 more after this call", timeout: 20)
@@ -291,7 +303,7 @@ struct TUIFrontDeskTrapsTests {
         try tmux.type("a", "Overpaid")
         try tmux.waitFor("a", "Overpaid")
         try tmux.keys("a", "F5")
-        try tmux.waitFor("a", "not resolvable at the front desk")
+        try tmux.waitFor("a", "marked not resolvable at the front")
         try tmux.type("a", "n")
         try tmux.waitFor("a", "not saved")
         #expect(try desk.journalLines().count == 1, "nothing saved")
