@@ -331,10 +331,34 @@ import Testing
         }
     }
 
+    @Test func theFunctionBarKeepsHelpAndQuitWhenNarrow() throws {
+        let f = try FrontDeskFixture()
+        let t = terminal(try f.session(), width: 60, height: 14)
+        #expect(t.rows[13] == "F1Help  F2Call  F3List  F4Chan  F5Solve F6Route F10Quit")
+    }
+
+    @Test func routeBoxLabelsAreWholeAndTheCallerReferencePrefillsItsDetail() throws {
+        let f = try FrontDeskFixture()
+        var t = terminal(try f.session())
+        t.type("Acme Ltd")
+        t.press(.escape, .tab)
+        t.type("S40111")
+        t.press(.tab, .char(" "), .char(" ")) // employee → manager → elected member
+        t.press(.ctrl("t"))  // → supplier
+        #expect(t.rows[3].contains("‹Supplier›"))
+        t.press(.tab)
+        t.type("exchequer.bank-details")
+        t.press(.tab)
+        t.type("New bank details")
+        t.press(.function(6))
+        #expect(t.rows.contains { $0.contains("Supplier or debtor number*:") && $0.contains("S40111") })
+    }
+
     // MARK: 10. Keystrokes
 
     /// docs/keys.md: routing a call with two hand-off details takes 8 keys
-    /// besides the typed text.
+    /// besides the typed text; the employee number comes from the caller
+    /// reference.
     @Test func routingACallTakesEightKeysBesidesText() throws {
         let f = try FrontDeskFixture()
         let s = try f.session()
@@ -352,7 +376,7 @@ import Testing
         press(.enter)  // picks payroll.overpayment, goes to the summary
         t.type("Overpaid in October")
         press(.function(6), .tab)
-        t.type("E555")
+        #expect(t.rows.contains { $0.contains("Employee number*:") && $0.contains("E555") }, "prefilled from Caller ref")
         press(.tab)
         t.type("October")
         press(.enter)

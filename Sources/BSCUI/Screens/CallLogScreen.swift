@@ -489,10 +489,26 @@ public struct CallLogScreen: Screen {
         if focus == .category && category.text.isEmpty { updateSuggestions() }
     }
 
+    /// The hand-off detail the caller reference is, by caller type: an
+    /// employee's number, a supplier's or debtor's account, a client's
+    /// reference. Prefilled in the route box so it is not typed twice.
+    var referenceDetail: (key: String, value: String)? {
+        let ref = reference.text.trimmingCharacters(in: .whitespaces)
+        guard !ref.isEmpty else { return nil }
+        switch callerType {
+        case .employee, .manager: return ("employee-number", ref)
+        case .supplier, .debtor: return ("account-number", ref)
+        case .serviceUser, .familyOrAdvocate: return ("client-reference", ref)
+        default: return nil
+        }
+    }
+
     func routePrompt(queue: String, keep: [String: String]) -> FormPromptState {
         var fields = [FormPromptState.Field(key: "queue", label: "Queue", value: queue, required: true)]
+        let prefill = referenceDetail
         for h in desk.taxonomy.queue(queue)?.handoff ?? [] {
-            fields.append(.init(key: h.key, label: h.label, value: keep[h.key] ?? "", required: h.required))
+            let fromCaller = prefill?.key == h.key ? prefill?.value : nil
+            fields.append(.init(key: h.key, label: h.label, value: keep[h.key] ?? fromCaller ?? "", required: h.required))
         }
         if selectedCategory?.requiresIdentityCheck == true {
             fields.append(.init(key: Desk.identityDetail, label: "Identity verified how", value: keep[Desk.identityDetail] ?? "", required: true))
