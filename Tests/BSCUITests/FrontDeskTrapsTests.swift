@@ -144,6 +144,16 @@ import Testing
         #expect(t.rows.allSatisfy { $0.displayWidth <= 80 })
     }
 
+    @Test func theSummaryWrapsSoItsStartStaysInSight() throws {
+        let f = try FrontDeskFixture()
+        var t = terminal(try f.session())
+        t.press(.tab, .tab, .tab, .tab)
+        t.type("Supplier told to resend with PO 4500123 and the remittance advice for October and November")
+        #expect(t.rows[6] == "Summary     Supplier told to resend with PO 4500123 and the remittance advice")
+        #expect(t.rows[7] == "            for October and November")
+        #expect(t.cursor == Point(x: 12 + "for October and November".count, y: 7))
+    }
+
     @Test func aLongErrorWrapsInsteadOfBeingCut() throws {
         let f = try FrontDeskFixture()
         var t = terminal(try f.session())

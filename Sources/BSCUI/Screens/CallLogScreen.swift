@@ -689,7 +689,7 @@ public struct CallLogScreen: Screen {
         }
 
         let sumRect = label("Summary", parts[5], .summary)
-        TextArea(placeholder: "what the caller needs, what you did", focused: focus == .summary).render(in: sumRect, grid: &grid, state: &summary)
+        TextArea(placeholder: "what the caller needs, what you did", focused: focus == .summary, wraps: true).render(in: sumRect, grid: &grid, state: &summary)
 
         // Phone, email and priority share a row after the summary.
         let phoneRow = label("Phone", parts[6], .phone)
