@@ -144,6 +144,41 @@ import Testing
         #expect(t.rows.allSatisfy { $0.displayWidth <= 80 })
     }
 
+    @Test func theDetailWrapsAndScrollsOnASmallTerminal() throws {
+        let f = try FrontDeskFixture()
+        let s = try f.session()
+        try f.log(s.desk, caller: "Wendy Wrap")
+        try s.desk.addNote(TicketRef(1), "Supplier told to resend with PO 4500123 and the remittance advice")
+        var t = terminal(s, width: 40, height: 12)
+        t.press(.function(3), .enter)
+        #expect(Array(t.rows[1...10]) == [
+            "BSC-000001  OPEN".padded(toWidth: 32) + "↓ 9 more",
+            "Caller   Wendy Wrap (Employee)",
+            "Category payroll.salary-query — Salary",
+            "         query",
+            "Queue    customer-services, unassigned ·",
+            "         Phone · normal",
+            "Received 2026-11-24 09:30 · 1 contact",
+            "SLA      ○ on track, due 2026-11-25",
+            "         09:30",
+            "Summary  Earlier call",
+        ])
+        #expect(t.rows.allSatisfy { $0.displayWidth <= 40 })
+        t.press(.end)
+        #expect(Array(t.rows[1...10]) == [
+            "BSC-000001  OPEN".padded(toWidth: 29) + "↑ Home: top",
+            "History (2 events)",
+            "2026-11-24 09:30  tester",
+            "  opened by phone from Wendy Wrap",
+            "  (employee) in customer-services,",
+            "  category payroll.salary-query, normal",
+            "  priority: Earlier call",
+            "2026-11-24 09:30  tester",
+            "  note: Supplier told to resend with PO",
+            "  4500123 and the remittance advice",
+        ])
+    }
+
     @Test func theSummaryWrapsSoItsStartStaysInSight() throws {
         let f = try FrontDeskFixture()
         var t = terminal(try f.session())

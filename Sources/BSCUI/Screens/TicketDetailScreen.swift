@@ -273,12 +273,14 @@ public struct TicketDetailScreen: Screen {
             if !line.label.isEmpty { grid.put(line.label, in: l, style: Style(.dim)) }
             grid.put(line.text, in: v, style: Style(line.role))
         }
-        // Where the page is when it does not fit: "↓ 12 more".
+        // Where the page is when it does not fit ("↓ 12 more"), beside the
+        // status, where it hides nothing.
         if doc.count > page.height, page.height > 0 {
             let below = doc.count - scroll - page.height
-            let mark = below > 0 ? " ↓ \(below) more " : " ↑ top: Home "
-            let r = page.row(page.height - 1)
-            grid.put(mark, x: r.maxX - mark.displayWidth, y: r.y, style: Style(.dim))
+            let mark = below > 0 ? "↓ \(below) more" : "↑ Home: top"
+            if status.displayWidth + 2 + mark.displayWidth <= area.width {
+                grid.put(mark, x: area.maxX - mark.displayWidth, y: area.y, style: Style(.dim))
+            }
         }
         switch prompt {
         case .form(let a, var f)?:
