@@ -30,14 +30,22 @@ extension Desk {
         let seen = visible(t)
         if let c = f.caller, !c.isEmpty {
             let needle = foldName(c)
-            if !foldName(seen.caller.name).contains(needle) && !(seen.caller.reference ?? "").lowercased().contains(needle) { return false }
+            if !foldName(seen.caller.name).contains(needle) && !(seen.caller.reference ?? "").lowercased().contains(needle)
+                && !Self.phone(of: seen.caller, contains: c) && !(seen.caller.email ?? "").lowercased().contains(c.lowercased()) { return false }
         }
         if let text = f.text, !text.isEmpty {
             let needle = foldName(text)
             if !foldName(seen.summary).contains(needle) && !foldName(seen.caller.name).contains(needle)
-                && !t.ref.description.lowercased().contains(needle) && !t.category.contains(needle) { return false }
+                && !t.ref.description.lowercased().contains(needle) && !t.category.contains(needle)
+                && !Self.phone(of: seen.caller, contains: text) { return false }
         }
         return true
+    }
+
+    /// Phone numbers match on digits, spaces and a +44 prefix ignored.
+    static func phone(of caller: Caller, contains query: String) -> Bool {
+        guard let q = CallerIndex.normalisedPhone(query), let p = CallerIndex.normalisedPhone(caller.phone) else { return false }
+        return p.contains(q)
     }
 
     public func tickets(matching f: TicketFilter) -> [Ticket] {

@@ -71,6 +71,7 @@ public final class CursesTerminal {
         nonl()
         keypad(win, true)
         set_escdelay(25)
+        teachMissingKeys()
         var colors = 0
         if has_colors() {
             start_color()
@@ -88,6 +89,45 @@ public final class CursesTerminal {
         }
         guard let term = environment["TERM"], !term.isEmpty, term != "dumb" else {
             throw TerminalStartError("TERM is not set (or is \"dumb\"): cannot drive the terminal")
+        }
+    }
+
+    /// Function and cursor key sequences of the terminals people use, by
+    /// key code. A terminfo entry knows one terminal's sequences; PuTTY
+    /// (default and "VT100+" modes), the Linux console, rxvt, xterm's
+    /// older modes and tmux/screen send others under the same TERM.
+    static let extraSequences: [(String, Int32)] = {
+        let esc = "\u{1B}"
+        var out: [(String, Int32)] = []
+        // F1–F4: PuTTY default, rxvt, xterm R6 (ESC[11~); VT100+, xterm,
+        // tmux (ESC OP); the Linux console ESC[[A…ESC[[E (F1–F5).
+        for (i, c) in ["P", "Q", "R", "S"].enumerated() {
+            out.append((esc + "[\(11 + i)~", cncursesw_key_f(Int32(i + 1))))
+            out.append((esc + "O" + c, cncursesw_key_f(Int32(i + 1))))
+        }
+        for (i, c) in ["A", "B", "C", "D", "E"].enumerated() {
+            out.append((esc + "[[" + c, cncursesw_key_f(Int32(i + 1))))
+        }
+        // F5–F12: the ESC[n~ codes shared by xterm, PuTTY, rxvt, the
+        // console and tmux; PuTTY's VT100+ ESC OT … ESC O[.
+        for (n, code) in zip(5...12, [15, 17, 18, 19, 20, 21, 23, 24]) {
+            out.append((esc + "[\(code)~", cncursesw_key_f(Int32(n))))
+        }
+        for (n, c) in zip(5...12, ["T", "U", "V", "W", "X", "Y", "Z", "["]) {
+            out.append((esc + "O" + c, cncursesw_key_f(Int32(n))))
+        }
+        // Home and End in their many spellings; Shift-Tab.
+        for seq in ["[1~", "[7~", "OH", "[H"] { out.append((esc + seq, KEY_HOME)) }
+        for seq in ["[4~", "[8~", "OF", "[F"] { out.append((esc + seq, KEY_END)) }
+        out.append((esc + "[Z", KEY_BTAB))
+        return out
+    }()
+
+    /// Teaches ncurses the sequences its terminfo entry lacks (as htop
+    /// does); a sequence the entry already binds keeps its meaning.
+    private static func teachMissingKeys() {
+        for (seq, code) in extraSequences where key_defined(seq) == 0 {
+            define_key(seq, code)
         }
     }
 
@@ -181,7 +221,28 @@ public final class CursesTerminal {
             }
             return Self.key(forCode: code)
         }
+        if ch == 27 { return escapeOrFunctionKey() }
         return Key(code: UInt32(ch))
+    }
+
+    /// Esc then a digit within `escapeDigitMillis` is F1…F9 (Esc 0 is
+    /// F10), as in Midnight Commander, for terminals that send nothing
+    /// usable for function keys. Any other key is put back.
+    static let escapeDigitMillis: Int32 = 300
+
+    private func escapeOrFunctionKey() -> Key {
+        wtimeout(window, Self.escapeDigitMillis)
+        var next: wint_t = 0
+        let r = wget_wch(window, &next)
+        if r == OK, next >= 48, next <= 57 {
+            return .function(next == 48 ? 10 : Int(next) - 48)
+        }
+        if r == KEY_CODE_YES {
+            ungetch(Int32(next))
+        } else if r == OK {
+            unget_wch(wchar_t(next))
+        }
+        return .escape
     }
 
     static func key(forCode code: Int32) -> Key? {

@@ -32,6 +32,8 @@ enum FrontDesk {
         } catch {
             throw DeskError(.usage, "theme \(themeName ?? "default"): \(error)")
         }
+        // This terminal's own draft; drafts of crashed sessions of this
+        // login are offered by the call form.
         let drafts = DraftStore(directory: desk.data.draftsPath, login: desk.login)
         // A SIGHUP (dropped ssh), SIGTERM or crash writes the newest draft
         // before the terminal is restored.
@@ -46,6 +48,7 @@ enum FrontDesk {
         }
         defer {
             drafts.flush()
+            drafts.close()
             terminal.stop()
         }
         terminal.setTheme(try ThemeLoader.select(name: themeName, searchPaths: searchPaths, environment: env, colors: terminal.colorCount))

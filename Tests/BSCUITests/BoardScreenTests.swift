@@ -146,7 +146,7 @@ import Testing
         #expect(agentRows == ["  Amy Ng (amy)                                    0        3        1   5:00"])
         #expect(t.rows[6].hasPrefix("  Payroll"))
         t.press(.enter)
-        #expect(t.rows[23].hasPrefix("Warning: Team leaders only"))
+        #expect(t.bottomText.hasPrefix("Warning: Team leaders only"))
         #expect(t.app.stack.count == 1)
         t.press(.char("t"))
         #expect(t.rows[5].hasPrefix("▸ Customer services"))

@@ -73,7 +73,7 @@ struct DashboardScreenTests {
         let files = try FileManager.default.contentsOfDirectory(atPath: f.dir + "/data/exports")
         #expect(files.contains { $0.hasPrefix("fcr-2026-11-") && $0.hasSuffix(".csv") })
         #expect(files.contains { $0.hasSuffix(".csv.definitions.md") })
-        #expect(t.rows.contains { $0.contains("exported ") })
+        #expect(t.bottomText.contains("exported "))
     }
 
     @Test func smallTerminalKeepsTheHeadlineFigures() throws {

@@ -72,3 +72,13 @@ extension TestTerminal {
     /// The top-level screen shown by the front desk shell.
     var shell: FrontDeskShell { app.stack[0] as! FrontDeskShell }
 }
+
+extension TestTerminal {
+    /// The bottom of the frame as one line: the function-key bar, or the
+    /// message, which wraps over as many rows as it needs.
+    var bottomText: String {
+        guard let m = app.message else { return rows.last ?? "" }
+        let n = min(MessageLine(m).lines(width: frame.width).count, max(1, (frame.height - 1) / 2))
+        return rows.suffix(n).joined(separator: " ")
+    }
+}

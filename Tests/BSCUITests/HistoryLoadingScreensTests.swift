@@ -35,7 +35,7 @@ import Testing
         var t = terminal(s)
         #expect(t.rows[0].hasSuffix("/data · 09:30 ◌ loading history"))
         #expect(Array(t.rows[1...4]) == [
-            "Call 00:00 · Phone",
+            "Ready · Phone · the timer starts with the call's first key (F9: now)",
             "Caller      name or reference",
             "Caller ref                                                      Type ‹Employee›",
             "Category    type to search categories",
@@ -94,7 +94,8 @@ import Testing
         t.press(.tab)
         t.type("Asked for a copy")
         t.press(.function(7))
-        #expect(t.rows[23] == "Saved BSC-000004: kept open for a callback")
+        t.press(.enter)  // the suggested callback time, an hour ahead
+        #expect(t.bottomText == "Saved BSC-000004: kept open, call back 2026-11-24 10:30")
         #expect(t.rows[2] == "Caller      name or reference")
         finishLoading(&t, load, f)
         #expect(s.desk.store.ticketCount == 4)
@@ -115,11 +116,11 @@ import Testing
         t.press(.function(8))
         t.type("BSC-000001")
         t.press(.enter)
-        #expect(t.rows[23].hasPrefix("Error: the ticket history is still loading"))
+        #expect(t.bottomText.hasPrefix("Error: the ticket history is still loading"))
         #expect(t.rows.contains { $0.contains("Add this call to a ticket") }, "the prompt stays, nothing typed is lost")
         finishLoading(&t, load, f)
         t.press(.enter)
-        #expect(t.rows[23] == "Added this call to BSC-000001 as a repeat contact")
+        #expect(t.bottomText == "Added this call to BSC-000001 as a repeat contact")
         #expect(s.desk.store[TicketRef(1)]?.contacts.count == 2)
     }
 
@@ -133,6 +134,7 @@ import Testing
         d.summary = "half typed"
         drafts.update(d, now: FrontDeskFixture.start)
         drafts.flush()
+        drafts.close()  // that terminal is gone
         let (s, load) = try f.loadingSession()
         var t = terminal(s)
         #expect(t.rows[1] == "Call 00:00 · Phone · draft restored")

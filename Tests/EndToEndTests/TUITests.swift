@@ -25,6 +25,11 @@ struct TUITests {
         try tmux.type(name, summary)
         try tmux.waitFor(name, summary)
         try tmux.keys(name, outcome)
+        if outcome == "F7" {
+            // Keep open asks when to call back: Enter takes the suggestion.
+            try tmux.waitFor(name, "Call back at:")
+            try tmux.keys(name, "Enter")
+        }
     }
 
     @Test func logACallWithKeysOnlyThenFindItInTheListAndInShow() throws {
@@ -59,13 +64,14 @@ struct TUITests {
         try startDesk(desk)
         try logCall(caller: "Ann Lee", category: "payroll.overpayment", summary: "Overpaid", outcome: "F6")
         try tmux.waitFor("a", "Employee number*:")
+        try tmux.keys("a", "Tab")  // the box opens on Queue, prefilled
         try tmux.type("a", "E555")
         try tmux.keys("a", "Tab")
         try tmux.type("a", "October")
         try tmux.keys("a", "Enter")
         try tmux.waitFor("a", "Saved BSC-000001: routed to payroll")
         try logCall(caller: "Bob Roe", category: "cs.general-enquiry", summary: "Call me back", outcome: "F7")
-        try tmux.waitFor("a", "Saved BSC-000002: kept open for a callback")
+        try tmux.waitFor("a", "Saved BSC-000002: kept open, call back")
         try tmux.keys("a", "F3")
         try tmux.waitFor("a", "▸ BSC-000002")
         try tmux.keys("a", "Enter")
@@ -109,10 +115,13 @@ struct TUITests {
         try tmux.waitFor("a", "typed just before the line dropped")
         let pid = try tmux.panePID("a")
         #expect(Glibc.kill(pid, SIGHUP) == 0)
-        let draft = desk.data + "/drafts/tester.json"
         let deadline = Date().addingTimeInterval(3)
         while Glibc.kill(pid, 0) == 0 && Date() < deadline { usleep(20_000) }
-        let saved = try String(contentsOfFile: draft, encoding: .utf8)
+        // This terminal's own draft, drafts/tester.<terminal>.json.
+        let dir = desk.data + "/drafts"
+        let names = try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.hasPrefix("tester.") && $0.hasSuffix(".json") }
+        #expect(names.count == 1)
+        let saved = try String(contentsOfFile: dir + "/" + (names.first ?? "none"), encoding: .utf8)
         #expect(saved.contains("typed just before the line dropped"))
         try tmux.start("b", command: Tmux.quote(Bscdesk.binary), environment: Tmux.deskEnvironment(desk))
         let screen = try tmux.waitFor("b", "draft restored")
@@ -164,7 +173,7 @@ struct TUITests {
         let held = "\(tracer) -f -qq -o /dev/null -P \(Tmux.quote(snapshot)) -e trace=%file -e inject=%file:delay_enter=3000000:when=1 "
         try tmux.start("a", command: held + Tmux.quote(Bscdesk.binary), environment: env)
         let first = try tmux.waitFor("a", "F5Solve")
-        #expect(first.contains("Call 00:00 · Phone"))
+        #expect(first.contains("Ready · Phone"))
         #expect(first.contains("◌ loading history"))
         try tmux.keys("a", "F3")
         let waiting = try tmux.waitFor("a", "Loading ticket history…")
@@ -180,7 +189,9 @@ struct TUITests {
         try tmux.type("a", "asked twice")
         try tmux.waitFor("a", "asked twice")
         try tmux.keys("a", "F7")
-        let saved = try tmux.waitFor("a", "Saved BSC-000004: kept open for a callback")
+        try tmux.waitFor("a", "Call back at:")
+        try tmux.keys("a", "Enter")
+        let saved = try tmux.waitFor("a", "Saved BSC-000004: kept open, call back")
         #expect(saved.contains("◌ loading history"), "saved before the history was in")
         try tmux.waitFor("a", "● live", timeout: 15)
         try tmux.keys("a", "F3")
@@ -193,7 +204,7 @@ struct TUITests {
         #expect(obj?["status"] as? String == "open")
         #expect((obj?["caller"] as? [String: Any])?["name"] as? String == "Dee Während")
         #expect(obj?["summary"] as? String == "Copy of the November payslip, 山田 asked twice")
-        #expect(try desk.journalLines().count == 3 + 1)
+        #expect(try desk.journalLines().count == 3 + 2)  // opened and its call-back time
     }
 
     @Test func notATerminalFailsWithAClearMessage() throws {

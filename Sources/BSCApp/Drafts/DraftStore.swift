@@ -1,37 +1,140 @@
 import BSCCore
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
 
-/// Keeps one agent's call draft at `drafts/<login>.json`: written on change
-/// at most every `interval` millis (and on `flush`), atomically (temp file,
-/// fsync, rename; mode 0600), removed after a successful save.
+/// Keeps one terminal's call draft at `drafts/<login>.<terminal>.json`:
+/// written on change at most every `interval` millis (and on `flush`),
+/// atomically (temp file, fsync, rename; mode 0600), removed after a
+/// successful save. Each terminal has its own draft, so two terminals of
+/// one login never overwrite each other.
+///
+/// A terminal claims its draft with an flock on `.<name>.lock`, held for
+/// the session's life; the kernel drops it when the process dies however
+/// it dies. A draft whose lock nobody holds is an orphan of a crashed or
+/// killed session, and `adoptOrphans` hands it to the next session.
 ///
 /// The newest encoded draft is also kept in plain C memory so that
 /// `flushFromSignal()` can write it with async-signal-safe calls only
 /// (open/write/fsync/rename) from a SIGHUP/SIGTERM handler.
 public final class DraftStore: @unchecked Sendable {
+    /// An unsaved draft left by a session that is gone, claimed by this one.
+    public struct Orphan: Sendable {
+        public var draft: CallDraft
+        let path: String
+        let lockPath: String
+        let lockFD: Int32
+    }
+
     public let path: String
     private let tempPath: String
+    private let directory: String
+    private let login: String
+    private let lockPath: String
+    private var lockFD: Int32 = -1
     public let interval: Int64
     private var pending: [UInt8]?
     private var lastWrite: Instant?
     /// The last write's error, if any (shown in the status line).
     public private(set) var lastError: String?
 
-    public init(directory: String, login: String, interval: Int64 = 300) {
+    /// `terminal`: this session's draft id; a fresh one (process id and
+    /// start time) when nil.
+    public init(directory: String, login: String, terminal: String? = nil, interval: Int64 = 300) {
         // Logins are validated, but never let one name a path elsewhere.
-        let safe = String(login.map { $0 == "/" || $0 == "\0" ? "_" : $0 })
-        path = directory + "/" + safe + ".json"
-        tempPath = directory + "/." + safe + ".json.tmp"
+        let safe = Self.safeName(login)
+        var ts = timespec()
+        clock_gettime(CLOCK_REALTIME, &ts)
+        let id = Self.safeName(terminal ?? "\(Int64(ts.tv_sec) * 1000 + Int64(ts.tv_nsec) / 1_000_000)-\(getpid())-\(Self.nextSerial())")
+        self.directory = directory
+        self.login = safe
+        path = directory + "/" + safe + "." + id + ".json"
+        tempPath = directory + "/." + safe + "." + id + ".json.tmp"
+        lockPath = directory + "/." + safe + "." + id + ".lock"
         self.interval = interval
         mkdir(directory, 0o700)
+        lockFD = Self.claim(lockPath)
     }
 
-    /// The saved draft, if one exists and is readable.
+    deinit { close() }
+
+    /// Tells apart stores made in the same millisecond by one process.
+    private static let serial = Mutex(0)
+    static func nextSerial() -> Int { serial.withLock { $0 += 1; return $0 } }
+
+    static func safeName(_ s: String) -> String {
+        String(s.map { $0 == "/" || $0 == "\0" || $0 == "." ? "_" : $0 })
+    }
+
+    /// Opens and locks a claim file without waiting; -1 if another live
+    /// session holds it (or it cannot be made).
+    static func claim(_ lockPath: String) -> Int32 {
+        let fd = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o600)
+        guard fd >= 0 else { return -1 }
+        if flock(fd, LOCK_EX | LOCK_NB) != 0 {
+            Glibc.close(fd)
+            return -1
+        }
+        return fd
+    }
+
+    /// Gives up this terminal's claim (at exit). A draft still on disk then
+    /// becomes an orphan the next session offers. Safe to call twice.
+    public func close() {
+        guard lockFD >= 0 else { return }
+        Glibc.close(lockFD)
+        lockFD = -1
+    }
+
+    /// This terminal's saved draft, if one exists and is readable.
     public func load() -> CallDraft? {
-        guard let text = readSmallFile(path) else { return nil }
-        return CallDraft.decode(Array(text.utf8))
+        readDraftFile(path).flatMap(CallDraft.decode)
+    }
+
+    /// Every unsaved draft of this login whose session is gone (oldest
+    /// first), each claimed for this session until `release`d. Includes a
+    /// `<login>.json` left by versions that kept one draft per login.
+    public func adoptOrphans() -> [Orphan] {
+        guard let dir = opendir(directory) else { return [] }
+        var names: [String] = []
+        while let entry = readdir(dir) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
+            }
+            guard name.hasSuffix(".json"), name == login + ".json" || name.hasPrefix(login + ".") else { continue }
+            names.append(name)
+        }
+        closedir(dir)
+        var out: [(Int64, Orphan)] = []
+        for name in names {
+            let full = directory + "/" + name
+            guard full != path else { continue }
+            let lock = directory + "/." + String(name.dropLast(5)) + ".lock"
+            let fd = Self.claim(lock)
+            guard fd >= 0 else { continue }  // its terminal is still running
+            guard let draft = readDraftFile(full).flatMap(CallDraft.decode), !draft.isBlank else {
+                Glibc.close(fd)
+                continue
+            }
+            out.append((draft.startedAtMillis, Orphan(draft: draft, path: full, lockPath: lock, lockFD: fd)))
+        }
+        // Oldest call first; drafts of one moment in the order their
+        // terminals started (the name begins with the start time).
+        return out.sorted { ($0.0, $0.1.path) < ($1.0, $1.1.path) }.map(\.1)
+    }
+
+    /// An adopted draft is now this terminal's (restored into the form) or
+    /// gone: writes it as this terminal's draft first when `keep`, so a
+    /// crash in between loses nothing, then removes the orphan's files.
+    public func release(_ orphan: Orphan, keep: Bool) {
+        if keep {
+            pending = orphan.draft.encoded()
+            write(now: lastWrite ?? Instant(millis: 0))
+        }
+        unlink(orphan.path)
+        unlink(orphan.lockPath)
+        Glibc.close(orphan.lockFD)
     }
 
     /// Records the current form; writes now if the last write is older than
@@ -82,6 +185,24 @@ public final class DraftStore: @unchecked Sendable {
     /// Called from a signal handler: writes the newest unsaved draft with
     /// async-signal-safe calls only.
     public static func flushFromSignal() { SignalDraft.shared.flush() }
+}
+
+/// A draft file, read only if it is a small regular file (never through a
+/// symlink): another login could have planted anything in the folder.
+func readDraftFile(_ path: String) -> [UInt8]? {
+    let fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK)
+    guard fd >= 0 else { return nil }
+    defer { close(fd) }
+    var st = stat()
+    guard fstat(fd, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG, st.st_size <= 1 << 20 else { return nil }
+    var out: [UInt8] = []
+    var buf = [UInt8](repeating: 0, count: 65536)
+    while out.count <= 1 << 20 {
+        let n = read(fd, &buf, buf.count)
+        if n <= 0 { break }
+        out.append(contentsOf: buf[0..<n])
+    }
+    return out
 }
 
 /// temp file, write, fsync, rename, fsync the directory.

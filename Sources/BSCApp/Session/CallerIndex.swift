@@ -14,6 +14,9 @@ public struct CallerIndex: Sendable {
         /// Tickets of this caller, in reference order.
         public var refs: [TicketRef]
         public var lastSeen: Instant
+        /// The newest phone number and email given for this caller.
+        public var phone: String?
+        public var email: String?
 
         public var label: String {
             name + (reference.map { " · \($0)" } ?? "") + " (\(type.label))"
@@ -24,6 +27,11 @@ public struct CallerIndex: Sendable {
     private var byKey: [String: Int] = [:]
     private var indexedSeq: Int64 = -1
     private var indexedEvents = 0
+    /// Entries by normalised reference, phone and email: the call form's
+    /// look-up is certain only where one of these names exactly one entry.
+    private var byReference: [String: Set<Int>] = [:]
+    private var byPhone: [String: Set<Int>] = [:]
+    private var byEmail: [String: Set<Int>] = [:]
 
     public init() {}
 
@@ -53,7 +61,9 @@ public struct CallerIndex: Sendable {
             let c = t.caller
             guard !c.isAnonymous else { continue }
             let k = Self.key(c)
-            if let i = byKey[k] {
+            let i: Int
+            if let known = byKey[k] {
+                i = known
                 if !entries[i].refs.contains(t.ref) {
                     entries[i].refs.append(t.ref)
                     entries[i].refs.sort { $0.number < $1.number }
@@ -62,11 +72,18 @@ public struct CallerIndex: Sendable {
                     entries[i].lastSeen = t.receivedAt
                     entries[i].name = c.name
                     entries[i].type = c.type
+                    if let p = c.phone, !p.isEmpty { entries[i].phone = p }
+                    if let e = c.email, !e.isEmpty { entries[i].email = e }
                 }
             } else {
-                byKey[k] = entries.count
-                entries.append(Entry(name: c.name, type: c.type, reference: c.reference, folded: foldName(c.name), refs: [t.ref], lastSeen: t.receivedAt))
+                i = entries.count
+                byKey[k] = i
+                entries.append(Entry(name: c.name, type: c.type, reference: c.reference, folded: foldName(c.name), refs: [t.ref], lastSeen: t.receivedAt,
+                                     phone: c.phone, email: c.email))
             }
+            if let r = Self.normalisedReference(c.reference) { byReference[r, default: []].insert(i) }
+            if let p = Self.normalisedPhone(c.phone) { byPhone[p, default: []].insert(i) }
+            if let e = Self.normalisedEmail(c.email) { byEmail[e, default: []].insert(i) }
         }
         indexedSeq = desk.store.lastSeq
         indexedEvents = desk.store.eventCount
@@ -83,11 +100,15 @@ public struct CallerIndex: Sendable {
         guard !q.isEmpty else { return [] }
         var prefix: [Entry] = []
         var inner: [Entry] = []
+        // A query of digits also finds phone numbers, spaces ignored.
+        let queryDigits = String(query.filter { $0.isASCII && $0.isNumber })
+        let digits: String? = queryDigits.count >= 3 && query.allSatisfy({ $0.isNumber || $0 == " " || $0 == "+" }) ? queryDigits : nil
         for e in entries {
             let ref = e.reference?.lowercased() ?? ""
-            if e.folded.hasPrefix(q) || ref.hasPrefix(q) || e.folded.contains(" " + q) {
+            let phone = digits == nil ? "" : Self.normalisedPhone(e.phone) ?? ""
+            if e.folded.hasPrefix(q) || ref.hasPrefix(q) || e.folded.contains(" " + q) || (digits.map { phone.hasPrefix($0) } ?? false) {
                 prefix.append(e)
-            } else if e.folded.contains(q) || ref.contains(q) {
+            } else if e.folded.contains(q) || ref.contains(q) || (digits.map { phone.contains($0) } ?? false) {
                 inner.append(e)
             }
         }
@@ -96,6 +117,39 @@ public struct CallerIndex: Sendable {
     }
 
     public func entry(for caller: Caller) -> Entry? { byKey[Self.key(caller)].map { entries[$0] } }
+
+    /// The one caller a typed reference, phone or email belongs to (in that
+    /// order of trust); nil while none of them names exactly one caller.
+    /// Look-up only: the FCR "same caller" rule is not this.
+    public func certainEntry(reference: String, phone: String = "", email: String = "") -> Entry? {
+        for (map, key) in [(byReference, Self.normalisedReference(reference)), (byPhone, Self.normalisedPhone(phone)), (byEmail, Self.normalisedEmail(email))] {
+            guard let key, let found = map[key], found.count == 1 else { continue }
+            return entries[found.first!]
+        }
+        return nil
+    }
+
+    /// Spaces and case ignored, as the same-caller rule compares references.
+    public static func normalisedReference(_ r: String?) -> String? {
+        guard let r else { return nil }
+        let n = String(r.lowercased().filter { !$0.isWhitespace })
+        return n.isEmpty ? nil : n
+    }
+
+    /// Digits only, a UK +44 prefix read as the leading 0; nil below 6
+    /// digits (too short to name anyone).
+    public static func normalisedPhone(_ p: String?) -> String? {
+        guard let p else { return nil }
+        var digits = String(p.filter { $0.isASCII && $0.isNumber })
+        if digits.hasPrefix("44"), digits.count == 12 { digits = "0" + digits.dropFirst(2) }
+        return digits.count >= 6 ? digits : nil
+    }
+
+    public static func normalisedEmail(_ e: String?) -> String? {
+        guard let e else { return nil }
+        let n = String(e.filter { !$0.isWhitespace }).lowercased()
+        return n.contains("@") ? n : nil
+    }
 }
 
 extension Desk {

@@ -151,7 +151,10 @@ public struct UIApp {
             return grid
         }
         let (top, rest) = grid.bounds.splitTop(1)
-        let (body, bottom) = rest.splitBottom(1)
+        // A long message takes rows from the screen (up to half) rather
+        // than being cut at the edge.
+        let messageRows = message.map { MessageLine($0).lines(width: size.width).count } ?? 1
+        let (body, bottom) = rest.splitBottom(min(max(1, messageRows), max(1, rest.height / 2)))
         let breadcrumb = ([appTitle] + stack.map(\.title)).filter { !$0.isEmpty }.joined(separator: " › ")
         StatusLine(left: breadcrumb, right: stack.last!.statusText).render(in: top, grid: &grid)
         let ctx = context

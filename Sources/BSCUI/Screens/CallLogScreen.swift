@@ -1,31 +1,39 @@
 import BSCApp
 import BSCCore
 
-/// The agent's home screen: log the call that is happening now. A timer
-/// runs from when the form opens; caller and category have type-ahead;
-/// one key saves with an outcome. Everything typed is kept as a draft.
+/// The agent's home screen: log the call that is happening now. Between
+/// calls the form is "ready"; the call timer (the handle time and the
+/// ticket's received time) starts at the first key of the next call, or
+/// at F9. Caller and category have type-ahead; the caller's history shows
+/// as soon as the caller is certain; one key saves with an outcome.
+/// Everything typed is kept as this terminal's draft.
 public struct CallLogScreen: Screen {
     enum Action: Sendable {
         case channel, resolve, route, keepOpen, addToTicket, clear, next, previous, callerType, enter, takeSuggestion
     }
-    enum Field: Int, CaseIterable { case name, reference, type, category, summary }
+    /// The first five keep the order agents' hands know; the rest follow
+    /// the summary.
+    enum Field: Int, CaseIterable { case name, reference, type, category, summary, phone, email, priority }
     enum Prompt {
         case route(FormPromptState, queue: String)
         case resolve(FormPromptState)
         case addTo(FormPromptState)
         case clear(ConfirmState)
+        /// F5 on a category marked not resolvable at the front desk.
+        case confirmResolve(ConfirmState, category: String)
+        case callback(FormPromptState)
     }
 
     let bindings = KeyBindingTable<Action>([
         KeyBinding(.function(4), bar: "Chan", help: "Next channel (phone, email, e-form, face to face…)", action: .channel),
         KeyBinding(.function(5), bar: "Solve", help: "Save: resolved now (first-contact resolution)", action: .resolve),
         KeyBinding(.function(6), bar: "Route", help: "Save and route to the category's queue (asks for hand-off details)", action: .route),
-        KeyBinding(.function(7), bar: "Keep", help: "Save and keep open (a callback)", action: .keepOpen),
+        KeyBinding(.function(7), bar: "Keep", help: "Save and keep open for a callback (asks when to call back)", action: .keepOpen),
         KeyBinding(.function(8), bar: "Add", help: "Add this call to the caller's open ticket instead", action: .addToTicket),
-        KeyBinding(.function(9), help: "Clear the form and restart the timer", action: .clear),
+        KeyBinding(.function(9), help: "New call: start the timer now (a form with text is cleared first, asks)", action: .clear),
         KeyBinding(.tab, help: "Next field", action: .next),
         KeyBinding(.backTab, help: "Previous field", action: .previous),
-        KeyBinding(.ctrl("t"), help: "Next caller type (also Space/←/→ on the Type field)", action: .callerType),
+        KeyBinding(.ctrl("t"), help: "Next caller type (also Space/←/→ on the Type field; on Priority they change the priority)", action: .callerType),
         KeyBinding(.ctrl("g"), help: "Take the first category suggested from the summary's words", action: .takeSuggestion),
         KeyBinding(.enter, help: "Pick the highlighted suggestion (↑/↓ move), else next field; new line in the summary", action: .enter),
     ])
@@ -40,9 +48,20 @@ public struct CallLogScreen: Screen {
     var channel = Channel.phone
     var category = TextFieldState()
     var summary = TextAreaState()
-    var startedAt: Instant
-    /// The caller picked from history (cleared when the name is edited).
+    var phone = TextFieldState(maxLength: Limits.phone)
+    var email = TextFieldState(maxLength: Limits.email)
+    /// nil: the category's default priority.
+    var priority: Priority?
+    /// When the call started; nil while the form is ready for the next
+    /// call, so idle time and wrap-up after a save are never counted.
+    var startedAt: Instant?
+    /// The caller picked from the type-ahead (cleared when the name or
+    /// reference is edited).
     var picked: CallerIndex.Entry?
+    /// The route box's queue and details from a restored draft.
+    var savedRoute: (queue: String, details: [String: String])?
+    /// Unsaved drafts of crashed sessions, offered one after another.
+    var orphans: [DraftStore.Orphan] = []
     var callerMatches: [CallerIndex.Entry] = []
     var categoryMatches: [BSCCore.Category] = []
     var suggestionIndex = 0
@@ -60,12 +79,19 @@ public struct CallLogScreen: Screen {
 
     public init(session: DeskSession) {
         self.session = session
-        startedAt = session.desk.now()
         seenLoads = session.desk.loads
-        if let d = session.drafts?.load(), !d.isBlank {
-            restore(d)
-            notice = "draft restored"
-        }
+        orphans = session.drafts?.adoptOrphans() ?? []
+        restoreNextOrphan()
+    }
+
+    /// Puts the oldest adopted draft into the form (it becomes this
+    /// terminal's draft); the others wait for the next empty form.
+    mutating func restoreNextOrphan() {
+        guard let drafts = session.drafts, !orphans.isEmpty else { return }
+        let next = orphans.removeFirst()
+        drafts.release(next, keep: true)
+        restore(next.draft)
+        notice = orphans.isEmpty ? "draft restored" : "draft restored, \(orphans.count) more after this call"
     }
 
     public var title: String { "Log a call" }
@@ -85,7 +111,18 @@ public struct CallLogScreen: Screen {
         d.channel = channel.rawValue
         d.category = category.text
         d.summary = summary.text
-        d.startedAtMillis = startedAt.millis
+        d.phone = phone.text
+        d.email = email.text
+        d.priority = priority?.rawValue ?? ""
+        d.startedAtMillis = startedAt?.millis ?? 0
+        if case .route(let p, _)? = prompt {
+            var values = typedValues(of: p)
+            d.routeQueue = values.removeValue(forKey: "queue") ?? ""
+            d.routeDetails = values.filter { !$0.value.isEmpty }
+        } else if let savedRoute {
+            d.routeQueue = savedRoute.queue
+            d.routeDetails = savedRoute.details
+        }
         return d
     }
 
@@ -96,7 +133,11 @@ public struct CallLogScreen: Screen {
         channel = Channel(rawValue: d.channel) ?? .phone
         category.text = d.category
         summary = TextAreaState(d.summary)
-        if d.startedAtMillis > 0 { startedAt = Instant(millis: d.startedAtMillis) }
+        phone.text = d.phone
+        email.text = d.email
+        priority = Priority(rawValue: d.priority)
+        startedAt = d.startedAtMillis > 0 ? Instant(millis: d.startedAtMillis) : desk.now()
+        if !d.routeQueue.isEmpty || !d.routeDetails.isEmpty { savedRoute = (d.routeQueue, d.routeDetails) }
         if !d.callerName.isEmpty {
             picked = session.callers.entry(for: typedCaller)
             pickWhenLoaded = session.isLoadingHistory
@@ -105,6 +146,15 @@ public struct CallLogScreen: Screen {
 
     var typedCaller: Caller {
         Caller(name: name.text, type: callerType, reference: reference.text.isEmpty ? nil : reference.text)
+    }
+
+    /// The caller whose history and repeat warning show: the one picked
+    /// from the type-ahead, else the one caller the typed reference, phone
+    /// or email belongs to. Look-up only: FCR's same-caller rule is apart.
+    var caller: CallerIndex.Entry? {
+        if let picked { return picked }
+        guard !session.isLoadingHistory else { return nil }
+        return session.callers.certainEntry(reference: reference.text, phone: phone.text, email: email.text)
     }
 
     /// When the history has just arrived: looks the caller up again, as
@@ -126,13 +176,17 @@ public struct CallLogScreen: Screen {
         if d.isBlank { drafts.clear() } else { drafts.update(d, now: now) }
     }
 
+    /// An empty form, ready for the next call (the timer waits for its
+    /// first key), or the next crashed session's draft.
     mutating func reset() {
+        let waiting = orphans
         self = CallLogScreen(session: session, fresh: ())
+        orphans = waiting
+        restoreNextOrphan()
     }
 
     private init(session: DeskSession, fresh: Void) {
         self.session = session
-        startedAt = session.desk.now()
         seenLoads = session.desk.loads
     }
 
@@ -156,14 +210,39 @@ public struct CallLogScreen: Screen {
     var selectedCategory: BSCCore.Category? { desk.taxonomy.category(category.text.trimmingCharacters(in: .whitespaces)) }
 
     var hints: [Desk.RepeatHint] {
-        guard let picked else { return [] }
-        return desk.repeatHints(for: picked, category: selectedCategory?.id, now: session.now)
+        guard let caller else { return [] }
+        return desk.repeatHints(for: caller, category: selectedCategory?.id, now: session.now)
     }
 
+    /// "Ready" between calls, else the call's minutes and seconds.
     func timerText(_ now: Instant) -> String {
+        guard let startedAt else { return "Ready" }
         let s = max(0, (now.millis - startedAt.millis) / 1000)
         let m = s / 60, r = s % 60
-        return (m < 10 ? "0" : "") + "\(m):" + (r < 10 ? "0" : "") + "\(r)"
+        return "Call " + (m < 10 ? "0" : "") + "\(m):" + (r < 10 ? "0" : "") + "\(r)"
+    }
+
+    /// Categories for typed text: id or name prefix first, then those
+    /// containing it (or a keyword).
+    func categories(matching text: String) -> [BSCCore.Category] {
+        let q = foldName(text)
+        let all = desk.taxonomy.categories
+        guard !q.isEmpty else { return all }
+        let prefix = all.filter { $0.id.hasPrefix(q) || foldName($0.name).hasPrefix(q) }
+        let inner = all.filter { c in !prefix.contains(where: { $0.id == c.id }) && (c.id.contains(q) || foldName(c.name).contains(q) || c.keywords.contains { $0.contains(q) }) }
+        return prefix + inner
+    }
+
+    /// A typed but unpicked category becomes the highlighted match (the
+    /// first, unless the agent moved the highlight).
+    mutating func takeHighlightedCategory() {
+        let typed = category.text.trimmingCharacters(in: .whitespaces)
+        guard !typed.isEmpty, selectedCategory == nil else { return }
+        let matches = categories(matching: typed)
+        let i = focus == .category && showSuggestions && matches.indices.contains(suggestionIndex) ? suggestionIndex : 0
+        guard matches.indices.contains(i) else { return }
+        category.text = matches[i].id
+        showSuggestions = false
     }
 
     mutating func updateSuggestions() {
@@ -173,15 +252,7 @@ public struct CallLogScreen: Screen {
             callerMatches = session.callers.search(name.text, limit: 20)
             showSuggestions = !callerMatches.isEmpty
         case .category:
-            let q = foldName(category.text)
-            if q.isEmpty {
-                categoryMatches = desk.taxonomy.categories
-            } else {
-                let all = desk.taxonomy.categories
-                let prefix = all.filter { $0.id.hasPrefix(q) || foldName($0.name).hasPrefix(q) }
-                let inner = all.filter { c in !prefix.contains(where: { $0.id == c.id }) && (c.id.contains(q) || foldName(c.name).contains(q) || c.keywords.contains { $0.contains(q) }) }
-                categoryMatches = prefix + inner
-            }
+            categoryMatches = categories(matching: category.text)
             showSuggestions = !categoryMatches.isEmpty && selectedCategory == nil
         default:
             showSuggestions = false
@@ -202,9 +273,13 @@ public struct CallLogScreen: Screen {
             let e = callerMatches[suggestionIndex]
             name.text = e.name
             reference.text = e.reference ?? ""
+            if phone.text.isEmpty { phone.text = e.phone ?? "" }
+            if email.text.isEmpty { email.text = e.email ?? "" }
             callerType = e.type
             picked = e
-            focus = .category
+            // The next field, as Tab would: the agent's next words must
+            // not land in a field they did not expect.
+            focus = .reference
         case .category where categoryMatches.indices.contains(suggestionIndex):
             category.text = categoryMatches[suggestionIndex].id
             focus = .summary
@@ -216,9 +291,14 @@ public struct CallLogScreen: Screen {
     // MARK: Keys
 
     public mutating func handle(_ key: Key, context: RenderContext) -> ScreenOutcome {
-        if prompt != nil { return handlePrompt(key, context: context) }
+        // The call starts with its first key: read the clock before it.
+        let keyTime = desk.now()
+        let wasReady = startedAt == nil
         let before = draft
-        let outcome = handleForm(key, context: context)
+        let outcome = prompt != nil ? handlePrompt(key, context: context) : handleForm(key, context: context)
+        if wasReady && startedAt == nil && draft != before {
+            startedAt = keyTime
+        }
         if draft != before { saveDraft(now: context.now) }
         return outcome
     }
@@ -260,21 +340,29 @@ public struct CallLogScreen: Screen {
                     move(1)
                 }
             case .clear:
-                if hasUnsavedText { prompt = .clear(ConfirmState(defaultYes: false)) } else { reset() }
-            case .resolve:
-                if let cat = selectedCategory, cat.requiresIdentityCheck {
-                    prompt = .resolve(FormPromptState(title: "Resolve: identity check", fields: [
-                        .init(key: Desk.identityDetail, label: "Verified how", required: true),
-                    ], note: "\(cat.name) needs the caller's identity checked"))
-                    return .handled
+                if hasUnsavedText {
+                    prompt = .clear(ConfirmState(defaultYes: false))
+                } else {
+                    // An explicit new call: the timer starts now.
+                    reset()
+                    startedAt = desk.now()
                 }
-                return save(.resolved, details: [:])
+            case .resolve:
+                return startResolve(confirmed: false)
             case .keepOpen:
-                return save(.keepOpen, details: [:])
+                takeHighlightedCategory()
+                // What cannot be saved is said now, not after the callback time.
+                if selectedCategory == nil || summary.text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+                    return save(.keepOpen, details: [:])
+                }
+                prompt = .callback(FormPromptState(title: "Keep open: call back", fields: [
+                    .init(key: "at", label: "Call back at", value: suggestedCallback()),
+                ], note: "local time: 14:30, +45m, +2h or 2026-11-25 10:00; empty: no time"))
             case .route:
+                takeHighlightedCategory()
                 guard let cat = selectedCategory else { return .message(.error("pick a category first: the route's queue comes from it")) }
-                let q = cat.queue == desk.customerServices ? "" : cat.queue
-                prompt = .route(routePrompt(queue: q, keep: [:]), queue: q)
+                let q = savedRoute.map(\.queue).flatMap { $0.isEmpty ? nil : $0 } ?? (cat.queue == desk.customerServices ? "" : cat.queue)
+                prompt = .route(routePrompt(queue: q, keep: savedRoute?.details ?? [:]), queue: q)
             case .addToTicket:
                 let open = hints.first { hint in desk.store[hint.ref]?.isOpen == true }
                 prompt = .addTo(FormPromptState(title: "Add this call to a ticket", fields: [
@@ -302,8 +390,90 @@ public struct CallLogScreen: Screen {
             updateSuggestions()
         case .summary:
             guard summary.handle(key) else { return .ignored }
+        case .phone:
+            guard phone.handle(key) else { return .ignored }
+            picked = nil
+        case .email:
+            guard email.handle(key) else { return .ignored }
+            picked = nil
+        case .priority:
+            switch key {
+            case .char(" "), .right: cyclePriority(1)
+            case .left: cyclePriority(-1)
+            default: return .ignored
+            }
         }
         return .handled
+    }
+
+    /// nil (the category's default), then low … urgent.
+    mutating func cyclePriority(_ step: Int) {
+        let all: [Priority?] = [nil] + Priority.allCases.map { $0 }
+        let i = all.firstIndex(of: priority) ?? 0
+        priority = all[(i + all.count + step) % all.count]
+    }
+
+    var priorityLabel: String {
+        if let priority { return priority.rawValue }
+        return selectedCategory.map { "\($0.defaultPriority.rawValue) (category)" } ?? "category's"
+    }
+
+    /// F5: a category marked not resolvable at the front desk asks first;
+    /// one that needs an identity check asks how it was checked.
+    mutating func startResolve(confirmed: Bool) -> ScreenOutcome {
+        takeHighlightedCategory()
+        if let cat = selectedCategory, !cat.frontDeskResolvable, !confirmed {
+            prompt = .confirmResolve(ConfirmState(defaultYes: false), category: cat.name)
+            return .handled
+        }
+        if let cat = selectedCategory, cat.requiresIdentityCheck {
+            prompt = .resolve(FormPromptState(title: "Resolve: identity check", fields: [
+                .init(key: Desk.identityDetail, label: "Verified how", required: true),
+            ], note: "\(cat.name) needs the caller's identity checked"))
+            return .handled
+        }
+        return save(.resolved, details: [:])
+    }
+
+    /// An hour from now, on the next quarter hour.
+    func suggestedCallback() -> String {
+        let quarter: Int64 = 15 * 60_000
+        let t = desk.now().millis + 60 * 60_000
+        let at = Instant(millis: (t + quarter - 1) / quarter * quarter)
+        return desk.localText(at)
+    }
+
+    /// "14:30" (today; tomorrow once that has passed), "+45m", "+2h", or a
+    /// full local date and time. nil for empty; throws a message otherwise.
+    func parseCallback(_ text: String) throws(DeskError) -> Instant? {
+        let t = text.trimmingCharacters(in: .whitespaces)
+        if t.isEmpty { return nil }
+        let now = desk.now()
+        let help = "call back when? e.g. 14:30, +45m, +2h or 2026-11-25 10:00"
+        if t.hasPrefix("+") {
+            let body = t.dropFirst()
+            let unit: Int64 = body.hasSuffix("h") ? 3_600_000 : 60_000
+            guard let n = Int64(body.hasSuffix("h") || body.hasSuffix("m") ? body.dropLast() : body), n >= 0, n <= 100_000 else {
+                throw .usage("bad call-back time \"\(t)\": \(help)")
+            }
+            return now.adding(millis: n * unit)
+        }
+        if t.count <= 5, t.contains(":") {
+            let parts = t.split(separator: ":")
+            guard parts.count == 2, let h = Int(parts[0]), let m = Int(parts[1]), (0..<24).contains(h), (0..<60).contains(m) else {
+                throw .usage("bad call-back time \"\(t)\": \(help)")
+            }
+            let today = desk.zone.localDate(now)
+            func at(_ d: CivilDate) -> String { d.description + "T" + (h < 10 ? "0" : "") + "\(h):" + (m < 10 ? "0" : "") + "\(m)" }
+            let first = try InputParsing.receivedTime(at(today), zone: desk.zone, now: Instant(millis: Int64.max / 4))
+            if first >= now.adding(minutes: -1) { return first }
+            return try InputParsing.receivedTime(at(today.adding(days: 1)), zone: desk.zone, now: Instant(millis: Int64.max / 4))
+        }
+        do {
+            return try InputParsing.receivedTime(t, zone: desk.zone, now: Instant(millis: Int64.max / 4))
+        } catch {
+            throw .usage("bad call-back time \"\(t)\": \(help)")
+        }
     }
 
     mutating func cycleType(_ step: Int) {
@@ -312,24 +482,40 @@ public struct CallLogScreen: Screen {
     }
 
     mutating func move(_ step: Int) {
+        if focus == .category { takeHighlightedCategory() }
         let all = Field.allCases
         focus = all[(focus.rawValue + all.count + step) % all.count]
         showSuggestions = false
         if focus == .category && category.text.isEmpty { updateSuggestions() }
     }
 
+    /// The hand-off detail the caller reference is, by caller type: an
+    /// employee's number, a supplier's or debtor's account, a client's
+    /// reference. Prefilled in the route box so it is not typed twice.
+    var referenceDetail: (key: String, value: String)? {
+        let ref = reference.text.trimmingCharacters(in: .whitespaces)
+        guard !ref.isEmpty else { return nil }
+        switch callerType {
+        case .employee, .manager: return ("employee-number", ref)
+        case .supplier, .debtor: return ("account-number", ref)
+        case .serviceUser, .familyOrAdvocate: return ("client-reference", ref)
+        default: return nil
+        }
+    }
+
     func routePrompt(queue: String, keep: [String: String]) -> FormPromptState {
         var fields = [FormPromptState.Field(key: "queue", label: "Queue", value: queue, required: true)]
+        let prefill = referenceDetail
         for h in desk.taxonomy.queue(queue)?.handoff ?? [] {
-            fields.append(.init(key: h.key, label: h.label, value: keep[h.key] ?? "", required: h.required))
+            let fromCaller = prefill?.key == h.key ? prefill?.value : nil
+            fields.append(.init(key: h.key, label: h.label, value: keep[h.key] ?? fromCaller ?? "", required: h.required))
         }
         if selectedCategory?.requiresIdentityCheck == true {
             fields.append(.init(key: Desk.identityDetail, label: "Identity verified how", value: keep[Desk.identityDetail] ?? "", required: true))
         }
         let note = desk.taxonomy.queue(queue).map { "hand-off details for \($0.name)" } ?? "queues: \(desk.taxonomy.queueIds)"
-        var p = FormPromptState(title: "Route", fields: fields, note: note)
-        p.focus = fields.count > 1 ? 1 : 0
-        return p
+        // Opens on Queue (prefilled): what Enter will do is in sight.
+        return FormPromptState(title: "Route", fields: fields, note: note)
     }
 
     mutating func handlePrompt(_ key: Key, context: RenderContext) -> ScreenOutcome {
@@ -345,9 +531,30 @@ public struct CallLogScreen: Screen {
                 prompt = .clear(c)
             }
             return .handled
+        case .confirmResolve(var c, let name):
+            guard let yes = c.handle(key) else { prompt = .confirmResolve(c, category: name); return .handled }
+            prompt = nil
+            return yes ? startResolve(confirmed: true) : .message(.info("not saved: route it with F6, or keep it open with F7"))
+        case .callback(var p):
+            guard let result = p.handle(key) else { prompt = .callback(p); return .handled }
+            guard case .submitted(let values) = result else { prompt = nil; return .handled }
+            prompt = .callback(p)
+            let at: Instant?
+            do {
+                at = try parseCallback(values["at"] ?? "")
+            } catch {
+                return .message(.error(error.message))
+            }
+            return saveFromPrompt(.keepOpen, details: [:], callback: at)
         case .route(var p, let queue):
             guard let result = p.handle(key) else { prompt = .route(p, queue: queue); return .handled }
-            guard case .submitted(let values) = result else { prompt = nil; return .handled }
+            guard case .submitted(let values) = result else {
+                // Cancelled: what was typed stays for the next F6.
+                var kept = typedValues(of: p)
+                savedRoute = (kept.removeValue(forKey: "queue") ?? "", kept.filter { !$0.value.isEmpty })
+                prompt = nil
+                return .handled
+            }
             let chosen = values["queue"] ?? ""
             if chosen != queue {
                 // Another queue needs other hand-off details: ask for them.
@@ -375,7 +582,7 @@ public struct CallLogScreen: Screen {
                 return .message(.error("bad reference \"\(values["ticket"] ?? "")\": use one like BSC-000123"))
             }
             do {
-                try desk.logRepeatContact(ref, channel: channel, summary: summary.text, durationMillis: elapsed, received: startedAt)
+                try desk.logRepeatContact(ref, channel: channel, summary: summary.text, durationMillis: elapsed, received: startedAt ?? desk.now())
             } catch {
                 return .message(.error(error.message))
             }
@@ -386,22 +593,33 @@ public struct CallLogScreen: Screen {
     }
 
     /// Keeps the prompt open when saving fails, so nothing typed is lost.
-    mutating func saveFromPrompt(_ outcome: Desk.NewContact.Outcome, details: [String: String]) -> ScreenOutcome {
-        let result = save(outcome, details: details)
+    mutating func saveFromPrompt(_ outcome: Desk.NewContact.Outcome, details: [String: String], callback: Instant? = nil) -> ScreenOutcome {
+        let result = save(outcome, details: details, callback: callback)
         if case .message(let m) = result, m.kind == .success { prompt = nil }
         return result
     }
 
-    var elapsed: Int64 { max(0, desk.now().millis - startedAt.millis) }
+    func typedValues(of p: FormPromptState) -> [String: String] {
+        p.fields.reduce(into: [String: String]()) { $0[$1.key] = $1.input.text }
+    }
 
-    mutating func save(_ outcome: Desk.NewContact.Outcome, details: [String: String]) -> ScreenOutcome {
+    /// The call's handle time so far (0 on a form still "ready").
+    var elapsed: Int64 { startedAt.map { max(0, desk.now().millis - $0.millis) } ?? 0 }
+
+    mutating func save(_ outcome: Desk.NewContact.Outcome, details: [String: String], callback: Instant? = nil) -> ScreenOutcome {
+        takeHighlightedCategory()
         let cat = category.text.trimmingCharacters(in: .whitespaces)
         guard !cat.isEmpty else { return .message(.error("the category is empty: type a few letters and pick one")) }
-        let ref = reference.text.trimmingCharacters(in: .whitespaces)
+        func opt(_ s: String) -> String? {
+            let t = s.trimmingCharacters(in: .whitespaces)
+            return t.isEmpty ? nil : t
+        }
+        let started = startedAt ?? desk.now()
         let contact = Desk.NewContact(
-            caller: Caller(name: name.text.trimmingCharacters(in: .whitespaces), type: callerType, reference: ref.isEmpty ? nil : ref),
+            caller: Caller(name: name.text.trimmingCharacters(in: .whitespaces), type: callerType, reference: opt(reference.text),
+                           phone: opt(phone.text), email: opt(email.text)),
             channel: channel, category: cat, summary: summary.text, durationMillis: elapsed,
-            received: startedAt, details: details, outcome: outcome)
+            received: started, details: details, outcome: outcome, priority: priority, callback: callback)
         let saved: TicketRef
         do {
             saved = try desk.logFirstContact(contact).ref
@@ -413,7 +631,7 @@ public struct CallLogScreen: Screen {
         let what: String
         switch outcome {
         case .resolved: what = "resolved at first contact"
-        case .keepOpen: what = "kept open for a callback"
+        case .keepOpen: what = callback.map { "kept open, call back \(desk.localText($0))" } ?? "kept open for a callback"
         case .route(let q): what = "routed to \(q)"
         }
         return .message(Message(.success, "Saved \(saved): \(what)"))
@@ -431,9 +649,10 @@ public struct CallLogScreen: Screen {
     public mutating func render(into grid: inout CellGrid, area: Rect, context: RenderContext) {
         _ = catchUpWithHistory()
         let labelWidth = area.width >= 60 ? 12 : 9
-        let parts = area.rows([.fixed(1), .fixed(1), .fixed(1), .fixed(1), .fixed(1), .flex(1, min: 2), .fixed(1), .flex(1)])
+        let parts = area.rows([.fixed(1), .fixed(1), .fixed(1), .fixed(1), .fixed(1), .flex(1, min: 2), .fixed(1), .fixed(1), .flex(1)])
         lastTimerText = timerText(context.now)
-        var header = "Call \(lastTimerText) · \(channel.label)"
+        var header = "\(lastTimerText) · \(channel.label)"
+        if startedAt == nil { header += " · the timer starts with the call's first key (F9: now)" }
         if let notice { header += " · \(notice)" }
         grid.put(header, in: parts[0], style: Style(.title))
 
@@ -470,18 +689,31 @@ public struct CallLogScreen: Screen {
         }
 
         let sumRect = label("Summary", parts[5], .summary)
-        TextArea(placeholder: "what the caller needs, what you did", focused: focus == .summary).render(in: sumRect, grid: &grid, state: &summary)
+        TextArea(placeholder: "what the caller needs, what you did", focused: focus == .summary, wraps: true).render(in: sumRect, grid: &grid, state: &summary)
+
+        // Phone, email and priority share a row after the summary.
+        let phoneRow = label("Phone", parts[6], .phone)
+        let prioText = "‹\(priorityLabel)›"
+        let prioWidth = min(phoneRow.width / 3, 9 + prioText.displayWidth)
+        let (contactRect, prioRect) = phoneRow.splitLeft(phoneRow.width - prioWidth)
+        let (phoneRect, emailRow) = contactRect.splitLeft(max(6, contactRect.width * 2 / 5))
+        TextField(focused: focus == .phone).render(in: phoneRect.inset(right: 1), grid: &grid, state: &phone)
+        let emailLabelW = grid.put("Email ", in: emailRow, style: Style(focus == .email ? .title : .normal))
+        TextField(focused: focus == .email).render(in: emailRow.splitLeft(emailLabelW).rest.inset(right: 1), grid: &grid, state: &email)
+        let prioLabelW = grid.put(prioRect.width >= 9 + 6 ? "Priority " : "Pri ", in: prioRect, style: Style(focus == .priority ? .title : .normal))
+        grid.put(prioText, in: prioRect.splitLeft(prioLabelW).rest, style: Style(focus == .priority ? .inputFocused : .input))
 
         let hints = self.hints
+        let caller = self.caller
         if session.isLoadingHistory {
-            grid.put("◌ history still loading: caller look-up and repeat warnings follow", in: parts[6], style: Style(.dim))
+            grid.put("◌ history still loading: caller look-up and repeat warnings follow", in: parts[7], style: Style(.dim))
         } else if let first = hints.first {
-            grid.put("⚠ Repeat? \(first.text)" + (desk.store[first.ref]?.isOpen == true ? " (F8 adds to it)" : ""), in: parts[6], style: Style(.warning))
+            grid.put("⚠ Repeat? \(first.text)" + (desk.store[first.ref]?.isOpen == true ? " (F8 adds to it)" : ""), in: parts[7], style: Style(.warning))
         }
-        if picked == nil, let cat = selectedCategory, let text = article(for: cat.id) {
-            renderArticle(text, title: cat.name, in: parts[7], grid: &grid)
+        if caller == nil, let cat = selectedCategory, let text = article(for: cat.id) {
+            renderArticle(text, title: cat.name, in: parts[8], grid: &grid)
         } else {
-            renderHistory(in: parts[7], grid: &grid)
+            renderHistory(of: caller, in: parts[8], grid: &grid)
         }
 
         if showSuggestions, let anchor = popupAnchor {
@@ -493,7 +725,7 @@ public struct CallLogScreen: Screen {
         }
     }
 
-    func renderHistory(in rect: Rect, grid: inout CellGrid) {
+    func renderHistory(of picked: CallerIndex.Entry?, in rect: Rect, grid: inout CellGrid) {
         guard rect.height > 0, let picked else { return }
         grid.put("History of \(picked.name): \(picked.refs.count) ticket\(picked.refs.count == 1 ? "" : "s")", in: rect.row(0), style: Style(.header))
         for (i, ref) in picked.refs.reversed().prefix(rect.height - 1).enumerated() {
@@ -549,6 +781,13 @@ public struct CallLogScreen: Screen {
         case .clear(let c):
             grid.cursor = nil
             ConfirmDialog(title: "Clear", message: "Clear the form? What you typed is lost.").render(in: area, grid: &grid, state: c)
+        case .confirmResolve(let c, let name):
+            grid.cursor = nil
+            ConfirmDialog(title: "Resolve?", message: "\(name) is marked not resolvable at the front desk (route it: F6). Save as resolved at first contact anyway?")
+                .render(in: area, grid: &grid, state: c)
+        case .callback(var p):
+            FormPrompt().render(in: area, grid: &grid, state: &p)
+            prompt = .callback(p)
         }
     }
 }

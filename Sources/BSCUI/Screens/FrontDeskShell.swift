@@ -26,6 +26,8 @@ public struct ShellTab {
 public struct FrontDeskShell: Screen {
     public private(set) var tabs: [ShellTab]
     public private(set) var current = 0
+    /// The tabs shown before this one, for Esc (back).
+    var visited: [Int] = []
     let session: DeskSession
 
     public init(session: DeskSession, tabs: [ShellTab]) {
@@ -36,6 +38,7 @@ public struct FrontDeskShell: Screen {
 
     var navigation: KeyHelp {
         KeyHelp(tabs.map { KeyHelp.Entry(keys: $0.keys, barLabel: $0.inBar ? $0.label : nil, help: $0.help) })
+            .merged(with: KeyHelp(current == 0 ? [] : [.init(keys: [.escape], help: "Back to the previous screen")]))
     }
 
     public var title: String { tabs[current].screen.title }
@@ -59,10 +62,21 @@ public struct FrontDeskShell: Screen {
 
     public mutating func handle(_ key: Key, context: RenderContext) -> ScreenOutcome {
         if let i = tabs.firstIndex(where: { $0.keys.contains(key) }) {
-            current = i
+            if i != current {
+                visited.removeAll { $0 == current }
+                visited.append(current)
+                current = i
+            }
             return .handled
         }
-        return tabs[current].screen.handle(key, context: context)
+        let outcome = tabs[current].screen.handle(key, context: context)
+        // Esc the screen did not need (no prompt, no filter to close) goes
+        // back to the screen shown before, at last the call form.
+        if case .ignored = outcome, key == .escape, current != 0 {
+            current = visited.popLast() ?? 0
+            return .handled
+        }
+        return outcome
     }
 
     public mutating func tick(now: Instant) -> Bool {

@@ -2,8 +2,9 @@ import BSCApp
 import BSCCore
 
 /// One ticket: header, SLA, hand-off details, summary and the full history,
-/// with the lifecycle actions each behind a small prompt. Closing asks
-/// first because it cannot be undone.
+/// wrapped to the screen and scrolled as one page, with the lifecycle
+/// actions each behind a small prompt. Only the actions legal in the
+/// ticket's status are offered. Closing asks first: it cannot be undone.
 public struct TicketDetailScreen: Screen {
     enum Action: Sendable { case note, route, assign, pending, resolve, reopen, close }
     enum Prompt {
@@ -25,8 +26,9 @@ public struct TicketDetailScreen: Screen {
     var desk: Desk { session.desk }
     public let ref: TicketRef
     var prompt: Prompt?
-    /// History lines, reloaded when the ticket changes.
-    var lines: [String] = []
+    /// History entries (time and user, what happened), reloaded when the
+    /// ticket changes.
+    var lines: [(head: String, text: String)] = []
     var loadedSeq: Int64 = -1
     var scroll = 0
     var pageSize = 10
@@ -42,9 +44,32 @@ public struct TicketDetailScreen: Screen {
     public var title: String { ref.description }
     public var minimumSize: Size { Size(width: 40, height: 8) }
     public var keyHelp: KeyHelp {
-        bindings.help.merged(with: KeyHelp([
-            .init(keys: [.up, .down, .char("j"), .char("k"), .pageUp, .pageDown, .home, .end], help: "Scroll the history"),
+        var legal = KeyBindingTable(bindings.entries.filter { isLegal($0.action) })
+        if ticket?.status == .pending, let i = legal.entries.firstIndex(where: { $0.action == .pending }) {
+            legal.entries[i].barLabel = "Resum"
+            legal.entries[i].help = "Resume: the wait is over"
+        }
+        return legal.help.merged(with: KeyHelp([
+            .init(keys: [.up, .down, .char("j"), .char("k"), .pageUp, .pageDown, .home, .end], help: "Scroll the ticket and its history"),
         ]))
+    }
+
+    /// The lifecycle rule (BSCCore's `TicketAction`) for an action here.
+    func lifecycleAction(_ action: Action) -> TicketAction {
+        switch action {
+        case .note: .note
+        case .route: .route
+        case .assign: .assign
+        case .pending: ticket?.status == .pending ? .resume : .pending
+        case .resolve: .resolve
+        case .reopen: .reopen
+        case .close: .close
+        }
+    }
+
+    func isLegal(_ action: Action) -> Bool {
+        guard let t = ticket else { return false }
+        return lifecycleAction(action).allowedFrom.contains(t.status)
     }
     public var statusText: String { session.statusText }
 
@@ -56,13 +81,19 @@ public struct TicketDetailScreen: Screen {
         let events = (try? desk.history(ref)) ?? []
         lines = events.map { e in
             let seen = desk.visible(e, of: raw)
-            return desk.localText(seen.at) + "  " + terminalSafe(seen.user).padded(toWidth: 10) + " " + terminalSafe(TicketViews.describe(seen.body), lineBreaks: .space)
+            return (desk.localText(seen.at) + "  " + terminalSafe(seen.user).padded(toWidth: 10) + " ", terminalSafe(TicketViews.describe(seen.body), lineBreaks: .space))
         }
     }
 
     public mutating func handle(_ key: Key, context: RenderContext) -> ScreenOutcome {
         if let p = prompt { return handlePrompt(p, key) }
         if let action = bindings.action(for: key) {
+            guard isLegal(action), let t = ticket else {
+                let status = ticket?.status
+                let can = status.map { s in bindings.entries.filter { isLegal($0.action) }.map { $0.help.lowercased() }.joined(separator: "; ") } ?? ""
+                return .message(.error("\(ref) is \(status?.label ?? "unknown"): it cannot \(lifecycleAction(action).rawValue) now" + (can.isEmpty ? "" : "; you can: \(can)")))
+            }
+            _ = t
             return start(action)
         }
         switch key {
@@ -154,6 +185,43 @@ public struct TicketDetailScreen: Screen {
         }
     }
 
+    /// One row of the ticket page: a label (first row of a field only), the
+    /// column the text starts in, and the text, already wrapped.
+    struct PageLine {
+        var label = ""
+        var indent = 0
+        var text: String
+        var role = Role.normal
+    }
+
+    /// The header fields, then the history, wrapped to `width`: nothing is
+    /// cut at the screen edge (a long note is read in full by scrolling).
+    func document(head: [(String, String)], width: Int) -> [PageLine] {
+        var out: [PageLine] = []
+        let labelWidth = min(16, max(9, width / 5))
+        let valueWidth = max(1, width - labelWidth)
+        for (label, value) in head {
+            for (i, piece) in value.wrapped(toWidth: valueWidth).enumerated() {
+                out.append(PageLine(label: i == 0 ? label.truncated(toWidth: labelWidth - 1, ellipsis: true) : "", indent: labelWidth, text: piece))
+            }
+        }
+        out.append(PageLine(text: "History (\(lines.count) events)", role: .header))
+        for (stamp, text) in lines {
+            // Continuation rows line up under the text; a narrow screen
+            // gives the time and user a row of their own.
+            if width >= 50 {
+                let indent = stamp.displayWidth
+                for (i, piece) in text.wrapped(toWidth: max(1, width - indent)).enumerated() {
+                    out.append(i == 0 ? PageLine(text: stamp + piece) : PageLine(indent: indent, text: piece))
+                }
+            } else {
+                out.append(PageLine(text: stamp, role: .dim))
+                for piece in text.wrapped(toWidth: max(1, width - 2)) { out.append(PageLine(indent: 2, text: piece)) }
+            }
+        }
+        return out
+    }
+
     /// Runs a desk action; success closes the prompt, an error keeps it.
     mutating func act(_ done: String, _ body: (Desk) throws -> Void) -> ScreenOutcome {
         do {
@@ -179,6 +247,8 @@ public struct TicketDetailScreen: Screen {
         var head: [(String, String)] = []
         let cat = desk.taxonomy.category(t.category)
         head.append(("Caller", t.caller.displayName + " (\(t.caller.type.label))" + (t.caller.reference.map { ", ref \($0)" } ?? "")))
+        let contactWays = [t.caller.phone, t.caller.email].compactMap { $0 }.filter { !$0.isEmpty }
+        if !contactWays.isEmpty { head.append(("Contact", contactWays.joined(separator: " · "))) }
         head.append(("Category", t.category + (cat.map { " — \($0.name)" } ?? "")))
         head.append(("Queue", t.queue + (t.assignee.map { ", assigned to \($0)" } ?? ", unassigned") + " · \(t.channel.label) · \(t.priority.rawValue)"))
         head.append(("Received", desk.localText(t.receivedAt) + " · \(t.contacts.count) contact\(t.contacts.count == 1 ? "" : "s")"))
@@ -186,31 +256,31 @@ public struct TicketDetailScreen: Screen {
             head.append(("SLA", "\(sla.state.symbol) \(sla.state.label)" + (sla.due.map { ", due \(desk.localText($0))" } ?? "")))
         }
         if t.status == .pending, let r = t.pendingReason { head.append(("Pending", r.label)) }
+        if t.isOpen, let cb = t.callbackAt { head.append(("Call back", desk.localText(cb))) }
         let labels = Dictionary(desk.taxonomy.queues.flatMap(\.handoff).map { ($0.key, $0.label) }, uniquingKeysWith: { a, _ in a })
-        for k in t.details.keys.sorted() { head.append((labels[k] ?? k, t.details[k]!)) }
-        head.append(("Summary", terminalSafe(t.summary, lineBreaks: .space)))
+        for k in t.details.keys.sorted() { head.append((labels[k] ?? k, terminalSafe(t.details[k]!, lineBreaks: .space))) }
+        head.append(("Summary", terminalSafe(t.summary)))
 
-        var y = area.y
         let status = "\(t.ref)  \(t.status.label.uppercased())" + (t.restricted ? "  [restricted]" : "") + (t.firstContactResolution ? "  ✓ first contact" : "")
         grid.put(status, in: area.row(0), style: Style(.title))
-        y += 1
-        let labelWidth = min(16, max(9, area.width / 5))
-        // Leave at least a third of the area for the history.
-        let maxHead = max(1, area.height - 1 - max(3, area.height / 3))
-        for (label, value) in head.prefix(maxHead) {
-            let row = Rect(x: area.x, y: y, width: area.width, height: 1)
-            let (l, v) = row.splitLeft(labelWidth)
-            grid.put(label.truncated(toWidth: l.width - 1, ellipsis: true), in: l, style: Style(.dim))
-            grid.put(value, in: v)
-            y += 1
+        let page = Rect(x: area.x, y: area.y + 1, width: area.width, height: max(0, area.height - 1))
+        let doc = document(head: head, width: page.width)
+        pageSize = max(1, page.height - 1)
+        scroll = max(0, min(scroll, doc.count - page.height))
+        for (i, line) in doc.dropFirst(scroll).prefix(page.height).enumerated() {
+            let row = page.row(i)
+            let (l, v) = row.splitLeft(line.indent)
+            if !line.label.isEmpty { grid.put(line.label, in: l, style: Style(.dim)) }
+            grid.put(line.text, in: v, style: Style(line.role))
         }
-        let rest = Rect(x: area.x, y: y, width: area.width, height: area.maxY - y)
-        let (title, list) = rest.splitTop(1)
-        grid.put("History (\(lines.count) events)", in: title, style: Style(.header))
-        pageSize = max(1, list.height)
-        scroll = max(0, min(scroll, lines.count - list.height))
-        for (i, line) in lines.dropFirst(scroll).prefix(list.height).enumerated() {
-            grid.put(line, in: list.row(i))
+        // Where the page is when it does not fit ("↓ 12 more"), beside the
+        // status, where it hides nothing.
+        if doc.count > page.height, page.height > 0 {
+            let below = doc.count - scroll - page.height
+            let mark = below > 0 ? "↓ \(below) more" : "↑ Home: top"
+            if status.displayWidth + 2 + mark.displayWidth <= area.width {
+                grid.put(mark, x: area.maxX - mark.displayWidth, y: area.y, style: Style(.dim))
+            }
         }
         switch prompt {
         case .form(let a, var f)?:

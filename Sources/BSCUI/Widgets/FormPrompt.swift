@@ -58,8 +58,11 @@ public struct FormPrompt {
     public init() {}
 
     public func render(in area: Rect, grid: inout CellGrid, state: inout FormPromptState) {
-        let labelWidth = min(24, (state.fields.map { $0.label.displayWidth + ($0.required ? 2 : 1) }.max() ?? 0) + 1)
         let width = min(area.width, max(40, min(70, area.width - 4)))
+        // Full labels ("Supplier or debtor number*:") up to half the box;
+        // a longer one ends in "…", never runs into its input.
+        let widest = (state.fields.map { $0.label.displayWidth + ($0.required ? 2 : 1) }.max() ?? 0) + 1
+        let labelWidth = min(widest, max(12, (width - 2) / 2))
         let height = min(area.height, state.fields.count + 4 + (state.note.isEmpty ? 0 : 1))
         let box = area.centered(width: width, height: height)
         guard box.width >= 10, box.height >= 3 else { return }
@@ -72,7 +75,9 @@ public struct FormPrompt {
             let r = inner.row(row)
             let f = state.fields[i]
             let (label, input) = r.splitLeft(labelWidth)
-            grid.put(f.label + (f.required ? "*" : "") + ":", in: label, style: Style(i == state.focus ? .title : .normal))
+            let text = f.label + (f.required ? "*" : "") + ":"
+            let shown = text.displayWidth < label.width ? text : String(f.label.truncated(toWidth: max(1, label.width - (f.required ? 4 : 3)), ellipsis: true)) + (f.required ? "*" : "") + ":"
+            grid.put(shown, in: label, style: Style(i == state.focus ? .title : .normal))
             TextField(focused: i == state.focus).render(in: input, grid: &grid, state: &state.fields[i].input)
             row += 1
         }

@@ -10,12 +10,32 @@ public struct FunctionKeyBar {
         self.labelWidth = labelWidth
     }
 
+    func width(of e: KeyHelp.Entry) -> Int {
+        e.barKey.label.displayWidth + max(labelWidth, e.barLabel?.displayWidth ?? 0)
+    }
+
+    /// The bar's entries that fit: when some must go, those in the middle
+    /// go first, so Help (F1) and Quit (F10) stay on a narrow terminal.
+    func fitting(width: Int) -> [KeyHelp.Entry] {
+        var entries = help.barEntries.filter { $0.barLabel != nil }
+        let kept: Set<Key> = [.function(1), .function(10)]
+        // The last label's padding may fall off the edge.
+        func needed(_ es: [KeyHelp.Entry]) -> Int {
+            guard let last = es.last else { return 0 }
+            return es.map(self.width(of:)).reduce(0, +) - max(0, labelWidth - (last.barLabel?.displayWidth ?? 0))
+        }
+        while needed(entries) > width, let i = entries.lastIndex(where: { !kept.contains($0.barKey) }) {
+            entries.remove(at: i)
+        }
+        return entries
+    }
+
     public func render(in area: Rect, grid: inout CellGrid) {
         guard area.height > 0, area.width > 0 else { return }
         let row = area.row(0)
         grid.fill(row, style: Style(.functionKeyLabel))
         var x = row.x
-        for entry in help.barEntries {
+        for entry in fitting(width: row.width) {
             guard x < row.maxX, let label = entry.barLabel else { break }
             x += grid.put(entry.barKey.label, x: x, y: row.y, style: Style(.functionKeyKey), maxWidth: row.maxX - x)
             guard x < row.maxX else { break }

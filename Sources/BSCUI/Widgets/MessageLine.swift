@@ -35,11 +35,24 @@ public struct MessageLine {
     public var message: Message
     public init(_ message: Message) { self.message = message }
 
+    /// The message wrapped to `width` (never cut: an error must be read whole).
+    public func lines(width: Int) -> [String] {
+        terminalSafe(message.prefix + message.text).wrapped(toWidth: max(1, width))
+    }
+
+    /// Draws the wrapped message in the area's rows; only if it needs more
+    /// rows than the area has is the last one cut with "…".
     public func render(in area: Rect, grid: inout CellGrid) {
         guard area.height > 0 else { return }
-        let row = area.row(0)
         let style = Style(message.role, bold: message.kind == .error)
-        grid.fill(row, style: style)
-        grid.put(terminalSafe(message.prefix + message.text).truncated(toWidth: row.width, ellipsis: true), in: row, style: style)
+        let all = lines(width: area.width)
+        for i in 0..<area.height {
+            let row = area.row(i)
+            grid.fill(row, style: style)
+            guard i < all.count else { continue }
+            var text = all[i]
+            if i == area.height - 1 && all.count > area.height { text = (text + " " + all[(i + 1)...].joined(separator: " ")).truncated(toWidth: row.width, ellipsis: true) }
+            grid.put(text, in: row, style: style)
+        }
     }
 }

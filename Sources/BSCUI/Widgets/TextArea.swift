@@ -9,6 +9,8 @@ public struct TextAreaState: Hashable, Sendable {
     public private(set) var scrollColumn: Int = 0
     /// Column the cursor tries to keep on up/down through shorter lines.
     private var goalColumn: Int?
+    /// First visible row when the area wraps long lines (`TextArea.wraps`).
+    public var wrappedScroll = 0
 
     public init(_ text: String = "") {
         lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { LineEditor(String($0)) }
@@ -88,14 +90,86 @@ public struct TextAreaState: Hashable, Sendable {
 public struct TextArea {
     public var focused: Bool
     public var placeholder: String
+    /// Long lines continue on the next row (at a space where there is one)
+    /// instead of scrolling sideways, so the whole text stays in sight.
+    public var wraps: Bool
 
-    public init(placeholder: String = "", focused: Bool = true) {
+    public init(placeholder: String = "", focused: Bool = true, wraps: Bool = false) {
         self.placeholder = placeholder
         self.focused = focused
+        self.wraps = wraps
+    }
+
+    /// One line's rows as grapheme ranges no wider than `width`, broken
+    /// after the last space that fits, else where the width runs out.
+    static func rows(of chars: [Character], width: Int) -> [Range<Int>] {
+        guard width > 0, !chars.isEmpty else { return [0..<0] }
+        var out: [Range<Int>] = []
+        var start = 0
+        while start < chars.count {
+            var end = start
+            var used = 0
+            while end < chars.count, used + displayWidth(chars[end]) <= width {
+                used += displayWidth(chars[end])
+                end += 1
+            }
+            if end < chars.count, let space = chars[start..<end].lastIndex(of: " ") { end = space + 1 }
+            if end == start { end = start + 1 }  // wider than the row
+            out.append(start..<end)
+            start = end
+        }
+        return out
+    }
+
+    func renderWrapped(in area: Rect, grid: inout CellGrid, state: inout TextAreaState, style: Style) {
+        var visual: [(line: Int, range: Range<Int>)] = []
+        var cursorRow = 0
+        var cursorX = 0
+        for (i, editor) in state.lines.enumerated() {
+            let chunks = Self.rows(of: editor.chars, width: area.width)
+            let first = visual.count
+            for c in chunks { visual.append((i, c)) }
+            guard i == state.line else { continue }
+            let at = editor.cursor
+            if let k = chunks.firstIndex(where: { $0.contains(at) }) {
+                cursorRow = first + k
+                cursorX = editor.chars[chunks[k].lowerBound..<at].reduce(0) { $0 + displayWidth($1) }
+            } else {
+                // At the end of the line; a full last row puts it on a new one.
+                let last = chunks[chunks.count - 1]
+                let w = editor.chars[last].reduce(0) { $0 + displayWidth($1) }
+                if w >= area.width && !last.isEmpty {
+                    visual.append((i, last.upperBound..<last.upperBound))
+                    cursorRow = visual.count - 1
+                    cursorX = 0
+                } else {
+                    cursorRow = first + chunks.count - 1
+                    cursorX = w
+                }
+            }
+        }
+        if cursorRow < state.wrappedScroll { state.wrappedScroll = cursorRow }
+        if cursorRow >= state.wrappedScroll + area.height { state.wrappedScroll = cursorRow - area.height + 1 }
+        state.wrappedScroll = max(0, min(state.wrappedScroll, max(0, visual.count - area.height)))
+        for row in 0..<area.height {
+            let index = state.wrappedScroll + row
+            guard index < visual.count else { break }
+            let v = visual[index]
+            grid.put(String(state.lines[v.line].chars[v.range]), in: area.row(row), style: style)
+        }
+        if focused {
+            grid.cursor = Point(x: area.x + cursorX, y: area.y + cursorRow - state.wrappedScroll)
+        }
     }
 
     public func render(in area: Rect, grid: inout CellGrid, state: inout TextAreaState) {
         guard !area.isEmpty else { return }
+        if wraps && !(state.text.isEmpty && !placeholder.isEmpty) {
+            let style = Style(focused ? .inputFocused : .input)
+            grid.fill(area, style: style)
+            renderWrapped(in: area, grid: &grid, state: &state, style: style)
+            return
+        }
         let style = Style(focused ? .inputFocused : .input)
         grid.fill(area, style: style)
         state.scrollToCursor(size: area.size)

@@ -7,7 +7,7 @@ struct ListCommand: ParsableCommand {
     @OptionGroup var global: GlobalOptions
     @Option(help: "Only this queue.") var queue: String?
     @Option(help: "Only this status: open, routed, in-progress, pending, resolved, closed, or 'active'.") var status: String?
-    @Option(help: "Caller name or reference contains this (case and accents ignored).") var caller: String?
+    @Option(help: "Caller name, reference, phone or email contains this (case, accents and spaces in phone numbers ignored).") var caller: String?
     @Option(help: "Only tickets assigned to this login.") var assignee: String?
     @Option(help: "table, json or csv.") var format: String = "table"
     @Flag(help: "Only call backs due now on tickets you logged or hold, oldest first.") var due = false
