@@ -131,8 +131,8 @@ public struct CallerIndex: Sendable {
 
     /// Spaces and case ignored, as the same-caller rule compares references.
     public static func normalisedReference(_ r: String?) -> String? {
-        guard let r else { return nil }
-        let n = String(r.lowercased().filter { !$0.isWhitespace })
+        // The one "same caller" rule's reference form.
+        let n = CallerIdentity.referenceKey(r)
         return n.isEmpty ? nil : n
     }
 
