@@ -103,7 +103,10 @@ public struct DataDirectory: Sendable {
     /// half-written file.
     public func writeAtomically(_ target: String, _ text: String, mode: mode_t) throws(DeskError) {
         let tmp = target + ".tmp-" + String(getpid())
-        let fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode)
+        // A new file only: a link planted under the temp name is never
+        // written through (O_EXCL fails on it).
+        unlink(tmp)
+        let fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode)
         guard fd >= 0 else { throw DeskError(.ioFailure, "cannot write \(tmp): \(String(cString: strerror(errno)))") }
         _ = fchmod(fd, mode)
         let bytes = Array(text.utf8)

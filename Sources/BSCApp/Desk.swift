@@ -212,7 +212,8 @@ public final class Desk: @unchecked Sendable {
     public func ticket(_ ref: TicketRef) throws(DeskError) -> Ticket {
         if isLoadingHistory { throw historyLoadingError }
         guard let t = store[ref] else {
-            throw .refused("unknown reference \(ref): no such ticket (the newest is \(TicketRef(max(store.slots.count, 1))))")
+            if store.slots.isEmpty { throw .refused("unknown reference \(ref): there are no tickets yet") }
+            throw .refused("unknown reference \(ref): no such ticket (the newest is \(TicketRef(store.slots.count)))")
         }
         return t
     }

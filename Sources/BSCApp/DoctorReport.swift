@@ -6,7 +6,8 @@ public struct DoctorReport: Sendable {
     public var text: String
     public var damaged: Bool
 
-    public static func make(_ desk: Desk) -> DoctorReport {
+    /// `limit`: damaged lines listed (nil: all of them); the rest are counted.
+    public static func make(_ desk: Desk, limit: Int? = 50) -> DoctorReport {
         var lines: [String] = []
         var damaged = false
         lines.append("data directory: \(desk.data.path) (from \(desk.data.source))")
@@ -22,8 +23,9 @@ public struct DoctorReport: Sendable {
         } else {
             damaged = true
             lines.append("damaged lines: \(desk.issues.count) (skipped; the files are never rewritten)")
-            for i in desk.issues.prefix(50) { lines.append("  journal/\(terminalSafe(i.description))") }
-            if desk.issues.count > 50 { lines.append("  … and \(desk.issues.count - 50) more") }
+            let shown = limit ?? desk.issues.count
+            for i in desk.issues.prefix(shown) { lines.append("  journal/\(terminalSafe(i.description))") }
+            if desk.issues.count > shown { lines.append("  … and \(desk.issues.count - shown) more ('bscdesk doctor --all' lists every one)") }
         }
         for p in desk.store.problems.prefix(20) {
             damaged = true

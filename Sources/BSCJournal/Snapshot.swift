@@ -17,9 +17,11 @@ public struct ProjectionSnapshot: Sendable {
 }
 
 /// What a snapshot knows about one segment it covers: its name, how many
-/// bytes of it were read, and hashes of the first and last 4 KiB of those
-/// bytes. An edited, truncated, replaced or missing segment no longer
-/// matches, and the snapshot is ignored.
+/// bytes of it were read, and (see `Snapshot.fingerprints`) for the
+/// cursor's segment a hash of all those bytes and the chain hash at the
+/// cursor, for an older one a hash of its identity. An edited (even to the
+/// same length), truncated, replaced or missing segment no longer matches,
+/// and the snapshot is ignored: the journal is replayed.
 public struct SegmentFingerprint: Sendable, Equatable {
     public var name: String
     public var size: Int64
@@ -44,7 +46,9 @@ public struct SegmentFingerprint: Sendable, Equatable {
 /// and the caller replays the journal from the start.
 public enum Snapshot {
     /// 2: tickets in independently decodable blocks with a length index.
-    /// 3: the cursor carries the last valid seq and tickets count.
+    /// 3: the cursor carries the last valid seq and tickets count; the
+    /// growing segment is fingerprinted by all its bytes and the chain
+    /// hash at the cursor, older ones by their identity.
     public static let formatVersion: UInt32 = 3
     /// Slots per block of the ticket section (recorded in the file).
     public static let blockSlots = 4096
@@ -316,39 +320,65 @@ public enum Snapshot {
 
     // MARK: Fingerprints
 
-    /// Fingerprints of every segment up to and including the cursor's: the
-    /// cursor's segment up to the cursor (it may have grown since: appends),
-    /// the others whole (a sealed segment that grew or shrank no longer
-    /// matches).
+    /// Fingerprints of every segment up to and including the cursor's.
+    /// The cursor's segment (the one still growing) is hashed whole up to
+    /// the cursor, so a same-length edit of any line in it is caught, and
+    /// its `tail` holds the chain hash of the line just before the cursor,
+    /// tying the snapshot to a position in the chain. Older segments are
+    /// no longer written: their identity (device, inode, size and change
+    /// time, which any write moves and `touch` cannot set back) stands for
+    /// their bytes, without reading them again.
     static func fingerprints(_ journal: Journal, upTo cursor: JournalCursor) throws -> [SegmentFingerprint] {
         guard !cursor.segment.isEmpty else { return [] }
         var out: [SegmentFingerprint] = []
-        var buf = [UInt8](repeating: 0, count: fingerprintBytes)
         for name in try journal.segments() where name <= cursor.segment {
             let p = journal.path(name)
             let fd = try journal.fs.open(p, flags: O_RDONLY, mode: 0)
             defer { journal.fs.close(fd) }
-            let actual = try journal.fs.size(fd, path: p)
-            let covered: Int64
-            if name == cursor.segment {
-                guard actual >= cursor.offset else { out.append(SegmentFingerprint(name: name, size: actual, head: 0, tail: 0)); continue }
-                covered = cursor.offset
-            } else {
-                covered = actual
+            var st = stat()
+            guard fstat(fd, &st) == 0 else { throw FileError("stat", p, errno) }
+            let actual = Int64(st.st_size)
+            guard name == cursor.segment else {
+                var id = [UInt64(st.st_dev), UInt64(st.st_ino), UInt64(bitPattern: Int64(st.st_ctim.tv_sec)), UInt64(st.st_ctim.tv_nsec)]
+                let identity = id.withUnsafeMutableBytes { SnapshotHash.bytes(UnsafeRawBufferPointer($0)) }
+                out.append(SegmentFingerprint(name: name, size: actual, head: identity, tail: 0))
+                continue
             }
-            func hash(at offset: Int64, count: Int) throws -> UInt64 {
-                let n = try buf.withUnsafeMutableBytes { b throws(FileError) in
-                    try journal.fs.pread(fd, UnsafeMutableRawBufferPointer(rebasing: b[0..<count]), offset: offset, path: p)
-                }
-                return buf.withUnsafeBytes { SnapshotHash.bytes(UnsafeRawBufferPointer(rebasing: $0[0..<max(0, n)])) }
-            }
-            let headCount = Int(min(Int64(fingerprintBytes), covered))
-            let tailStart = max(0, covered - Int64(fingerprintBytes))
-            out.append(SegmentFingerprint(name: name, size: covered,
-                                          head: try hash(at: 0, count: headCount),
-                                          tail: try hash(at: tailStart, count: Int(covered - tailStart))))
+            guard actual >= cursor.offset else { out.append(SegmentFingerprint(name: name, size: actual, head: 0, tail: 0)); continue }
+            out.append(SegmentFingerprint(name: name, size: cursor.offset,
+                                          head: try contentHash(journal, fd, p, upTo: cursor.offset),
+                                          tail: try chainHashBefore(journal, fd, p, offset: cursor.offset)))
         }
         return out
+    }
+
+    /// One hash over the first `limit` bytes, read 1 MiB at a time.
+    static func contentHash(_ journal: Journal, _ fd: Int32, _ p: String, upTo limit: Int64) throws -> UInt64 {
+        var buf = [UInt8](repeating: 0, count: 1 << 20)
+        var blocks: [UInt64] = []
+        var offset: Int64 = 0
+        while offset < limit {
+            let want = Int(min(Int64(buf.count), limit - offset))
+            let n = try buf.withUnsafeMutableBytes { b throws(FileError) in
+                try journal.fs.pread(fd, UnsafeMutableRawBufferPointer(rebasing: b[0..<want]), offset: offset, path: p)
+            }
+            if n <= 0 { break }
+            blocks.append(buf.withUnsafeBytes { SnapshotHash.bytes(UnsafeRawBufferPointer(rebasing: $0[0..<n])) })
+            offset += Int64(n)
+        }
+        blocks.append(UInt64(bitPattern: offset))
+        return blocks.withUnsafeBytes { SnapshotHash.bytes($0) }
+    }
+
+    /// The chain hash (`h`) of the line ending just before `offset`, as a
+    /// number (its first 16 hex digits), or 0.
+    static func chainHashBefore(_ journal: Journal, _ fd: Int32, _ p: String, offset: Int64) throws -> UInt64 {
+        guard offset >= 70 else { return 0 }
+        var tail = [UInt8](repeating: 0, count: 69)
+        _ = try tail.withUnsafeMutableBytes { b throws(FileError) in try journal.fs.pread(fd, b, offset: offset - 69, path: p) }
+        // …,"h":"<64 hex>"}\n
+        guard tail[66] == 34, tail[67] == 125, tail[68] == 10 else { return 0 }
+        return UInt64(String(decoding: tail[2..<18], as: UTF8.self), radix: 16) ?? 0
     }
 
     static func parentDirectory(_ path: String) -> String {

@@ -93,13 +93,19 @@ func runDesk(_ global: GlobalOptions, load: Bool = false, _ body: (Desk) throws 
     }
 }
 
+/// Every message to stderr passes the output guard: it can quote journal
+/// or configuration text.
 func printError(_ s: String) {
-    FileHandle.standardError.write((s + "\n").data(using: .utf8)!)
+    FileHandle.standardError.write((terminalSafeOutput(s) + "\n").data(using: .utf8)!)
 }
 
 /// Writes to stdout without buffering surprises at exit.
+/// Everything printed passes the output guard (`terminalSafeOutput`), so
+/// no command can put an escape sequence, C1 or bidi control from the
+/// journal or the configuration on the terminal; JSON arrives already
+/// escaped and passes unchanged.
 func emit(_ s: String) {
-    FileHandle.standardOutput.write(s.data(using: .utf8)!)
+    FileHandle.standardOutput.write(terminalSafeOutput(s).data(using: .utf8)!)
 }
 
 func parseRef(_ text: String) throws -> TicketRef {

@@ -88,7 +88,10 @@ public indirect enum JSONOut: Sendable, Equatable {
 /// RFC 4180 CSV: fields quoted when they hold a comma, quote or line break;
 /// CRLF line ends.
 public enum CSV {
-    public static func field(_ s: String) -> String {
+    /// A cell made safe for a terminal as every output is (`cat`ting an
+    /// export must not run escape sequences), then quoted if needed.
+    public static func field(_ raw: String) -> String {
+        let s = terminalSafe(raw, lineBreaks: .keep)
         if s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" || $0 == "\r\n" }) {
             return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
         }

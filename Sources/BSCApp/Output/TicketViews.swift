@@ -15,7 +15,7 @@ public enum TicketViews {
         for t in tickets {
             let sla = desk.slaStatus(t, now: now)
             rows.append([
-                t.ref.description, t.status.label, t.queue, t.category, safe(t.caller.displayName),
+                t.ref.description, t.status.label, safe(t.queue), safe(t.category), safe(t.caller.displayName),
                 desk.localText(t.receivedAt), sla.map { $0.state.symbol + " " + $0.state.label } ?? "-",
                 t.assignee.map(safe) ?? "-", safe(t.summary),
             ])
@@ -173,7 +173,8 @@ public enum TicketViews {
 
     public static func showText(_ t: Ticket, history: [Event], desk: Desk, now: Instant, merged: [(TicketRef, [Event])] = []) -> String {
         var out = ""
-        func line(_ label: String, _ value: String) { out += label.padded(toWidth: 16, ellipsis: true) + safe(value) + "\n" }
+        // Labels can be hand-off detail keys from the journal: made safe too.
+        func line(_ label: String, _ value: String) { out += safe(label).padded(toWidth: 16, ellipsis: true) + safe(value) + "\n" }
         out += "\(t.ref)  \(t.status.label.uppercased())" + (t.restricted ? "  [restricted]" : "") + "\n"
         line("Caller", t.caller.displayName + " (\(t.caller.type.label))" + (t.caller.reference.map { ", ref \($0)" } ?? ""))
         if let p = t.caller.phone { line("Phone", p) }

@@ -243,7 +243,8 @@ public enum MetricsOutput {
     // MARK: Markdown
 
     public static func markdown(_ r: MetricsReport, zone: ZoneRules) -> String {
-        func esc(_ s: String) -> String { s.replacingOccurrences(of: "|", with: "\\|") }
+        // Cells get the treatment CSV cells get: no terminal controls.
+        func esc(_ s: String) -> String { terminalSafe(s).replacingOccurrences(of: "|", with: "\\|") }
         func mdTable(_ rows: [[String]]) -> String {
             guard let head = rows.first else { return "" }
             var out = "| " + head.map(esc).joined(separator: " | ") + " |\n"

@@ -118,3 +118,37 @@ extension String {
         BSCCore.terminalSafe(self, lineBreaks: lineBreaks)
     }
 }
+
+/// The last guard on everything the command line prints (stdout and
+/// stderr): `terminalSafe` that keeps line ends (`\n`, `\r`: CSV rows end in
+/// CRLF) and tabs as they are. Text with nothing to remove, nearly all of
+/// it, is returned as is after one pass over its bytes.
+public func terminalSafeOutput(_ s: String) -> String {
+    var clean = true
+    var s = s
+    s.withUTF8 { bytes in
+        for b in bytes {
+            // C0 controls but tab, LF, CR; DEL; and the lead bytes of every
+            // removable non-ASCII scalar: C1 (C2 80–9F), U+061C (D8 9C),
+            // marks, embeddings, overrides and isolates (E2 80/81 …).
+            if (b < 0x20 && b != 0x09 && b != 0x0A && b != 0x0D) || b == 0x7F || b == 0xC2 || b == 0xD8 || b == 0xE2 {
+                clean = false
+                return
+            }
+        }
+    }
+    if clean { return s }
+    // Split on the characters to keep, sanitise the pieces, join again.
+    var out = ""
+    var piece = ""
+    for c in s.unicodeScalars {
+        if c == "\n" || c == "\r" || c == "\t" {
+            out += terminalSafe(piece)
+            out.unicodeScalars.append(c)
+            piece = ""
+        } else {
+            piece.unicodeScalars.append(c)
+        }
+    }
+    return out + terminalSafe(piece)
+}

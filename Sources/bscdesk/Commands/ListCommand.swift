@@ -92,9 +92,10 @@ struct CategoriesCommand: ParsableCommand {
             } else if format == "table" {
                 var out = ""
                 for q in tax.queues {
-                    out += "\(q.id) — \(q.name)" + (q.restricted ? " [restricted]" : "") + "\n"
+                    // Names come from bscdesk.toml: text like any other.
+                    out += "\(terminalSafe(q.id)) — \(terminalSafe(q.name))" + (q.restricted ? " [restricted]" : "") + "\n"
                     for c in tax.categories(inQueue: q.id) {
-                        out += "  " + c.id.padded(toWidth: 34) + (c.frontDeskResolvable ? "front desk " : "back office ") + c.name + (c.requiresIdentityCheck ? " (identity check)" : "") + "\n"
+                        out += "  " + terminalSafe(c.id).padded(toWidth: 34) + (c.frontDeskResolvable ? "front desk " : "back office ") + terminalSafe(c.name) + (c.requiresIdentityCheck ? " (identity check)" : "") + "\n"
                     }
                 }
                 emit(out)
