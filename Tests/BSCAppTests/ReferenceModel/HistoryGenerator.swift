@@ -186,17 +186,18 @@ struct HistoryGenerator {
             }
 
             if rng.chance(0.45) && !everRouted {
-                // Resolved during the first contact.
+                // Resolved during the first contact: the call form writes the
+                // resolution with the opening, at the same moment.
+                add(&s, t, opener, .resolved(note: nil, firstContact: true), .resolved)
+                features.insert("resolved at first contact")
                 if rng.chance(0.2) {
-                    t += Cal.minute
+                    // A mis-keyed category fixed straight after the call.
+                    t += Int64(rng.int(1...5)) * Cal.minute
                     let to = rng.pick(categories)
                     add(&s, t, opener, .corrected(field: .category, from: currentCategory, to: to), s.status)
                     currentCategory = to
                     features.insert("category corrected at first contact")
                 }
-                t += Int64(rng.int(0...10)) * Cal.minute
-                add(&s, t, opener, .resolved(note: nil, firstContact: true), .resolved)
-                features.insert("resolved at first contact")
             }
             var pendingSinceStep = false
             for _ in 0..<rng.int(0...9) {

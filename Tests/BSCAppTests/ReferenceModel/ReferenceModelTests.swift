@@ -18,6 +18,8 @@ final class ReferenceModelTests: XCTestCase {
         var category: String
         var seed: UInt64
         var detail: String
+        /// Events in its history: the smallest are shown first.
+        var size: Int
     }
 
     /// Runs the histories and returns every disagreement, by category.
@@ -38,10 +40,14 @@ final class ReferenceModelTests: XCTestCase {
             var generator = HistoryGenerator(seed: seed)
             let history = generator.make()
             let problems = compare(history, engine)
-            if seeds.count == 1 { print(history.summary); print(history.listing) }
+            if seeds.count == 1 {
+                print(history.summary)
+                print(history.listing)
+                for (category, detail) in problems { print("  \(category): \(detail)") }
+            }
             if !problems.isEmpty { summaries[seed] = history.summary }
             for (category, detail) in problems {
-                found[category, default: []].append(Mismatch(category: category, seed: seed, detail: detail))
+                found[category, default: []].append(Mismatch(category: category, seed: seed, detail: detail, size: history.events.count))
             }
         }
         return (found, seeds, summaries)
@@ -171,7 +177,7 @@ final class ReferenceModelTests: XCTestCase {
             failing += 1
             var text = "\(category): \(list.count) disagreements in \(histories.count) of \(seeds.count) histories"
             if let why = Self.knownEngineBugs[category] { text += " (known engine bug: \(why))" }
-            for m in list.prefix(3) {
+            for m in list.sorted(by: { ($0.size, $0.seed) < ($1.size, $1.seed) }).prefix(3) {
                 text += "\n  seed \(m.seed): \(m.detail)\n    \(summaries[m.seed] ?? "")"
             }
             print(text)
