@@ -126,3 +126,17 @@ struct TriageRepeatTests {
         #expect(d.repeatContactWarning(caller: Caller(name: "x", type: .employee, reference: "E100"), category: "payroll.payslip", now: w.clock.now()) == [first])
     }
 }
+
+@Suite("Repeat contacts: the one caller rule")
+struct TriageCallerIdentityTests {
+    /// Issue 12: the call form compared references with case ignored only.
+    @Test func spacedReferenceIsTheSameCaller() throws {
+        let w = try TriageWorld(at: londonTime("2026-11-23", 10))
+        let d = try w.desk("ann")
+        let first = try d.logFirstContact(w.contact("J Smith", ref: "E200 004", category: "payroll.payslip")).ref
+        #expect(d.repeatContactWarning(caller: Caller(name: "Jane Smith", type: .employee, reference: "e200004"), category: "payroll.payslip", now: w.clock.now()) == [first])
+        var index = CallerIndex()
+        index.update(from: d)
+        #expect(index.entry(for: Caller(name: "Jane Smith", type: .employee, reference: "E200004"))?.refs == [first])
+    }
+}

@@ -277,9 +277,8 @@ public struct BoardSnapshot: Sendable, Hashable {
     /// Same caller (reference where there is one, else the folded name) and
     /// same category at first contact. Anonymous callers never match.
     static func callerKey(_ t: Ticket) -> String {
-        if let r = t.caller.reference, !r.isEmpty { return "r:" + foldName(r) + "|" + t.firstCategory }
-        if t.caller.isAnonymous { return "anon:\(t.ref.number)" }
-        return "n:" + foldName(t.caller.name) + "|" + t.firstCategory
+        guard let k = CallerIdentity.groupingKey(t.caller) else { return "anon:\(t.ref.number)" }
+        return k + "|" + t.firstCategory
     }
 
     /// Only the queues of a team, and only the people who work them.

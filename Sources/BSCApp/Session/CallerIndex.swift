@@ -27,9 +27,10 @@ public struct CallerIndex: Sendable {
 
     public init() {}
 
+    /// One entry per caller: the reference (spaces and case ignored) where
+    /// there is one, else the folded name (`CallerIdentity`).
     static func key(_ c: Caller) -> String {
-        if let r = c.reference, !r.isEmpty { return "ref:" + r.lowercased() }
-        return "name:" + foldName(c.name)
+        CallerIdentity.groupingKey(c) ?? "anonymous"
     }
 
     /// Folds in tickets changed since the last update. A ticket that became

@@ -38,28 +38,11 @@ extension Desk {
 
     // MARK: - Repeat contacts
 
-    /// Same caller: the same caller reference where both have one, else the
-    /// same name folded for case, accents and spacing (as the metrics do).
-    static func sameCaller(_ a: Caller, _ b: Caller) -> Bool {
-        let ra = a.reference ?? "", rb = b.reference ?? ""
-        if !ra.isEmpty && !rb.isEmpty { return ra.lowercased() == rb.lowercased() }
-        let na = foldCallerName(a.name), nb = foldCallerName(b.name)
-        return !na.isEmpty && na == nb
-    }
-
-    static func callerKeys(_ c: Caller) -> [String] {
-        var keys: [String] = []
-        if let r = c.reference, !r.isEmpty { keys.append("r:" + r.lowercased()) }
-        let n = foldCallerName(c.name)
-        if !n.isEmpty { keys.append("n:" + n) }
-        return keys
-    }
-
     private func repeatIndex() -> [String: [TicketRef]] {
         let stamp = store.eventCount
         if let c = repeatIndexCache, c.stamp == stamp { return c.index }
         var index: [String: [TicketRef]] = [:]
-        store.forEach { t in for k in Self.callerKeys(t.caller) { index[k, default: []].append(t.ref) } }
+        store.forEach { t in for k in CallerIdentity.lookupKeys(t.caller) { index[k, default: []].append(t.ref) } }
         repeatIndexCache = (stamp, index)
         return index
     }
@@ -77,10 +60,10 @@ extension Desk {
     private func earlierTickets(caller: Caller, category: String, before limit: TicketRef?, at: Instant) -> [Ticket] {
         let index = repeatIndex()
         var refs: Set<TicketRef> = []
-        for k in Self.callerKeys(caller) { refs.formUnion(index[k] ?? []) }
+        for k in CallerIdentity.lookupKeys(caller) { refs.formUnion(index[k] ?? []) }
         return refs.sorted(by: >).compactMap { r -> Ticket? in
             if let limit, r >= limit { return nil }
-            guard let p = store[r], p.firstCategory == category, Self.sameCaller(p.caller, caller), repeats(p, at: at) else { return nil }
+            guard let p = store[r], p.firstCategory == category, CallerIdentity.same(p.caller, caller), repeats(p, at: at) else { return nil }
             return p
         }
     }

@@ -6,7 +6,7 @@ public enum MetricDefinitions {
 
     - **Contact**: one interaction (a call, an email, an e-form, a visit). A ticket opens with its first contact; later contacts on it are repeat contacts.
     - **Resolved at first contact**: the agent who took the first contact resolved it during that contact (no routing, no callback). The flag is set then and never edited.
-    - **Same caller**: the same caller reference (spaces and case ignored) where both tickets have one; otherwise the same caller name folded for case, accents and spacing. Anonymous callers (no name, no reference) never match anyone.
+    - **Same caller**: the same caller reference, with every space and case ignored (`E200 004` is `e200004`), where both tickets have one; otherwise the same caller name folded for case, accents and spacing. Anonymous callers (no name, no reference) never match anyone.
     - **Same category**: the category the ticket had at its first contact.
     - **Reopen window**: working time after the resolution moment (the first contact), configured in working days (3 × the working day's hours by default: 24 working hours with 09:00–17:00). The window ends at that point in working time and its end is inclusive; weekends, bank holidays and out-of-hours time do not use it up.
     - **Disqualified**: a first-contact resolution stops counting if, within the reopen window, the ticket is reopened, a repeat contact is received on it, or the same caller's first contact on a new ticket in the same category is received. Contacts count by the time they were received.

@@ -254,7 +254,7 @@ public struct MetricsIndex: Sendable {
         fcrMoment[slot] = moment
         if let raw = t.caller.reference, !raw.isEmpty {
             if let k = caches.refs[raw] { refKey[slot] = k } else {
-                let ref = MetricsIndex.normalisedReference(raw)
+                let ref = CallerIdentity.referenceKey(raw)
                 let k = ref.isEmpty ? -1 : refs.id(ref)
                 caches.refs[raw] = k
                 refKey[slot] = k
@@ -265,7 +265,7 @@ public struct MetricsIndex: Sendable {
         var folded = ""
         if !t.caller.name.isEmpty {
             if let c = caches.folded[t.caller.name] { folded = c } else {
-                folded = foldCallerName(t.caller.name)
+                folded = CallerIdentity.nameKey(t.caller.name)
                 caches.folded[t.caller.name] = folded
             }
         }
@@ -347,12 +347,6 @@ public struct MetricsIndex: Sendable {
             }
             return false
         }
-    }
-
-    /// Caller references compare with surrounding spaces and case ignored.
-    public static func normalisedReference(_ r: String?) -> String {
-        guard let r else { return "" }
-        return r.trimmingCharacters(in: .whitespaces).uppercased()
     }
 
     public func names(of dimension: BreakdownDimension) -> [String] {
