@@ -36,6 +36,21 @@ final class EngineUnderTest {
         return Folded(store: store, engine: MetricsEngine(store: store, configuration: config, calendar: desk.calendar))
     }
 
+    /// The TUI's path: an engine built on the first `split` events, then
+    /// brought up to date from the tickets the rest touched.
+    func foldIncrementally(_ events: [Event], split: Int) -> Folded {
+        var store = TicketStore()
+        for e in events[..<split] { store.apply(e) }
+        var engine = MetricsEngine(store: store, configuration: config, calendar: desk.calendar)
+        var touched: Set<Int> = []
+        for e in events[split...] {
+            store.apply(e)
+            touched.insert(e.ref.number - 1)
+        }
+        engine.update(slots: touched, store: store, configuration: config, calendar: desk.calendar)
+        return Folded(store: store, engine: engine)
+    }
+
     static func tally(_ t: Tally) -> RefTally {
         var r = RefTally()
         r.opened = t.ticketsOpened; r.contacts = t.contacts

@@ -67,7 +67,6 @@ struct HistoryGenerator {
 
     private var rng: SeededRandom
     private let seed: UInt64
-    private var features: Set<String> = []
 
     init(seed: UInt64) {
         self.seed = seed
@@ -107,18 +106,16 @@ struct HistoryGenerator {
         case 0:
             // Anonymous.
             names = [""]
-            features.insert("anonymous")
         case 1...3:
             // Name only.
-            features.insert("name-only caller")
+            break
         default:
             let letter = rng.pick(["E", "S", "D"]), a = rng.int(100...299), b = rng.int(0...999)
             let digits = String(a) + String(repeating: "0", count: 3 - String(b).count) + String(b)
             let spaced = letter + String(a) + " " + String(digits.dropFirst(3))
             refs = [spaced, letter + digits, letter.lowercased() + digits, " " + spaced.lowercased() + " ", letter + " " + digits, nil]
-            if rng.chance(0.15) { names = [""] ; features.insert("reference only") }
+            if rng.chance(0.15) { names = [""] }
             if rng.chance(0.05) { refs.append("   ") }
-            features.insert("references with spaces and case")
         }
         return Person(names: names, refs: refs, type: rng.pick([.employee, .supplier, .manager]))
     }
@@ -189,17 +186,14 @@ struct HistoryGenerator {
                 // Resolved during the first contact: the call form writes the
                 // resolution with the opening, at the same moment.
                 add(&s, t, opener, .resolved(note: nil, firstContact: true), .resolved)
-                features.insert("resolved at first contact")
                 if rng.chance(0.2) {
                     // A mis-keyed category fixed straight after the call.
                     t += Int64(rng.int(1...5)) * Cal.minute
                     let to = rng.pick(categories)
                     add(&s, t, opener, .corrected(field: .category, from: currentCategory, to: to), s.status)
                     currentCategory = to
-                    features.insert("category corrected at first contact")
                 }
             }
-            var pendingSinceStep = false
             for _ in 0..<rng.int(0...9) {
                 t += delay()
                 let user = rng.pick(ReferenceDesk.agents)
@@ -211,12 +205,10 @@ struct HistoryGenerator {
                         add(&s, t, user, .routed(queue: q, details: [:], note: nil), q == ReferenceDesk.frontDesk ? .open : .routed)
                         if q != ReferenceDesk.frontDesk { everRouted = true }
                         currentQueue = q
-                        features.insert("route while pending")
                     } else if s.status == .pending && roll < 60 {
                         add(&s, t, user, .resumed, s.statuses.last(where: { $0 != .pending }) ?? .open)
                     } else if s.status != .pending && roll < 25 {
                         add(&s, t, user, .pending(reason: rng.pick([.customer, .thirdParty])), .pending)
-                        pendingSinceStep = true
                     } else if roll < 40 {
                         let q = rng.pick(ReferenceDesk.queues.map(\.id))
                         add(&s, t, user, .routed(queue: q, details: [:], note: nil), q == ReferenceDesk.frontDesk ? .open : .routed)
@@ -226,7 +218,6 @@ struct HistoryGenerator {
                         add(&s, t, user, .assigned(to: user), s.status == .routed ? .inProgress : s.status)
                     } else if roll < 58 {
                         add(&s, t, user, contactLogged(after: t, channel: channel), s.status)
-                        features.insert("repeat contact")
                     } else if roll < 66 {
                         add(&s, t, user, correction(persons, &currentCategory, categories), s.status)
                     } else {
@@ -236,10 +227,8 @@ struct HistoryGenerator {
                     let roll = rng.int(0...99)
                     if roll < 30 {
                         add(&s, t, user, .reopened(reason: nil), currentQueue == ReferenceDesk.frontDesk ? .open : .routed)
-                        features.insert("reopen")
                     } else if roll < 50 {
                         add(&s, t, user, contactLogged(after: t, channel: channel), .resolved)
-                        features.insert("contact after resolution")
                     } else if roll < 70 {
                         add(&s, t, user, .feedback(rating: rng.int(1...5), source: .survey), .resolved)
                     } else if roll < 80 {
@@ -251,7 +240,6 @@ struct HistoryGenerator {
                     if rng.chance(0.5) { add(&s, t, user, .feedback(rating: rng.int(1...5), source: .email), .closed) }
                 }
             }
-            if pendingSinceStep { features.insert("pending") }
             scripts.append(s)
         }
 
@@ -279,7 +267,6 @@ struct HistoryGenerator {
                 let k = scripts[s].steps.firstIndex { $0.at > at } ?? scripts[s].steps.count
                 scripts[s].steps.insert((at, "sup", .absorbed(from: TicketRef(d + 1))), at: k)
                 scripts[s].statuses.insert(scripts[s].statuses[k - 1], at: k)
-                features.insert("merge")
             }
         }
 
@@ -296,6 +283,7 @@ struct HistoryGenerator {
         let last = all.map(\.at).max()!
         let first = all.map(\.at).min()!
         var now: Int64
+        var atWindowEnd = false
         if rng.chance(0.6) {
             now = last + Int64(rng.int(0...(5 * 24 * 60))) * Cal.minute
         } else {
@@ -305,7 +293,7 @@ struct HistoryGenerator {
             // Exactly at a reopen window's end, or just after it.
             if let fcr = all.first(where: { if case .resolved(_, true) = $0.body { return true } else { return false } }) {
                 now = Cal.addingWorking(ReferenceDesk.reopenWindowMillis, to: fcr.at) + (rng.chance(0.5) ? 0 : 1)
-                features.insert("now at a window's end")
+                atWindowEnd = true
             }
         }
         var events: [Event] = []
@@ -317,9 +305,8 @@ struct HistoryGenerator {
         let opened = Set(events.compactMap { e -> Int? in if case .opened = e.body { return e.ref.number } else { return nil } })
         events = events.filter { opened.contains($0.ref.number) }
         for (i, _) in events.enumerated() { events[i].seq = Int64(i + 1); events[i].id = "e\(i + 1)" }
-        if summerBoundaryCrossed(events.map(\.at.millis) + [now]) { features.insert("clock change") }
-        if holidayCrossed(events.map(\.at.millis) + [now]) { features.insert("bank holiday") }
-        return History(seed: seed, events: events, now: Instant(millis: now), features: Array(features), ticketCount: opened.count)
+        return History(seed: seed, events: events, now: Instant(millis: now), features: Array(Self.features(of: events, now: now)) + (atWindowEnd ? ["now at a window's end"] : []),
+                       ticketCount: opened.count)
     }
 
     private mutating func contactLogged(after t: Int64, channel: Channel) -> EventBody {
@@ -333,23 +320,54 @@ struct HistoryGenerator {
         case 0:
             let to = rng.pick(categories)
             defer { category = to }
-            features.insert("category corrected")
             return .corrected(field: .category, from: category, to: to)
         case 1:
-            features.insert("caller name corrected")
             return .corrected(field: .callerName, from: "", to: rng.pick(rng.pick(persons).names))
         default:
-            features.insert("caller reference corrected")
             return .corrected(field: .callerReference, from: "", to: rng.pick(rng.pick(persons).refs) ?? "")
         }
     }
 
-    private func summerBoundaryCrossed(_ times: [Int64]) -> Bool {
+    /// What a history (as kept, up to "now") exercises, read from its events.
+    static func features(of events: [Event], now: Int64) -> Set<String> {
+        var out: Set<String> = []
+        var pending: Set<Int> = []
+        func caller(_ name: String, _ ref: String?) {
+            let hasRef = ReferenceModel.reference(ref) != nil, hasName = ReferenceModel.name(name) != nil
+            if !hasRef && !hasName { out.insert("anonymous") }
+            if !hasRef && hasName { out.insert("name-only caller") }
+            if hasRef && !hasName { out.insert("reference only") }
+            if let ref, hasRef, ref.contains(" ") || ref != ref.uppercased() { out.insert("references with spaces and case") }
+        }
+        for e in events {
+            let n = e.ref.number
+            switch e.body {
+            case .opened(let c, _, _, _, _, _): caller(c.name, c.reference)
+            case .pending: pending.insert(n); out.insert("pending")
+            case .resumed, .resolved(_, false), .merged: pending.remove(n)
+            case .resolved(_, true): out.insert("resolved at first contact")
+            case .routed: if pending.remove(n) != nil { out.insert("route while pending") }
+            case .reopened: out.insert("reopen")
+            case .contactLogged: out.insert("repeat contact")
+            case .absorbed: out.insert("merge")
+            case .corrected(let field, _, let to):
+                out.insert("\(field.rawValue) corrected")
+                if field == .callerReference { caller("x", to) }
+            default: break
+            }
+        }
+        let times = events.map(\.at.millis) + [now]
+        if summerBoundaryCrossed(times) { out.insert("clock change") }
+        if holidayCrossed(times) { out.insert("bank holiday") }
+        return out
+    }
+
+    private static func summerBoundaryCrossed(_ times: [Int64]) -> Bool {
         guard let a = times.min(), let b = times.max() else { return false }
         return Cal.summers.contains { (a < $0.0 && $0.0 <= b) || (a < $0.1 && $0.1 <= b) }
     }
 
-    private func holidayCrossed(_ times: [Int64]) -> Bool {
+    private static func holidayCrossed(_ times: [Int64]) -> Bool {
         guard let a = times.min(), let b = times.max() else { return false }
         return (Cal.localDay(a)...Cal.localDay(b)).contains { Cal.bankHolidays.contains($0) }
     }

@@ -96,7 +96,7 @@ final class ReferenceModelSelfTests: XCTestCase {
             seen.formUnion(g.make().features)
         }
         for feature in ["route while pending", "reopen", "repeat contact", "name-only caller", "references with spaces and case",
-                        "merge", "category corrected", "caller name corrected", "caller reference corrected", "bank holiday",
+                        "merge", "category corrected", "caller-name corrected", "caller-ref corrected", "bank holiday",
                         "clock change", "pending", "resolved at first contact", "anonymous"] {
             XCTAssertTrue(seen.contains(feature), "no history had \(feature)")
         }

@@ -85,7 +85,8 @@ final class ReferenceModelTests: XCTestCase {
         let month = ReferenceModel.month(containing: today)
         let periods = [month, ReferenceModel.month(containing: month.0 - 1), (today, today),
                        (h.events.map { Cal.localDay($0.at.millis) }.min() ?? today, today)]
-        for (first, last) in periods {
+        /// What `stats` should print: every dimension and a weekly series.
+        func statsWanted(_ first: Int, _ last: Int) -> [String: EngineUnderTest.Figures] {
             var want: [String: EngineUnderTest.Figures] = ["overall": modelFigures(model.overall(first: first, last: last))]
             for dim in ReferenceModel.Dimension.allCases {
                 for (k, t) in model.tallies(first: first, last: last, by: dim) where !t.isEmpty {
@@ -98,8 +99,16 @@ final class ReferenceModelTests: XCTestCase {
                 want["series/" + text(a)] = modelFigures(model.overall(first: a, last: b))
                 w += 7
             }
-            sets("stats", want, e.stats(folded, first: date(first), last: date(last), now: h.now))
+            return want
         }
+        for (first, last) in periods {
+            sets("stats", statsWanted(first, last), e.stats(folded, first: date(first), last: date(last), now: h.now))
+        }
+
+        // The same figures from an engine kept up to date event by event (the TUI's).
+        let incremental = e.foldIncrementally(h.events, split: Int(h.seed % UInt64(h.events.count)))
+        let (first, last) = periods[3]
+        sets("stats-incremental", statsWanted(first, last), e.stats(incremental, first: date(first), last: date(last), now: h.now))
 
         // The board.
         let board = model.board()
