@@ -67,15 +67,13 @@ extension Desk {
         return e
     }
 
-    /// The SLA clock of a ticket against its queue's resolution target.
-    /// The category's target overrides the queue's.
+    /// The rule for which target applies (the category's overrides the
+    /// queue's), shared with the metrics and the board.
+    public var slaPolicy: SLAPolicy { SLAPolicy(taxonomy: taxonomy, atRiskShare: config.atRiskShare) }
+
+    /// The SLA clock of a ticket against its resolution target (`SLAPolicy`).
     public func slaStatus(_ t: Ticket, now: Instant) -> SLAStatus? {
-        guard let hours = taxonomy.category(t.category)?.resolutionTargetHours ?? taxonomy.queue(t.queue)?.resolutionTargetHours else { return nil }
-        let clock = SLAClock(
-            calendar: calendar, startedAt: t.receivedAt, target: .workingMillis(Int64(hours * 3_600_000)),
-            pauses: t.pauses.map { $0.start..<$0.end }, pausedSince: t.pendingSince,
-            resolvedAt: t.resolvedAt, atRiskShare: config.atRiskShare)
-        return clock.status(now: now)
+        slaPolicy.resolutionStatus(t, now: now, calendar: calendar)
     }
 
     /// The first-response clock: from the first contact's arrival to the
@@ -83,12 +81,7 @@ extension Desk {
     /// against the category's or else the queue's first-response target, on
     /// working hours with pending pauses taken out.
     public func firstResponseStatus(_ t: Ticket, now: Instant) -> SLAStatus? {
-        guard let hours = taxonomy.category(t.category)?.firstResponseTargetHours ?? taxonomy.queue(t.queue)?.firstResponseTargetHours else { return nil }
-        let clock = SLAClock(
-            calendar: calendar, startedAt: t.receivedAt, target: .workingMillis(Int64(hours * 3_600_000)),
-            pauses: t.pauses.map { $0.start..<$0.end }, pausedSince: t.firstResponseAt == nil ? t.pendingSince : nil,
-            resolvedAt: t.firstResponseAt, atRiskShare: config.atRiskShare)
-        return clock.status(now: now)
+        slaPolicy.firstResponseStatus(t, now: now, calendar: calendar)
     }
 
     /// `2026-11-24 09:05`, local time.

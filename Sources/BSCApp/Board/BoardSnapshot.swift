@@ -296,7 +296,7 @@ extension Desk {
     public var boardInputs: BoardSnapshot.Inputs {
         BoardSnapshot.Inputs(
             taxonomy: taxonomy, users: config.users, targets: config.targets, calendar: calendar,
-            reopenWindowMillis: Int64(config.reopenWindowDays * Double(config.workingDayMillis)),
+            reopenWindowMillis: config.reopenWindow.millis,
             sla: { [self] t, now in slaStatus(t, now: now) })
     }
 

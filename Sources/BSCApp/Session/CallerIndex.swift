@@ -109,14 +109,13 @@ extension Desk {
     }
 
     public func repeatHints(for entry: CallerIndex.Entry, category: String?, now: Instant) -> [RepeatHint] {
-        let window = Int64(config.reopenWindowDays * Double(calendar.workingDayMillis))
         var out: [RepeatHint] = []
         for ref in entry.refs.reversed() {
             guard let t = store[ref] else { continue }
             let same = category != nil && t.firstCategory == category
             if t.isOpen {
                 out.append(RepeatHint(ref: ref, text: "\(ref) is still \(t.status.label)" + (same ? " in the same category" : " (\(t.category))"), sameCategory: same))
-            } else if same, let resolved = t.resolvedAt, calendar.workingMillis(from: resolved, to: now) <= window {
+            } else if same, let resolved = t.resolvedAt, config.reopenWindow.isOpen(at: now, after: resolved, calendar: calendar) {
                 out.append(RepeatHint(ref: ref, text: "\(ref) in the same category was resolved \(localText(resolved)): repeat contact", sameCategory: true))
             }
         }

@@ -53,8 +53,7 @@ extension Desk {
     func repeats(_ p: Ticket, at: Instant) -> Bool {
         guard p.mergedInto == nil, p.receivedAt <= at else { return false }
         guard let resolved = p.resolvedAt ?? p.firstResolvedAt, resolved <= at else { return true }
-        let window = Int64(config.reopenWindowDays * Double(config.workingDayMillis))
-        return at <= calendar.addingWorkingMillis(window, to: resolved)
+        return config.reopenWindow.isOpen(at: at, after: resolved, calendar: calendar)
     }
 
     private func earlierTickets(caller: Caller, category: String, before limit: TicketRef?, at: Instant) -> [Ticket] {

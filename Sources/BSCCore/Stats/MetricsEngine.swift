@@ -90,8 +90,8 @@ public struct MetricsEngine: Sendable {
     public let zone: ZoneRules
 
     public init(store: TicketStore, configuration: DeskConfiguration, calendar: WorkingCalendar) {
-        let window = Int64((configuration.reopenWindowDays * Double(calendar.workingDayMillis)).rounded())
-        index = MetricsIndex(store: store, taxonomy: configuration.taxonomy, calendar: calendar, reopenWindowMillis: window)
+        index = MetricsIndex(store: store, taxonomy: configuration.taxonomy, calendar: calendar,
+                             reopenWindowMillis: configuration.reopenWindow.millis)
         targets = configuration.targets
         zone = calendar.zone
     }

@@ -72,8 +72,9 @@ public struct MetricsIndex: Sendable {
 
     // Interned values: the names per dimension, in id order.
     var queues = Interner(), categories = Interner(), agents = Interner()
-    // Per interned queue / category id, looked up once.
-    var slaTarget: [Int64?] = [], resolvable: [Bool] = []
+    // Per interned queue / category id, looked up once: the SLA targets
+    // (`SLAPolicy`: a category's overrides its queue's) and net FCR.
+    var queueTarget: [Int64?] = [], categoryTarget: [Int64?] = [], resolvable: [Bool] = []
 
     // For "same caller, same category", by slot: interned normalised
     // reference and folded name (-1: none), received time, and the FCR
@@ -213,13 +214,17 @@ public struct MetricsIndex: Sendable {
                 f.handleMillis += d
             }
         }
+        // The SLA target follows the category the ticket has now (usually
+        // its first, the same shared string).
+        let categoryNow = t.category == t.firstCategory ? f.category : categories.id(t.category)
         while resolvable.count < categories.names.count {
-            resolvable.append(taxonomy.category(categories.names[resolvable.count])?.frontDeskResolvable == true)
+            let c = taxonomy.category(categories.names[resolvable.count])
+            resolvable.append(c?.frontDeskResolvable == true)
+            categoryTarget.append(c?.resolutionTargetHours.map(SLAPolicy.millis(hours:)))
         }
         if resolvable[Int(f.category)] { f.flags |= Self.fNet }
-        while slaTarget.count < queues.names.count {
-            // Truncated to the millisecond, as Desk.slaStatus does.
-            slaTarget.append(taxonomy.queue(queues.names[slaTarget.count])?.resolutionTargetHours.map { Int64($0 * 3_600_000) })
+        while queueTarget.count < queues.names.count {
+            queueTarget.append(taxonomy.queue(queues.names[queueTarget.count])?.resolutionTargetHours.map(SLAPolicy.millis(hours:)))
         }
         if let r = t.resolvedAt {
             d.resolved = Int32(zone.localDayNumber(r))
@@ -228,7 +233,7 @@ public struct MetricsIndex: Sendable {
             if !t.reopenedAt.isEmpty { f.flags |= Self.fReopened }
             let pauses = t.pauses.map { $0.start..<$0.end }
             f.resolveWorkingMillis = calendar.workingMillis(from: t.receivedAt, to: r, excluding: pauses)
-            if let target = slaTarget[Int(f.queue)] {
+            if let target = categoryTarget[Int(categoryNow)] ?? queueTarget[Int(f.queue)] {
                 f.flags |= Self.fSLATargeted
                 if f.resolveWorkingMillis <= target { f.flags |= Self.fSLAMet }
             }
@@ -243,7 +248,7 @@ public struct MetricsIndex: Sendable {
             // The flag is set only by a resolution during the first contact,
             // written with the opening; after a reopen, `resolvedAt` is a later one.
             moment = (t.reopenedAt.isEmpty ? (t.resolvedAt ?? t.openedAt) : t.openedAt).millis
-            let end = calendar.addingWorkingMillis(reopenWindowMillis, to: Instant(millis: moment)).millis
+            let end = ReopenWindow(millis: reopenWindowMillis).end(after: Instant(millis: moment), calendar: calendar).millis
             f.windowEnd = end
             if let first = t.reopenedAt.first(where: { $0.millis > moment }), first.millis <= end {
                 f.disqualification = .reopened

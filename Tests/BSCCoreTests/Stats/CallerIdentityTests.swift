@@ -57,3 +57,32 @@ struct CallerIdentityTests {
         #expect(s.engine.index.disqualification(of: TicketRef(2)) == Disqualification.none)
     }
 }
+
+@Suite("SLA attainment: the category's target overrides the queue's")
+struct SLAPolicyMetricsTests {
+    /// A category target of 8 working hours in a queue of 24: received
+    /// Monday 09:00, resolved Tuesday 15:00 (14 working hours) is missed.
+    @Test func categoryTargetOverridesQueueTargetInTheIndex() {
+        var s = S()
+        let categories = S.taxonomy.categories.map { c -> Category in
+            var c = c
+            if c.id == "exchequer.bank-details" { c.resolutionTargetHours = 8 }
+            return c
+        }
+        let queues = S.taxonomy.queues.map { q -> QueueDefinition in
+            var q = q
+            if q.id == "exchequer" { q.resolutionTargetHours = 24 }
+            return q
+        }
+        s.config.taxonomy = Taxonomy(queues: queues, categories: categories)
+        s.open(1, at: S.london("2026-11-09", 9), category: "exchequer.bank-details", fcr: false)
+        s.apply(1, S.london("2026-11-09", 9), "agent1", .routed(queue: "exchequer", details: [:], note: nil))
+        s.open(2, at: S.london("2026-11-09", 9), category: "cs.general", fcr: false)
+        s.apply(2, S.london("2026-11-09", 9), "agent1", .routed(queue: "exchequer", details: [:], note: nil))
+        s.apply(1, S.london("2026-11-10", 15), "agent2", .resolved(note: nil, firstContact: false))
+        s.apply(2, S.london("2026-11-10", 15), "agent2", .resolved(note: nil, firstContact: false))
+        let m = s.metrics("2026-11", asAt: later)
+        // Ticket 1 by its category's 8 h (missed), ticket 2 by the queue's 24 h (met).
+        #expect(m[.slaAttainment].numerator == 1 && m[.slaAttainment].denominator == 2)
+    }
+}
