@@ -304,7 +304,19 @@ struct HistoryGenerator {
         // Every ticket's opening must be kept, or its later events mean nothing.
         let opened = Set(events.compactMap { e -> Int? in if case .opened = e.body { return e.ref.number } else { return nil } })
         events = events.filter { opened.contains($0.ref.number) }
-        for (i, _) in events.enumerated() { events[i].seq = Int64(i + 1); events[i].id = "e\(i + 1)" }
+        // References are handed out in the order tickets were opened, as the journal does.
+        var number: [Int: Int] = [:]
+        for e in events { if case .opened = e.body { number[e.ref.number] = number.count + 1 } }
+        for i in events.indices {
+            events[i].seq = Int64(i + 1)
+            events[i].id = "e\(i + 1)"
+            events[i].ref = TicketRef(number[events[i].ref.number]!)
+            switch events[i].body {
+            case .merged(let into): events[i].body = .merged(into: TicketRef(number[into.number]!))
+            case .absorbed(let from): events[i].body = .absorbed(from: TicketRef(number[from.number]!))
+            default: break
+            }
+        }
         return History(seed: seed, events: events, now: Instant(millis: now), features: Array(Self.features(of: events, now: now)) + (atWindowEnd ? ["now at a window's end"] : []),
                        ticketCount: opened.count)
     }

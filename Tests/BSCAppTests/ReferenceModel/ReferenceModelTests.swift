@@ -36,10 +36,33 @@ final class ReferenceModelTests: XCTestCase {
         }
         var found: [String: [Mismatch]] = [:]
         var summaries: [UInt64: String] = [:]
+        var engineTime = Duration.zero, modelTime = Duration.zero
         for seed in seeds {
             var generator = HistoryGenerator(seed: seed)
             let history = generator.make()
-            let problems = compare(history, engine)
+            var clock = ContinuousClock.now
+            let engineSees = engineScreens(history, engine)
+            engineTime += clock.duration(to: .now)
+            func compare(_ quirks: Set<ReferenceModel.Quirk>) -> [(String, String)] {
+                clock = .now
+                defer { modelTime += clock.duration(to: .now) }
+                return differences(want: modelScreens(history, quirks: quirks), got: engineSees)
+            }
+            var problems = compare([])
+            // A disagreement that emulating a known engine bug removes is
+            // filed under that bug; whatever is left is new.
+            var emulated: Set<ReferenceModel.Quirk> = []
+            var known: [(String, String)] = []
+            for quirk in ReferenceModel.Quirk.allCases where !problems.isEmpty {
+                let alt = compare(emulated.union([quirk]))
+                let before = Set(problems.map { $0.0 + "|" + $0.1 }), after = Set(alt.map { $0.0 + "|" + $0.1 })
+                guard after.isSubset(of: before), after.count < before.count else { continue }
+                emulated.insert(quirk)
+                let explained = problems.filter { !after.contains($0.0 + "|" + $0.1) }
+                problems = alt
+                known += explained.map { (Self.knownPrefix + quirk.rawValue + "): " + $0.0, $0.1) }
+            }
+            problems += known
             if seeds.count == 1 {
                 print(history.summary)
                 print(history.listing)
@@ -50,44 +73,70 @@ final class ReferenceModelTests: XCTestCase {
                 found[category, default: []].append(Mismatch(category: category, seed: seed, detail: detail, size: history.events.count))
             }
         }
+        print("ReferenceModelTests: engine side \(engineTime), model side and comparison \(modelTime)")
         return (found, seeds, summaries)
     }
 
-    /// Disagreements for one history as (category, detail).
-    static func compare(_ h: History, _ e: EngineUnderTest) -> [(String, String)] {
+    /// What every screen shows for one history, from the engine or the model.
+    struct Screens {
+        /// By screen ("stats", "dashboard-month", …), then by row key.
+        var figures: [String: [String: EngineUnderTest.Figures]] = [:]
+        var board: [String: RefAttainment] = [:]
+        var sla: [Int: RefSLAVerdict] = [:]
+        /// The model's: tickets with no SLA verdict to compare (a duplicate closed unresolved).
+        var noSLAVerdict: Set<Int> = []
+        /// The model's: first-contact resolutions only.
+        var fcr: [Int: String] = [:]
+    }
+
+    /// The periods asked of `stats`: this month, last month, today, and everything so far.
+    static func periods(_ h: History) -> [(Int, Int)] {
         typealias Cal = ReferenceCalendar
-        let model = ReferenceModel(events: h.events, now: h.now.millis)
-        let folded = e.fold(h.events)
-        var out: [(String, String)] = []
         let today = Cal.localDay(h.now.millis)
-
-        func modelFigures(_ t: RefTally) -> EngineUnderTest.Figures {
-            var p: Set<String> = []
-            if t.fcrProvisional > 0 { p.insert("gross_fcr") }
-            if t.netFCRProvisional > 0 { p.insert("net_fcr") }
-            return EngineUnderTest.Figures(tally: t, provisional: p)
-        }
-        func sets(_ screen: String, _ want: [String: EngineUnderTest.Figures], _ got: [String: EngineUnderTest.Figures]) {
-            for key in Set(want.keys).union(got.keys).sorted() {
-                let w = want[key] ?? modelFigures(RefTally()), g = got[key] ?? modelFigures(RefTally())
-                for d in w.tally.differences(from: g.tally) {
-                    out.append(("\(screen).\(d.split(separator: " ")[0])", "\(screen) [\(key)] \(d)"))
-                }
-                if w.provisional != g.provisional {
-                    out.append(("\(screen).provisional", "\(screen) [\(key)] provisional expected \(w.provisional.sorted()) got \(g.provisional.sorted())"))
-                }
-            }
-        }
-        func date(_ d: Int) -> CivilDate { let c = Cal.civil(d); return CivilDate(year: c.year, month: c.month, day: c.day) }
-        func text(_ d: Int) -> String { date(d).description }
-
-        // stats: this month, last month, today, and everything so far.
         let month = ReferenceModel.month(containing: today)
-        let periods = [month, ReferenceModel.month(containing: month.0 - 1), (today, today),
-                       (h.events.map { Cal.localDay($0.at.millis) }.min() ?? today, today)]
+        return [month, ReferenceModel.month(containing: month.0 - 1), (today, today),
+                (h.events.map { Cal.localDay($0.at.millis) }.min() ?? today, today)]
+    }
+
+    static func date(_ d: Int) -> CivilDate {
+        let c = ReferenceCalendar.civil(d)
+        return CivilDate(year: c.year, month: c.month, day: c.day)
+    }
+
+    static func engineScreens(_ h: History, _ e: EngineUnderTest) -> Screens {
+        var s = Screens()
+        let folded = e.fold(h.events)
+        for (i, (first, last)) in periods(h).enumerated() {
+            s.figures["stats \(i)"] = e.stats(folded, first: date(first), last: date(last), now: h.now)
+        }
+        // The same figures from an engine kept up to date event by event (the TUI's).
+        let incremental = e.foldIncrementally(h.events, split: Int(h.seed % UInt64(h.events.count)))
+        let (first, last) = periods(h)[3]
+        s.figures["stats-incremental"] = e.stats(incremental, first: date(first), last: date(last), now: h.now)
+        s.board = e.board(folded, now: h.now)
+        s.figures["dashboard-month"] = e.dashboard(folded, now: h.now, weekly: false)
+        s.figures["dashboard-week"] = e.dashboard(folded, now: h.now, weekly: true)
+        for n in 1...max(1, h.ticketCount) {
+            if let v = e.sla(folded, ticket: n, now: h.now) { s.sla[n] = v }
+            s.fcr[n] = e.fcrVerdict(folded, ticket: n)
+        }
+        return s
+    }
+
+    static func modelFigures(_ t: RefTally) -> EngineUnderTest.Figures {
+        var p: Set<String> = []
+        if t.fcrProvisional > 0 { p.insert("gross_fcr") }
+        if t.netFCRProvisional > 0 { p.insert("net_fcr") }
+        return EngineUnderTest.Figures(tally: t, provisional: p)
+    }
+
+    static func modelScreens(_ h: History, quirks: Set<ReferenceModel.Quirk>) -> Screens {
+        typealias Cal = ReferenceCalendar
+        let model = ReferenceModel(events: h.events, now: h.now.millis, quirks: quirks)
+        var s = Screens()
         /// What `stats` should print: every dimension and a weekly series.
         func statsWanted(_ first: Int, _ last: Int) -> [String: EngineUnderTest.Figures] {
-            var want: [String: EngineUnderTest.Figures] = ["overall": modelFigures(model.overall(first: first, last: last))]
+            var want = ["overall": modelFigures(model.overall(first: first, last: last))]
             for dim in ReferenceModel.Dimension.allCases {
                 for (k, t) in model.tallies(first: first, last: last, by: dim) where !t.isEmpty {
                     want[dim.rawValue + "/" + k] = modelFigures(t)
@@ -96,86 +145,116 @@ final class ReferenceModelTests: XCTestCase {
             var w = ReferenceModel.week(containing: first).0
             while w <= last {
                 let a = max(w, first), b = min(w + 6, last)
-                want["series/" + text(a)] = modelFigures(model.overall(first: a, last: b))
+                want["series/" + date(a).description] = modelFigures(model.overall(first: a, last: b))
                 w += 7
             }
             return want
         }
-        for (first, last) in periods {
-            sets("stats", statsWanted(first, last), e.stats(folded, first: date(first), last: date(last), now: h.now))
-        }
+        let periods = periods(h)
+        for (i, (first, last)) in periods.enumerated() { s.figures["stats \(i)"] = statsWanted(first, last) }
+        s.figures["stats-incremental"] = statsWanted(periods[3].0, periods[3].1)
 
-        // The same figures from an engine kept up to date event by event (the TUI's).
-        let incremental = e.foldIncrementally(h.events, split: Int(h.seed % UInt64(h.events.count)))
-        let (first, last) = periods[3]
-        sets("stats-incremental", statsWanted(first, last), e.stats(incremental, first: date(first), last: date(last), now: h.now))
-
-        // The board.
         let board = model.board()
-        let got = e.board(folded, now: h.now)
-        for (name, want) in [("fcrToday", board.fcrToday), ("fcrWeek", board.fcrWeek), ("slaToday", board.slaToday), ("slaWeek", board.slaWeek)]
-        where got[name] != want {
-            out.append(("board.\(name)", "board \(name) expected \(want) got \(got[name].map(\.description) ?? "nothing")"))
-        }
+        s.board = ["fcrToday": board.fcrToday, "fcrWeek": board.fcrWeek, "slaToday": board.slaToday, "slaWeek": board.slaWeek]
 
-        // The dashboard, by month and by week.
+        let today = Cal.localDay(h.now.millis)
         for weekly in [false, true] {
-            let bucket: (Int, Int) -> (Int, Int) = { d, _ in weekly ? ReferenceModel.week(containing: d) : ReferenceModel.month(containing: d) }
-            let current = bucket(today, 0)
-            var want: [String: EngineUnderTest.Figures] = ["current": modelFigures(model.overall(first: current.0, last: current.1))]
+            let bucket = { (d: Int) in weekly ? ReferenceModel.week(containing: d) : ReferenceModel.month(containing: d) }
+            let current = bucket(today)
+            var want = ["current": modelFigures(model.overall(first: current.0, last: current.1))]
             var b = current
             for _ in 0..<12 {
-                want["trend/" + text(b.0)] = modelFigures(model.overall(first: b.0, last: b.1))
-                b = bucket(b.0 - 1, 0)
+                want["trend/" + date(b.0).description] = modelFigures(model.overall(first: b.0, last: b.1))
+                b = bucket(b.0 - 1)
             }
             for dim in [ReferenceModel.Dimension.queue, .channel] {
                 for (k, t) in model.tallies(first: current.0, last: current.1, by: dim) where !t.isEmpty {
                     want[dim.rawValue + "/" + k] = modelFigures(t)
                 }
             }
-            sets(weekly ? "dashboard-week" : "dashboard-month", want, e.dashboard(folded, now: h.now, weekly: weekly))
+            s.figures[weekly ? "dashboard-week" : "dashboard-month"] = want
         }
 
-        // Each ticket: SLA verdict (show) and FCR verdict.
-        for n in model.tickets.keys.sorted() {
-            let t = model.tickets[n]!
-            let want = model.slaVerdict(n), got = e.sla(folded, ticket: n, now: h.now)
-            if t.merged && t.resolvedAt == nil {
-                // A duplicate closed unresolved: the definitions give it no SLA verdict.
-            } else if want?.state != got?.state {
-                out.append(("sla.state", "ticket #\(n) SLA expected \(want.map(\.description) ?? "none") got \(got.map(\.description) ?? "none")"))
-            } else if want?.elapsedMillis != got?.elapsedMillis || want?.targetMillis != got?.targetMillis {
-                out.append(("sla.elapsed", "ticket #\(n) SLA expected \(want.map(\.description) ?? "none") got \(got.map(\.description) ?? "none")"))
+        for (n, t) in model.tickets {
+            if let v = model.slaVerdict(n) { s.sla[n] = v }
+            if t.merged && t.resolvedAt == nil { s.noSLAVerdict.insert(n) }
+            switch model.verdicts[n]!.fcr {
+            case .notFlagged: break
+            case .reopened: s.fcr[n] = "reopened"
+            case .repeatContact: s.fcr[n] = "repeatContact"
+            case .sameCaller: s.fcr[n] = "sameCaller"
+            case .qualified: s.fcr[n] = "counts"
             }
-            if t.fcrFlag {
-                let expected: String
-                switch model.verdicts[n]!.fcr {
-                case .reopened: expected = "reopened"
-                case .repeatContact: expected = "repeatContact"
-                case .sameCaller: expected = "sameCaller"
-                case .qualified, .notFlagged: expected = "counts"
+        }
+        return s
+    }
+
+    /// Disagreements as (category, detail): the category names the screen
+    /// and the count or verdict that differs.
+    static func differences(want: Screens, got: Screens) -> [(String, String)] {
+        var out: [(String, String)] = []
+        for screen in want.figures.keys.sorted() {
+            let w = want.figures[screen]!, g = got.figures[screen] ?? [:]
+            let name = screen.hasPrefix("stats ") ? "stats" : screen
+            for key in Set(w.keys).union(g.keys).sorted() {
+                let a = w[key] ?? modelFigures(RefTally()), b = g[key] ?? modelFigures(RefTally())
+                if a == b { continue }
+                for d in a.tally.differences(from: b.tally) {
+                    out.append(("\(name).\(d.split(separator: " ")[0])", "\(name) [\(key)] \(d)"))
                 }
-                let got = e.fcrVerdict(folded, ticket: n)
-                if got != expected { out.append(("fcr.verdict", "ticket #\(n) FCR expected \(expected) got \(got)")) }
+                if a.provisional != b.provisional {
+                    out.append(("\(name).provisional", "\(name) [\(key)] provisional expected \(a.provisional.sorted()) got \(b.provisional.sorted())"))
+                }
             }
+        }
+        for name in want.board.keys.sorted() where got.board[name] != want.board[name] {
+            out.append(("board.\(name)", "board \(name) expected \(want.board[name]!) got \(got.board[name].map(\.description) ?? "nothing")"))
+        }
+        for n in Set(want.sla.keys).union(got.sla.keys).sorted() where !want.noSLAVerdict.contains(n) {
+            let a = want.sla[n], b = got.sla[n]
+            let detail = "ticket #\(n) SLA expected \(a.map(\.description) ?? "none") got \(b.map(\.description) ?? "none")"
+            if a?.state != b?.state { out.append(("sla.state", detail)) }
+            else if a != b { out.append(("sla.elapsed", detail)) }
+        }
+        for n in want.fcr.keys.sorted() where got.fcr[n] != want.fcr[n] {
+            out.append(("fcr.verdict", "ticket #\(n) FCR expected \(want.fcr[n]!) got \(got.fcr[n] ?? "nothing")"))
         }
         return out
     }
 
-    /// Categories where the engine is known to disagree with the
-    /// definitions: asserted apart, in `testKnownEngineDisagreements`, so
-    /// that everything else stays guarded. Empty when the engine is right.
-    static let knownEngineBugs: [String: String] = [:]
+    static let knownPrefix = "known engine bug ("
 
-    func testEngineAgreesWithReferenceModel() throws {
-        let (found, seeds, summaries) = try Self.compareAll()
-        report(found, seeds: seeds, summaries: summaries, only: { Self.knownEngineBugs[$0] == nil })
+    /// One run shared by the test methods below (XCTest runs them one at a time).
+    nonisolated(unsafe) static var cached: (mismatches: [String: [Mismatch]], seeds: [UInt64], summaries: [UInt64: String])?
+
+    static func results() throws -> (mismatches: [String: [Mismatch]], seeds: [UInt64], summaries: [UInt64: String]) {
+        if let cached { return cached }
+        let r = try compareAll()
+        cached = r
+        return r
     }
 
-    func testKnownEngineDisagreements() throws {
-        try XCTSkipIf(Self.knownEngineBugs.isEmpty, "no known engine disagreement")
-        let (found, seeds, summaries) = try Self.compareAll()
-        report(found, seeds: seeds, summaries: summaries, only: { Self.knownEngineBugs[$0] != nil })
+    /// Every disagreement not explained by a known engine bug fails here.
+    func testEngineAgreesWithReferenceModel() throws {
+        let (found, seeds, summaries) = try Self.results()
+        report(found, seeds: seeds, summaries: summaries, only: { !$0.hasPrefix(Self.knownPrefix) })
+    }
+
+    /// A known engine bug, kept apart so that the test above still guards
+    /// everything else: a survivor of a merge counts the duplicate's
+    /// contacts (already counted with the duplicate) in contacts, AHT and
+    /// handle time. docs/metrics.md: a contact is one interaction.
+    func testKnownEngineBug_MergedContactsCountedTwice() throws {
+        let (found, seeds, summaries) = try Self.results()
+        report(found, seeds: seeds, summaries: summaries,
+               only: { $0.hasPrefix(Self.knownPrefix + ReferenceModel.Quirk.mergedContactsCountedTwice.rawValue) })
+    }
+
+    /// Issue 12's route-while-pending bug, kept apart while the engine has it.
+    func testKnownEngineBug_RouteWhilePendingKeepsThePause() throws {
+        let (found, seeds, summaries) = try Self.results()
+        report(found, seeds: seeds, summaries: summaries,
+               only: { $0.hasPrefix(Self.knownPrefix + ReferenceModel.Quirk.routeKeepsPause.rawValue) })
     }
 
     private func report(_ found: [String: [Mismatch]], seeds: [UInt64], summaries: [UInt64: String], only include: (String) -> Bool) {
@@ -185,7 +264,6 @@ final class ReferenceModelTests: XCTestCase {
             let histories = Set(list.map(\.seed))
             failing += 1
             var text = "\(category): \(list.count) disagreements in \(histories.count) of \(seeds.count) histories"
-            if let why = Self.knownEngineBugs[category] { text += " (known engine bug: \(why))" }
             for m in list.sorted(by: { ($0.size, $0.seed) < ($1.size, $1.seed) }).prefix(3) {
                 text += "\n  seed \(m.seed): \(m.detail)\n    \(summaries[m.seed] ?? "")"
             }
