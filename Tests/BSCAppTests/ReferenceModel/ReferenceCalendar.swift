@@ -77,7 +77,8 @@ enum ReferenceCalendar {
     }
 
     static func offset(atUTC t: Int64) -> Int64 {
-        summers.contains { t >= $0.0 && t < $0.1 } ? hour : 0
+        for (start, end) in summers where t >= start && t < end { return hour }
+        return 0
     }
 
     static func localDay(_ t: Int64) -> Int { Int(floorDiv(t + offset(atUTC: t), day)) }

@@ -245,7 +245,13 @@ struct ReferenceModel {
         /// Working time received → current resolution, pauses out.
         var resolveMillis: Int64 = 0
         var targetMillis: Int64?
+        /// Local day numbers of the first contact and of the current resolution.
+        var openedDay = 0
+        var resolvedDay: Int?
     }
+
+    /// Ticket numbers in order.
+    private(set) var numbers: [Int] = []
 
     private(set) var verdicts: [Int: Verdict] = [:]
 
@@ -262,6 +268,8 @@ struct ReferenceModel {
         for (n, t) in tickets {
             var v = Verdict()
             v.targetMillis = ReferenceDesk.targetMillis(category: t.category, queue: t.queue)
+            v.openedDay = Cal.localDay(t.received)
+            v.resolvedDay = t.resolvedAt.map(Cal.localDay)
             if let r = t.resolvedAt { v.resolveMillis = Cal.workingMillis(from: t.received, to: r, excluding: t.pauses) }
             if t.fcrFlag, let moment = t.fcrMoment {
                 let end = Cal.addingWorking(ReferenceDesk.reopenWindowMillis, to: moment)
@@ -280,6 +288,7 @@ struct ReferenceModel {
             }
             verdicts[n] = v
         }
+        numbers = tickets.keys.sorted()
     }
 
     /// The SLA verdict `show` gives at `now`; nil without a target, and for
@@ -311,10 +320,13 @@ struct ReferenceModel {
     /// tickets or grouped by `dimension`.
     func tallies(first: Int, last: Int, by dimension: Dimension?) -> [String: RefTally] {
         var out: [String: RefTally] = [:]
-        for n in tickets.keys.sorted() {
-            let t = tickets[n]!, v = verdicts[n]!
-            let openedDay = Cal.localDay(t.received)
-            if openedDay >= first && openedDay <= last {
+        for n in numbers {
+            let v = verdicts[n]!
+            let opened = v.openedDay >= first && v.openedDay <= last
+            let resolved = v.resolvedDay.map { $0 >= first && $0 <= last } ?? false
+            guard opened || resolved else { continue }
+            let t = tickets[n]!
+            if opened {
                 let key: String
                 switch dimension {
                 case nil: key = ""
@@ -354,7 +366,7 @@ struct ReferenceModel {
                 }
                 out[key] = g
             }
-            if let r = t.resolvedAt, Cal.localDay(r) >= first, Cal.localDay(r) <= last {
+            if resolved {
                 let key: String
                 switch dimension {
                 case nil: key = ""
