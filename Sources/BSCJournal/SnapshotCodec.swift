@@ -52,7 +52,7 @@ public enum SnapshotCodec {
 
         /// Stored in each snapshot: a change of fields gives a different hash.
         public static let hash: UInt64 = {
-            var t = text
+            var t = text + "|Fold:\(TicketStore.foldRulesVersion)"
             return t.withUTF8 { SnapshotHash.bytes(UnsafeRawBufferPointer($0)) }
         }()
     }

@@ -50,7 +50,9 @@ import Testing
     }
 
     func snapshot(_ s: EventScript, fixture: BoardFixture, now: Instant = BoardSnapshotTests.now) -> BoardSnapshot {
-        BoardSnapshot.compute(tickets: s.store.tickets, eventCount: s.store.eventCount, inputs: fixture.desk.boardInputs, now: now)
+        let engine = MetricsEngine(store: s.store, configuration: fixture.desk.config, calendar: fixture.desk.calendar)
+        return BoardSnapshot.compute(tickets: s.store.tickets, eventCount: s.store.eventCount, inputs: fixture.desk.boardInputs,
+                                     figures: engine, now: now)
     }
 
     @Test func queueCounts() throws {

@@ -94,21 +94,19 @@ public struct AgentFigures: Sendable, Hashable {
     }
 }
 
-/// Everything the live board shows, computed in one pass over the store.
-/// A plain value: the screen keeps the previous one to show what changed.
+/// Everything the live board shows: counts from one pass over the store,
+/// and every rate from the metrics engine `stats` uses. A plain value: the
+/// screen keeps the previous one to show what changed.
 ///
-/// Definitions (simple, consistent with docs/domain.md; a full metrics
-/// engine may replace `compute`):
-/// - "today" and "this week" (ISO, Monday first) are local dates in the
-///   desk's zone; volumes and FCR count by the first contact's received
-///   date; resolutions and SLA attainment by the resolution date; agent
-///   activity by when the contact was logged.
-/// - Gross FCR = tickets resolved at first contact and not disqualified ÷
-///   tickets opened. Disqualified: reopened, a repeat contact logged on it,
-///   or the same caller opening a new ticket in the same (first) category
-///   within the reopen window. Provisional while any window is still open.
-/// - SLA attainment = resolved tickets that met their queue target ÷
-///   resolved tickets whose queue has a target.
+/// - "today" and "this week" (ISO, Monday to Sunday) are local dates in the
+///   desk's zone; volumes count by the first contact's received date,
+///   resolutions by the resolution date, agent activity by when the
+///   contact was logged.
+/// - FCR and SLA attainment today and this week are the engine's figures
+///   for those days (`bscdesk stats --period DAY` or `--period WEEK` give
+///   the same numerators and denominators): see docs/metrics.md.
+/// - At risk and breached are each open ticket's SLA clock (`SLAPolicy`,
+///   the same verdict as `show`).
 public struct BoardSnapshot: Sendable, Hashable {
     public var computedAt: Instant
     public var today: CivilDate
@@ -130,24 +128,25 @@ public struct BoardSnapshot: Sendable, Hashable {
     public var totalBreached: Int { queues.reduce(0) { $0 + $1.breached } }
     public var totalUnassigned: Int { queues.reduce(0) { $0 + $1.unassigned } }
 
-    /// What the board needs besides the tickets.
+    /// The ISO week (Monday to Sunday) containing `today`.
+    public var week: (first: CivilDate, last: CivilDate) {
+        let first = today.adding(days: -(today.isoWeekday - 1))
+        return (first, first.adding(days: 6))
+    }
+
+    /// What the board needs besides the tickets and the metrics engine.
     public struct Inputs: Sendable {
         public var taxonomy: Taxonomy
         public var users: [String: UserProfile]
-        public var targets: Targets
         public var calendar: WorkingCalendar
-        public var reopenWindowMillis: Int64
-        /// The SLA clock of a ticket (`Desk.slaStatus`).
-        public var sla: @Sendable (Ticket, Instant) -> SLAStatus?
+        /// Which SLA target each ticket is held to (`Desk.slaPolicy`).
+        public var slaPolicy: SLAPolicy
 
-        public init(taxonomy: Taxonomy, users: [String: UserProfile], targets: Targets, calendar: WorkingCalendar,
-                    reopenWindowMillis: Int64, sla: @escaping @Sendable (Ticket, Instant) -> SLAStatus?) {
+        public init(taxonomy: Taxonomy, users: [String: UserProfile], calendar: WorkingCalendar, slaPolicy: SLAPolicy) {
             self.taxonomy = taxonomy
             self.users = users
-            self.targets = targets
             self.calendar = calendar
-            self.reopenWindowMillis = reopenWindowMillis
-            self.sla = sla
+            self.slaPolicy = slaPolicy
         }
     }
 
@@ -162,13 +161,13 @@ public struct BoardSnapshot: Sendable, Hashable {
         h.combine(agents)
     }
 
-    /// One pass over the tickets; only the few first-contact resolutions
-    /// of this week are looked at again for same-caller repeats.
-    public static func compute<S: Sequence>(tickets: S, eventCount: Int = 0, inputs: Inputs, now: Instant) -> BoardSnapshot where S.Element == Ticket {
+    /// One pass over the tickets for the queue and people counts; the
+    /// rates are two queries on `figures`, the engine `stats` uses, which
+    /// must describe the same store.
+    public static func compute<S: Sequence>(tickets: S, eventCount: Int = 0, inputs: Inputs, figures: MetricsEngine,
+                                            now: Instant) -> BoardSnapshot where S.Element == Ticket {
         let zone = inputs.calendar.zone
         let today = zone.localDate(now)
-        let weekStart = today.adding(days: -(today.isoWeekday - 1))
-        let targets = inputs.targets
 
         var queues = inputs.taxonomy.queues.map { QueueFigures(id: $0.id, name: $0.name, targetHours: $0.resolutionTargetHours) }
         var queueIndex: [String: Int] = [:]
@@ -184,23 +183,9 @@ public struct BoardSnapshot: Sendable, Hashable {
         }
         for login in inputs.users.keys.sorted() { _ = agentSlot(login) }
 
-        var opened = (today: 0, week: 0)
-        var fcrCandidates: [Ticket] = []
-        // Caller+category → receipt times of this week's tickets, for the
-        // "same caller, same category" disqualification.
-        var byCaller: [String: [Instant]] = [:]
-        var sla = (todayMet: 0, todayAll: 0, weekMet: 0, weekAll: 0)
-        var provisional = (today: false, week: false)
-
         for t in tickets {
             let qi = queueIndex[t.queue]
-            let receivedDay = zone.localDate(t.receivedAt)
-            if receivedDay >= weekStart {
-                opened.week += 1
-                if receivedDay == today { opened.today += 1 }
-                byCaller[callerKey(t), default: []].append(t.receivedAt)
-                if t.firstContactResolution { fcrCandidates.append(t) }
-            }
+            let receivedToday = zone.localDate(t.receivedAt) == today
             if t.isOpen {
                 if let qi {
                     queues[qi].open += 1
@@ -211,31 +196,20 @@ public struct BoardSnapshot: Sendable, Hashable {
                         queues[qi].oldestWorkingMillis = age
                         queues[qi].oldestRef = t.ref
                     }
-                    switch inputs.sla(t, now)?.state {
+                    switch inputs.slaPolicy.resolutionStatus(t, now: now, calendar: inputs.calendar)?.state {
                     case .atRisk?: queues[qi].atRisk += 1
                     case .breached?: queues[qi].breached += 1
                     default: break
                     }
-                    if receivedDay == today { queues[qi].newToday += 1 }
+                    if receivedToday { queues[qi].newToday += 1 }
                 }
                 if let who = t.assignee { agents[agentSlot(who)].held += 1 }
-            } else if let qi, receivedDay == today {
+            } else if let qi, receivedToday {
                 queues[qi].newToday += 1
             }
-            if let r = t.resolvedAt {
-                let day = zone.localDate(r)
-                if day == today {
-                    if let qi { queues[qi].resolvedToday += 1 }
-                    if let by = t.resolvedBy { agents[agentSlot(by)].resolutionsToday += 1 }
-                }
-                if day >= weekStart, let state = inputs.sla(t, now)?.state, state.isResolved {
-                    sla.weekAll += 1
-                    if state == .met { sla.weekMet += 1 }
-                    if day == today {
-                        sla.todayAll += 1
-                        if state == .met { sla.todayMet += 1 }
-                    }
-                }
+            if let r = t.resolvedAt, zone.localDate(r) == today {
+                if let qi { queues[qi].resolvedToday += 1 }
+                if let by = t.resolvedBy { agents[agentSlot(by)].resolutionsToday += 1 }
             }
             for c in t.contacts where zone.localDate(c.loggedAt) == today {
                 let a = agentSlot(c.by)
@@ -247,38 +221,21 @@ public struct BoardSnapshot: Sendable, Hashable {
             }
         }
 
-        var fcr = (today: 0, week: 0)
-        for t in fcrCandidates {
-            guard let resolved = t.resolvedAt ?? t.reopenedAt.first else { continue }
-            let windowEnd = inputs.calendar.addingWorkingMillis(inputs.reopenWindowMillis, to: resolved)
-            let stillOpen = windowEnd >= now
-            let repeatCaller = byCaller[callerKey(t)]?.contains { $0 > t.receivedAt && $0 >= resolved && $0 <= windowEnd } ?? false
-            let disqualified = !t.reopenedAt.isEmpty || t.contacts.count > 1 || repeatCaller
-            let isToday = zone.localDate(t.receivedAt) == today
-            if stillOpen {
-                provisional.week = true
-                if isToday { provisional.today = true }
-            }
-            guard !disqualified else { continue }
-            fcr.week += 1
-            if isToday { fcr.today += 1 }
-        }
-
-        agents.sort { $0.login < $1.login }
-        return BoardSnapshot(
-            computedAt: now, today: today, queues: queues, agents: agents,
-            fcrToday: Attainment(numerator: fcr.today, denominator: opened.today, target: targets.fcr, amberMargin: targets.amberMargin, provisional: provisional.today),
-            fcrWeek: Attainment(numerator: fcr.week, denominator: opened.week, target: targets.fcr, amberMargin: targets.amberMargin, provisional: provisional.week),
-            slaToday: Attainment(numerator: sla.todayMet, denominator: sla.todayAll, target: targets.sla, amberMargin: targets.amberMargin),
-            slaWeek: Attainment(numerator: sla.weekMet, denominator: sla.weekAll, target: targets.sla, amberMargin: targets.amberMargin),
+        var snapshot = BoardSnapshot(
+            computedAt: now, today: today, queues: queues, agents: agents.sorted { $0.login < $1.login },
+            fcrToday: .init(numerator: 0, denominator: 0, target: 0, amberMargin: 0),
+            fcrWeek: .init(numerator: 0, denominator: 0, target: 0, amberMargin: 0),
+            slaToday: .init(numerator: 0, denominator: 0, target: 0, amberMargin: 0),
+            slaWeek: .init(numerator: 0, denominator: 0, target: 0, amberMargin: 0),
             eventCount: eventCount)
-    }
-
-    /// Same caller (reference where there is one, else the folded name) and
-    /// same category at first contact. Anonymous callers never match.
-    static func callerKey(_ t: Ticket) -> String {
-        guard let k = CallerIdentity.groupingKey(t.caller) else { return "anon:\(t.ref.number)" }
-        return k + "|" + t.firstCategory
+        let day = figures.metrics(from: today, to: today, asAt: now)
+        let week = figures.metrics(from: snapshot.week.first, to: snapshot.week.last, asAt: now)
+        let margin = figures.targets.amberMargin
+        snapshot.fcrToday = Attainment(day[.grossFCR], amberMargin: margin)
+        snapshot.fcrWeek = Attainment(week[.grossFCR], amberMargin: margin)
+        snapshot.slaToday = Attainment(day[.slaAttainment], amberMargin: margin)
+        snapshot.slaWeek = Attainment(week[.slaAttainment], amberMargin: margin)
+        return snapshot
     }
 
     /// Only the queues of a team, and only the people who work them.
@@ -291,17 +248,24 @@ public struct BoardSnapshot: Sendable, Hashable {
     }
 }
 
+extension Attainment {
+    /// A percentage figure of the metrics engine, as the board shows it.
+    public init(_ m: MetricValue, amberMargin: Double) {
+        self.init(numerator: Int(m.numerator), denominator: Int(m.denominator), target: m.target,
+                  amberMargin: amberMargin, provisional: m.provisional)
+    }
+}
+
 extension Desk {
     /// The board's inputs from this desk's configuration and calendar.
     public var boardInputs: BoardSnapshot.Inputs {
-        BoardSnapshot.Inputs(
-            taxonomy: taxonomy, users: config.users, targets: config.targets, calendar: calendar,
-            reopenWindowMillis: config.reopenWindow.millis,
-            sla: { [self] t, now in slaStatus(t, now: now) })
+        BoardSnapshot.Inputs(taxonomy: taxonomy, users: config.users, calendar: calendar, slaPolicy: slaPolicy)
     }
 
-    /// The board's figures for the current store.
+    /// The board's figures for the current store; the rates come from the
+    /// desk's metrics engine (kept up to date incrementally).
     public func boardSnapshot(now: Instant) -> BoardSnapshot {
-        BoardSnapshot.compute(tickets: store.slots.lazy.compactMap { $0 }, eventCount: store.eventCount, inputs: boardInputs, now: now)
+        BoardSnapshot.compute(tickets: store.slots.lazy.compactMap { $0 }, eventCount: store.eventCount, inputs: boardInputs,
+                              figures: metricsEngine(), now: now)
     }
 }

@@ -74,13 +74,15 @@ public enum MetricsOutput {
     }
 
     static func metricTable(_ s: MetricSet) -> String {
-        var rows = [["metric", "value", "numerator", "denominator", "target", "RAG", ""]]
+        // Numerators in the unit CSV, JSON and Markdown use: counts, or
+        // milliseconds for the time metrics.
+        var rows = [["metric", "value", "numerator (count or ms)", "denominator", "target", "RAG", ""]]
         for m in s.metrics {
             let (n, d): (String, String)
             switch m.id.unit {
             case .percent: (n, d) = (String(m.numerator), String(m.denominator))
-            case .minutes: (n, d) = (fixed2(Double(m.numerator) / 60_000) + " min", String(m.denominator) + " timed")
-            case .hours: (n, d) = (fixed2(Double(m.numerator) / 3_600_000) + " h", String(m.denominator) + " resolved")
+            case .minutes: (n, d) = (String(m.numerator) + " ms", String(m.denominator) + " timed")
+            case .hours: (n, d) = (String(m.numerator) + " ms", String(m.denominator) + " resolved")
             }
             rows.append([m.id.label, m.text, n, d, m.targetText, m.rag.text, m.provisional ? "PROVISIONAL" : ""])
         }
@@ -116,7 +118,7 @@ public enum MetricsOutput {
     public static var csvHeader: [String] {
         var h = ["section", "dimension", "group", "period", "first_day", "last_day", "as_at"] + csvVolumeColumns
         for id in MetricID.allCases {
-            h += [id.rawValue + "_value", id.rawValue + "_numerator", id.rawValue + "_denominator", id.rawValue + "_target",
+            h += [id.rawValue + "_value", id.numeratorColumn, id.rawValue + "_denominator", id.rawValue + "_target",
                   id.rawValue + "_rag", id.rawValue + "_provisional"]
         }
         return h
@@ -157,7 +159,7 @@ public enum MetricsOutput {
 
         ## Columns
 
-        One header row, then one row per set of figures: `section` is `overall` (the whole period), `breakdown` (one group of `dimension`) or `series` (one bucket, its days in `first_day`…`last_day`). For each metric there are `_value`, `_numerator`, `_denominator`, `_target`, `_rag` and `_provisional` columns. Percentages: value = numerator ÷ denominator × 100. `aht`: numerator is total handle time in milliseconds, denominator the contacts with a duration, value in minutes. `time_to_resolve`: numerator is total working time in milliseconds, denominator the tickets resolved, value in working hours. A value of `n/a` means a zero denominator. Dates are ISO 8601; `as_at` is UTC.
+        One header row, then one row per set of figures: `section` is `overall` (the whole period), `breakdown` (one group of `dimension`) or `series` (one bucket, its days in `first_day`…`last_day`). For each metric there are `_value`, `_numerator` (`_numerator_ms` for the time metrics), `_denominator`, `_target`, `_rag` and `_provisional` columns. Percentages: value = numerator ÷ denominator × 100. `aht`: `aht_numerator_ms` is total handle time in milliseconds, denominator the contacts with a duration, value in minutes. `time_to_resolve`: `time_to_resolve_numerator_ms` is total working time in milliseconds, denominator the tickets resolved, value in working hours. A value of `n/a` means a zero denominator. Dates are ISO 8601; `as_at` is UTC.
 
 
         """
@@ -196,7 +198,7 @@ public enum MetricsOutput {
             (m.id.rawValue, .object([
                 ("label", .string(m.id.label)), ("unit", .string(m.id.unit.rawValue)),
                 ("value", m.value.map { .double(($0 * 10_000).rounded() / 10_000) } ?? .null), ("text", .string(m.text)),
-                ("numerator", .int(m.numerator)), ("denominator", .int(m.denominator)),
+                ("numerator", .int(m.numerator)), ("numerator_unit", .string(m.id.numeratorUnit)), ("denominator", .int(m.denominator)),
                 ("target", .double(m.target)), ("lower_is_better", .bool(m.id.lowerIsBetter)),
                 ("rag", .string(m.rag.text)), ("provisional", .bool(m.provisional)),
             ]))
@@ -250,9 +252,10 @@ public enum MetricsOutput {
             return out
         }
         var out = "# bscdesk figures: \(r.period.label)\n\n" + header(r, zone: zone) + "\n## Figures\n\n"
-        var rows = [["Metric", "Value", "Numerator", "Denominator", "Target", "RAG", "Provisional"]]
+        var rows = [["Metric", "Value", "Numerator (count or ms)", "Denominator", "Target", "RAG", "Provisional"]]
         for m in r.overall.metrics {
-            rows.append([m.id.label, m.text, String(m.numerator), String(m.denominator), m.targetText, m.rag.text, m.provisional ? "yes" : "no"])
+            let n = String(m.numerator) + (m.id.numeratorUnit == "ms" ? " ms" : "")
+            rows.append([m.id.label, m.text, n, String(m.denominator), m.targetText, m.rag.text, m.provisional ? "yes" : "no"])
         }
         out += mdTable(rows)
         let t = r.overall.tally

@@ -70,7 +70,18 @@ public enum TicketStatus: String, CaseIterable, Sendable, Codable {
         }
     }
 
-    public var isActive: Bool { self != .resolved && self != .closed }
+    /// Still being worked: open, routed, in progress or pending. The one
+    /// definition of "active" (the board's open count, `list --status
+    /// active`, the list screen's filter, the lifecycle's legal actions).
+    public var isActive: Bool {
+        switch self {
+        case .open, .routed, .inProgress, .pending: return true
+        case .resolved, .closed: return false
+        }
+    }
+
+    /// Every active status (`isActive`).
+    public static let active: Set<TicketStatus> = Set(allCases.filter(\.isActive))
 }
 
 public enum Priority: String, CaseIterable, Sendable, Codable, Comparable {

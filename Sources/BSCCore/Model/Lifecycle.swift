@@ -19,13 +19,13 @@ public enum TicketAction: String, CaseIterable, Sendable {
 
     /// Statuses from which the action is legal.
     public var allowedFrom: Set<TicketStatus> {
-        let active: Set<TicketStatus> = [.open, .routed, .inProgress, .pending]
+        let active = TicketStatus.active
         switch self {
         case .note: return Set(TicketStatus.allCases)
         case .edit: return active.union([.resolved])
         case .contact: return active.union([.resolved])
         case .route, .assign, .resolve: return active
-        case .pending: return [.open, .routed, .inProgress]
+        case .pending: return active.subtracting([.pending])
         case .resume: return [.pending]
         case .reopen, .close: return [.resolved]
         case .feedback: return [.resolved, .closed]

@@ -14,6 +14,10 @@ public struct TicketStore: Sendable {
     /// The last assignee in each queue (round-robin assignment continues
     /// from here).
     public private(set) var lastAssignee: [String: String] = [:]
+    /// Bumped when the fold's rules change what a ticket looks like after
+    /// the same events, so cached projections (snapshots) are rebuilt.
+    /// 2: any event leaving pending ends the pause (issue 12).
+    public static let foldRulesVersion = 2
 
     /// One shared copy of each login, queue and category id: millions of
     /// events repeat a few hundred strings.
@@ -152,9 +156,13 @@ public struct TicketStore: Sendable {
             lastAssignee[t.queue] = t.assignee
             if t.firstResponseAt == nil { t.firstResponseAt = event.at }
         case .pending(let reason):
-            t.statusBeforePending = t.status
-            t.pendingSince = event.at
-            t.pendingReason = reason
+            // A second `pending` while paused (a hand-written journal) does
+            // not restart the pause or forget the status to return to.
+            if t.pendingSince == nil {
+                t.statusBeforePending = t.status
+                t.pendingSince = event.at
+                t.pendingReason = reason
+            }
         case .resumed:
             Self.endPause(&t, at: event.at)
         case .resolved(_, let firstContact):
@@ -205,7 +213,12 @@ public struct TicketStore: Sendable {
         case .viewed, .sealedContent:
             break
         }
-        if case .pending = event.body {} else if newStatus != .pending { t.statusBeforePending = nil }
+        // Any event that takes the ticket out of pending (routing it, say)
+        // ends the pause: the clock runs again from then.
+        if newStatus != .pending {
+            if t.pendingSince != nil { Self.endPause(&t, at: event.at) }
+            t.statusBeforePending = nil
+        }
         t.status = newStatus
         t.lastChangedAt = event.at
         t.lastSeq = event.seq

@@ -33,6 +33,15 @@ public enum MetricID: String, CaseIterable, Sendable {
         }
     }
 
+    /// What the numerator counts, the same in every output: tickets,
+    /// contacts or ratings ("count"), or milliseconds of handle or working
+    /// time ("ms") for AHT and time to resolve.
+    public var numeratorUnit: String { unit == .percent ? "count" : "ms" }
+
+    /// The numerator's column in CSV exports: `aht_numerator_ms` for the
+    /// time metrics, so the header says the unit; `gross_fcr_numerator` for counts.
+    public var numeratorColumn: String { rawValue + (unit == .percent ? "_numerator" : "_numerator_ms") }
+
     /// Handle time, time to resolve and reopen rate: RAG flips.
     public var lowerIsBetter: Bool {
         self == .reopenRate || self == .averageHandleTime || self == .timeToResolve

@@ -73,12 +73,7 @@ public struct BoardScreen: Screen {
 
     /// The figures this person may see: their team's queues if filtered;
     /// agents see only their own row.
-    public var shown: BoardSnapshot {
-        var s = feed.snapshot
-        if teamOnly { s = s.filtered(toQueues: desk.profile.queues) }
-        if !canAct { s.agents = s.agents.filter { $0.login == desk.login } }
-        return s
-    }
+    public var shown: BoardSnapshot { desk.boardAsSeen(feed.snapshot, teamOnly: teamOnly) }
 
     public mutating func tick(now: Instant) -> Bool { feed.tick(now: now) }
 

@@ -20,7 +20,7 @@ public struct TicketListScreen: Screen {
         var statuses: Set<TicketStatus>? {
             switch self {
             case .all: nil
-            case .active: [.open, .routed, .inProgress, .pending]
+            case .active: TicketStatus.active
             case .open: [.open]
             case .routed: [.routed]
             case .inProgress: [.inProgress]

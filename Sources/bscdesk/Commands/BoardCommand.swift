@@ -7,6 +7,8 @@ import Foundation
 
 /// `bscdesk board`: the live queue board full screen, as a wallboard by
 /// default (big numbers, few columns) or detailed with `--detailed`.
+/// `--print` prints the board once instead (a frame as text, or every
+/// figure as JSON with `--format json`), for scripts and checks.
 /// `--measure-latency N` (hidden) benchmarks the time from another
 /// process's write to a rebuilt board frame, in a scratch data directory.
 struct BoardCommand: ParsableCommand {
@@ -17,6 +19,8 @@ struct BoardCommand: ParsableCommand {
         Updates within a second as agents log, route and resolve in other terminals.
         Team leaders and supervisors can press Enter on a queue or person to reassign or
         re-route tickets. Set BSCDESK_NO_INOTIFY=1 to poll the journal instead of using inotify.
+        --print prints the board once and exits (no terminal needed): the frame as text, or with
+        --format json every figure (queues, people, FCR and SLA today and this week), as you may see them.
         """)
 
     @OptionGroup var global: GlobalOptions
@@ -24,9 +28,10 @@ struct BoardCommand: ParsableCommand {
     @Flag(help: "Only the queues of your own team.") var team = false
     @Option(help: ArgumentHelp("Benchmark: N writes by a child process, timed until the board frame is rebuilt.", visibility: .hidden))
     var measureLatency: Int?
-    @Flag(name: .customLong("print"), help: ArgumentHelp("Print one frame as text and exit (no terminal needed).", visibility: .hidden))
+    @Flag(name: .customLong("print"), help: "Print the board once and exit (no terminal needed).")
     var printFrame = false
-    @Option(help: ArgumentHelp("Frame size for --print, COLSxROWS.", visibility: .hidden)) var size: String = "100x30"
+    @Option(help: "With --print: text (the board's frame) or json (every figure).") var format: String?
+    @Option(help: "Frame size for --print in text, COLSxROWS.") var size: String = "100x30"
     /// How often the board checks the watcher while waiting for keys.
     static let tickMillis = 50
 
@@ -36,7 +41,15 @@ struct BoardCommand: ParsableCommand {
             return
         }
         try runDesk(global, load: true) { desk in
+            let output = try format.map { try parseEnum(BoardOutput.Format.self, $0, what: "format") }
+            guard output == nil || printFrame else { throw DeskError.usage("--format goes with --print: bscdesk board --print --format json") }
             let env = ProcessInfo.processInfo.environment
+            if printFrame, output == .json {
+                let now = desk.now()
+                let seen = desk.boardAsSeen(desk.boardSnapshot(now: now), teamOnly: team)
+                emit(BoardOutput.json(seen, zone: desk.zone, teamOnly: team).serialized() + "\n")
+                return
+            }
             if printFrame {
                 let parts = size.split(separator: "x").compactMap { Int($0) }
                 guard parts.count == 2, parts[0] > 0, parts[1] > 0 else { throw DeskError.usage("bad --size \"\(size)\": use COLSxROWS, e.g. 100x30") }

@@ -29,9 +29,10 @@ struct StatsCommand: ParsableCommand {
             let q = try desk.metricsQuery(period: options.period, from: options.from, to: options.to, by: options.by, series: options.series)
             try desk.checkMayBreakDownByAgent(q)
             let loaded = ContinuousClock.now
-            let engine = desk.metricsEngine()
+            _ = desk.metricsEngine()
             let indexed = ContinuousClock.now
-            let report = engine.report(q)
+            // As `export` does: the figures with the journal head they came from.
+            let report = try desk.metricsReport(q)
             let queried = ContinuousClock.now
             emit(desk.renderMetrics(report, format: fmt))
             if timings {

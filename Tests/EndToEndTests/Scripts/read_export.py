@@ -28,7 +28,8 @@ def from_csv(path):
     out = {"tickets_opened": int(o["tickets_opened"]), "contacts": int(o["contacts"]), "rows": len(records),
            "sections": sorted({r["section"] for r in records})}
     for m in METRICS:
-        out[m] = {"numerator": int(o[m + "_numerator"]), "denominator": int(o[m + "_denominator"]),
+        column = m + ("_numerator_ms" if m in ("aht", "time_to_resolve") else "_numerator")
+        out[m] = {"numerator": int(o[column]), "denominator": int(o[m + "_denominator"]),
                   "rag": o[m + "_rag"], "value": o[m + "_value"]}
     return out
 
