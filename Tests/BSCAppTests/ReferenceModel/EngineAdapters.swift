@@ -107,7 +107,7 @@ final class EngineUnderTest {
 
     /// The board's today and week figures.
     func board(_ f: Folded, now: Instant) -> [String: RefAttainment] {
-        let b = BoardSnapshot.compute(tickets: f.store.tickets, inputs: desk.boardInputs, now: now)
+        let b = BoardSnapshot.compute(tickets: f.store.tickets, inputs: desk.boardInputs, figures: f.engine, now: now)
         func a(_ x: Attainment) -> RefAttainment { RefAttainment(numerator: x.numerator, denominator: x.denominator, provisional: x.provisional) }
         return ["fcrToday": a(b.fcrToday), "fcrWeek": a(b.fcrWeek), "slaToday": a(b.slaToday), "slaWeek": a(b.slaWeek)]
     }

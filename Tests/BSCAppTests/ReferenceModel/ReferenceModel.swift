@@ -129,9 +129,6 @@ struct ReferenceModel {
         /// duplicate as its own for volumes and handle time, so each of
         /// them is counted twice (once more with the duplicate).
         case mergedContactsCountedTwice = "merged contacts counted twice"
-        /// Issue 12: a route does not end a pause, and a later pending
-        /// restarts it (the time paused before is lost).
-        case routeKeepsPause = "route while pending keeps the pause"
     }
 
     var tickets: [Int: Ticket] = [:]
@@ -170,11 +167,11 @@ struct ReferenceModel {
             t.allContacts.append(contact)
         case .routed(let queue, _, _):
             // A route moves a pending ticket out of pending: the pause ends.
-            if !quirks.contains(.routeKeepsPause) { endPause() }
+            endPause()
             t.queue = queue
             if queue != ReferenceDesk.frontDesk { t.everRouted = true }
         case .pending:
-            if t.pendingSince == nil || quirks.contains(.routeKeepsPause) { t.pendingSince = at }
+            if t.pendingSince == nil { t.pendingSince = at }
         case .resumed:
             endPause()
         case .resolved(_, let firstContact):

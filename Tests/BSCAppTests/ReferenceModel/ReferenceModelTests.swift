@@ -250,13 +250,6 @@ final class ReferenceModelTests: XCTestCase {
                only: { $0.hasPrefix(Self.knownPrefix + ReferenceModel.Quirk.mergedContactsCountedTwice.rawValue) })
     }
 
-    /// Issue 12's route-while-pending bug, kept apart while the engine has it.
-    func testKnownEngineBug_RouteWhilePendingKeepsThePause() throws {
-        let (found, seeds, summaries) = try Self.results()
-        report(found, seeds: seeds, summaries: summaries,
-               only: { $0.hasPrefix(Self.knownPrefix + ReferenceModel.Quirk.routeKeepsPause.rawValue) })
-    }
-
     private func report(_ found: [String: [Mismatch]], seeds: [UInt64], summaries: [UInt64: String], only include: (String) -> Bool) {
         var failing = 0
         for category in found.keys.sorted() where include(category) {
