@@ -1,3 +1,4 @@
+import BSCTestSupport
 import BSCCore
 import BSCJournal
 import Foundation

@@ -17,7 +17,7 @@ public struct TicketStore: Sendable {
     /// Bumped when the fold's rules change what a ticket looks like after
     /// the same events, so cached projections (snapshots) are rebuilt.
     /// 2: any event leaving pending ends the pause (issue 12).
-    public static let foldRulesVersion = 2
+    public static let foldRulesVersion = 3
 
     /// One shared copy of each login, queue and category id: millions of
     /// events repeat a few hundred strings.
@@ -115,7 +115,9 @@ public struct TicketStore: Sendable {
             return
         case .absorbed(let from):
             // The survivor takes over the duplicate's contacts and notes.
-            if let dup = self[from], from != event.ref {
+            // Once per duplicate: a repeated `absorbed` (a retried merge)
+            // must not bring its contacts in twice.
+            if let dup = self[from], from != event.ref, !slots[i]!.mergedFrom.contains(from) {
                 slots[i]!.contacts.append(contentsOf: dup.contacts)
                 slots[i]!.noteCount += dup.noteCount
                 if dup.restrictedQueue != nil && slots[i]!.restrictedQueue == nil {

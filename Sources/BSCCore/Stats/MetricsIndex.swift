@@ -109,7 +109,7 @@ public struct MetricsIndex: Sendable {
         grow(to: store.slots.count)
         var caches = KeyCaches()
         store.forEach { t in
-            setOwnFacts(t, taxonomy: taxonomy, calendar: calendar, caches: &caches)
+            setOwnFacts(t, store: store, taxonomy: taxonomy, calendar: calendar, caches: &caches)
         }
         ticketCount = store.count
 
@@ -155,7 +155,7 @@ public struct MetricsIndex: Sendable {
             } else {
                 ticketCount += 1
             }
-            setOwnFacts(t, taxonomy: taxonomy, calendar: calendar, caches: &caches)
+            setOwnFacts(t, store: store, taxonomy: taxonomy, calendar: calendar, caches: &caches)
             let (r, m) = groupKeys(s)
             if let r { refGroups.insert(r); Self.insert(s, into: r, in: &byRef, received: received) }
             if let m { nameGroups.insert(m); Self.insert(s, into: m, in: &byName, received: received) }
@@ -199,16 +199,30 @@ public struct MetricsIndex: Sendable {
     }
 
     /// The ticket's own facts; the "same caller" verdict is left to the caller.
-    private mutating func setOwnFacts(_ t: Ticket, taxonomy: Taxonomy, calendar: WorkingCalendar, caches: inout KeyCaches) {
+    private mutating func setOwnFacts(_ t: Ticket, store: TicketStore, taxonomy: Taxonomy, calendar: WorkingCalendar, caches: inout KeyCaches) {
         let slot = t.ref.number - 1
         var d = Days(received: Int32(zone.localDayNumber(t.receivedAt)), resolved: Int32.min)
+        // A survivor holds the contacts of the duplicates merged into it
+        // (appended at the end when absorbed); each is one interaction,
+        // already counted with its duplicate, so volumes and handle time
+        // count only the survivor's own.
+        var own = t.contacts
+        if !t.mergedFrom.isEmpty {
+            var absorbed: [Ticket.LoggedContact] = []
+            for dup in t.mergedFrom where dup != t.ref { absorbed += store[dup]?.contacts ?? [] }
+            // The first contact is always the survivor's own.
+            own = Array(t.contacts.prefix(1))
+            for c in t.contacts.dropFirst() {
+                if let k = absorbed.firstIndex(of: c) { absorbed.remove(at: k) } else { own.append(c) }
+            }
+        }
         var f = Fact(flags: Self.fPresent,
-                     disqualification: .none, windowEnd: 0, contacts: Int32(t.contacts.count), contactsWithDuration: 0,
+                     disqualification: .none, windowEnd: 0, contacts: Int32(clamping: own.count), contactsWithDuration: 0,
                      handleMillis: 0, resolveWorkingMillis: 0,
                      queue: queues.id(t.queue), category: categories.id(t.firstCategory),
                      channel: Self.channelIndex[t.channel]!, callerType: Self.callerTypeIndex[t.caller.type]!,
                      openedBy: agents.id(t.openedBy), resolvedBy: -1)
-        for c in t.contacts {
+        for c in own {
             if let d = c.record.durationMillis {
                 f.contactsWithDuration += 1
                 f.handleMillis += d

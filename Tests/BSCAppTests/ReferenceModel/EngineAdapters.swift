@@ -1,3 +1,4 @@
+import BSCTestSupport
 import BSCCore
 import Foundation
 @testable import BSCApp

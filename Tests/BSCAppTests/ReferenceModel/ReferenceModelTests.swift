@@ -240,11 +240,12 @@ final class ReferenceModelTests: XCTestCase {
         report(found, seeds: seeds, summaries: summaries, only: { !$0.hasPrefix(Self.knownPrefix) })
     }
 
-    /// A known engine bug, kept apart so that the test above still guards
-    /// everything else: a survivor of a merge counts the duplicate's
+    /// A bug the model found, fixed in the engine and kept as its own
+    /// regression check: a survivor of a merge counted the duplicate's
     /// contacts (already counted with the duplicate) in contacts, AHT and
-    /// handle time. docs/metrics.md: a contact is one interaction.
-    func testKnownEngineBug_MergedContactsCountedTwice() throws {
+    /// handle time. docs/metrics.md: a contact is one interaction. Fails if
+    /// emulating the old double count explains any disagreement.
+    func testMergedContactsAreCountedOnce() throws {
         let (found, seeds, summaries) = try Self.results()
         report(found, seeds: seeds, summaries: summaries,
                only: { $0.hasPrefix(Self.knownPrefix + ReferenceModel.Quirk.mergedContactsCountedTwice.rawValue) })
