@@ -253,6 +253,19 @@ import Testing
         #expect(t.rows.contains { $0.contains("Call back at:") }, "the prompt stays")
     }
 
+    @Test func aCallbackAppearsUnderDWhenItFallsDueWhileTheListIsOpen() throws {
+        let f = try FrontDeskFixture()
+        let s = try f.session()
+        try s.desk.logFirstContact(Desk.NewContact(caller: Caller(name: "Carl", type: .employee), channel: .phone, category: "cs.general-enquiry",
+                                                   summary: "call me", callback: FrontDeskFixture.start.adding(minutes: 1)))
+        var t = terminal(s)
+        t.press(.function(3), .char("d"))
+        #expect(t.rows[1].hasSuffix("0 shown"))
+        f.clock.advance(millis: 61_000)
+        t.tick(now: f.clock.now())
+        #expect(t.rows[1].hasSuffix("1 shown"))
+    }
+
     // MARK: 6. Drafts per terminal
 
     @Test func twoTerminalsKeepTwoDraftsAndACrashOffersBoth() throws {

@@ -68,7 +68,9 @@ public struct TicketListScreen: Screen {
     var input = TextFieldState()
     /// Slot indices into `desk.store.slots` matching `filter`, in order.
     public private(set) var index: [Int32] = []
-    var indexKey: (Filter, Int)?
+    /// The filter, the data and (for callbacks due, which come due as time
+    /// passes) the second the index was built for.
+    var indexKey: (Filter, Int, Int64)?
     /// How many times the index was rebuilt (tests check it is cached).
     public private(set) var rebuilds = 0
 
@@ -80,8 +82,8 @@ public struct TicketListScreen: Screen {
 
     /// Rebuilds the index if the filter, sort or data changed.
     public mutating func refreshIndex() {
-        let key = (filter, desk.store.eventCount)
-        if let k = indexKey, k.0 == key.0, k.1 == key.1 { return }
+        let key = (filter, desk.store.eventCount, filter.dueCallbacks ? session.now.millis / 1000 : 0)
+        if let k = indexKey, k.0 == key.0, k.1 == key.1, k.2 == key.2 { return }
         indexKey = key
         rebuilds += 1
         let f = filter
@@ -257,7 +259,10 @@ public struct TicketListScreen: Screen {
             .render(in: body, grid: &grid, state: &table, data: AnySource(source))
     }
 
-    public mutating func tick(now: Instant) -> Bool { false }
+    /// Callbacks fall due as time passes: that view redraws each second.
+    public mutating func tick(now: Instant) -> Bool {
+        filter.dueCallbacks && indexKey.map { $0.2 != now.millis / 1000 } ?? false
+    }
 
     /// The selected ticket's reference (tests).
     public var selectedRef: TicketRef? {
