@@ -17,7 +17,8 @@ struct ServeCommand: ParsableCommand {
         See README.md, "The team server", and docs/protocol.md.
         """)
 
-    @Option(help: ArgumentHelp("The data directory the server owns.", valueName: "DIR")) var data: String
+    /// `--data DIR` (required here): the data directory the server owns.
+    @OptionGroup var global: GlobalOptions
     @Option(help: ArgumentHelp("Where to listen (a Unix socket path).", valueName: "PATH")) var socket: String
     @Flag(name: .customLong("init"), help: "Create the data directory first (with --supervisor).") var initialise = false
     @Option(help: ArgumentHelp("With --init: the login of the first supervisor (the service account is not a bscdesk user).", valueName: "LOGIN"))
@@ -35,6 +36,8 @@ struct ServeCommand: ParsableCommand {
         }
         let logger = Logger(label: "bscdesk.server")
         do {
+            guard let data = global.data, !data.isEmpty else { throw DeskError.usage("serve needs --data DIR: the data directory the server owns") }
+            if global.server != nil { throw DeskError.usage("--server is for clients; the server listens on --socket PATH") }
             let dir = DataDirectory(path: data.hasPrefix("/") ? data : FileManager.default.currentDirectoryPath + "/" + data, source: "--data")
             if initialise {
                 guard let supervisor, !supervisor.isEmpty else { throw DeskError.usage("--init needs --supervisor LOGIN: the first supervisor's OS login") }
