@@ -9,7 +9,8 @@ import Foundation
 ///
 /// `--abandon-event-id ID` instead sends one log request with that event
 /// id and closes the connection without reading the answer: a client that
-/// dies mid-append (the resubmission test).
+/// dies mid-append (the resubmission test). `--protocol N` says hello with
+/// another protocol version (the version-mismatch test).
 enum ServerAppend {
     static func call(_ n: Int) -> LogArgs {
         LogArgs(caller: "Bench Caller \(n)", channel: "phone", category: "cs.general-enquiry", summary: "bench append \(n)")
@@ -20,6 +21,7 @@ enum ServerAppend {
         var clients = 8
         var count = 50
         var abandon: String?
+        var version = protocolVersion
         var it = args.makeIterator()
         while let a = it.next() {
             switch a {
@@ -27,6 +29,7 @@ enum ServerAppend {
             case "--clients": clients = it.next().flatMap(Int.init) ?? clients
             case "--count": count = it.next().flatMap(Int.init) ?? count
             case "--abandon-event-id": abandon = it.next()
+            case "--protocol": version = it.next().flatMap(Int.init) ?? version
             default:
                 FileHandle.standardError.write("bscdesk-bench server-append: unknown argument \(a)\n".data(using: .utf8)!)
                 return 64
@@ -38,7 +41,7 @@ enum ServerAppend {
         }
         if let abandon {
             do {
-                let c = try DeskClient(path: socket, client: "bscdesk-bench")
+                let c = try DeskClient(path: socket, client: "bscdesk-bench", protocolVersion: version)
                 try c.abandon(Request(id: 1, eventId: abandon, log: call(0)))
                 return 0
             } catch {
@@ -47,6 +50,14 @@ enum ServerAppend {
             }
         }
         let path = socket
+        if version != protocolVersion {
+            do {
+                _ = try DeskClient(path: path, client: "bscdesk-bench", protocolVersion: version)
+            } catch {
+                FileHandle.standardError.write("bscdesk-bench: \(error.message)\n".data(using: .utf8)!)
+                return error.status
+            }
+        }
         let perClient = count
         let lock = NSLock()
         nonisolated(unsafe) var latencies: [Double] = []

@@ -193,4 +193,25 @@ struct TeamServerTests {
         #expect(other.status == 65)
         #expect(try f.journal().count == 1)
     }
+
+    /// `--server`, else BSCDESK_SERVER, else `server = "PATH"` in the
+    /// system file; a hello with another protocol version is refused
+    /// naming both versions.
+    @Test func clientsFindTheServerAndAgreeOnTheProtocol() throws {
+        let f = try runningDesk()
+        defer { f.cleanUp() }
+        let args = ["log", "--caller", "C", "--channel", "phone", "--category", "cs.general-enquiry", "--summary", "s"]
+        let byOption = try f.runAs(f.amy, [Bscdesk.binary] + args + ["--server", f.socket])
+        #expect(byOption.stdout == "BSC-000001\n", "\(byOption.stderr)")
+        let system = f.root + "/bscdesk.conf"
+        try "# the site's settings\nserver = \"\(f.socket)\"\n".write(toFile: system, atomically: true, encoding: .utf8)
+        chmod(system, 0o644)
+        let bySystemFile = try f.runAs(f.amy, [Bscdesk.binary] + args, env: ["BSCDESK_SYSTEM_CONFIG": system])
+        #expect(bySystemFile.stdout == "BSC-000002\n", "\(bySystemFile.stderr)")
+        #expect(try f.journal().compactMap { $0["user"] as? String } == [f.amy, f.amy])
+
+        let mismatch = try f.runAs(f.amy, [Bscdesk.bench, "server-append", "--socket", f.socket, "--protocol", "999"])
+        #expect(mismatch.status == 64)
+        #expect(mismatch.stderr.contains("this client speaks version 999, the server speaks version 1"))
+    }
 }
