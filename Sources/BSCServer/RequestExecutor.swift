@@ -35,11 +35,10 @@ public final class RequestExecutor: @unchecked Sendable {
         queue.sync { draining = true }
     }
 
-    /// Whether `login` may connect, and as what. Runs on the queue, as the
-    /// configuration is the projection's.
-    public func profile(_ login: String) -> UserProfile? {
-        queue.sync { projection.profile(login) }
-    }
+    /// Whether `login` may connect, and as what. The configuration is fixed
+    /// for the server's life, so this does not wait for the queue (it runs
+    /// on the event loop, which a long request must not stall).
+    public func profile(_ login: String) -> UserProfile? { projection.profile(login) }
 
     public var dataDirectory: DataDirectory { projection.data }
 

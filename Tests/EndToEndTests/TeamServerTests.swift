@@ -214,4 +214,37 @@ struct TeamServerTests {
         #expect(mismatch.status == 64)
         #expect(mismatch.stderr.contains("this client speaks version 999, the server speaks version 1"))
     }
+
+    /// SIGTERM while clients are appending: the server exits 0; every
+    /// acknowledged append is in the journal; the others were refused
+    /// (74, nothing saved) or, if the connection went mid-request, report
+    /// an unknown outcome (75); the chain verifies.
+    @Test func sigtermDrainsAppendsInFlight() throws {
+        let f = try runningDesk()
+        defer { f.cleanUp() }
+        var running: [(Process, String)] = []
+        for n in 0..<30 {
+            let who = [f.amy, f.ben, f.sup][n % 3]
+            running.append(try f.spawnClient(who, ["log", "--caller", "Drain \(n)", "--channel", "phone", "--category", "cs.general-enquiry",
+                                                   "--summary", "drain \(n)"], tag: "drain-\(n)"))
+            if n == 15 { kill(f.server!.processIdentifier, SIGTERM) }
+        }
+        var acknowledged: [String] = []
+        var unknown = 0
+        for (p, out) in running {
+            p.waitUntilExit()
+            let text = (try? String(contentsOfFile: out, encoding: .utf8)) ?? ""
+            #expect([0, 74, 75].contains(p.terminationStatus), "\(p.terminationStatus): \(text)")
+            if p.terminationStatus == 0 { acknowledged.append(text.trimmingCharacters(in: .whitespacesAndNewlines)) }
+            if p.terminationStatus == 75 { unknown += 1 }
+        }
+        f.server!.waitUntilExit()
+        #expect(f.server!.terminationStatus == 0)
+        #expect(f.log().contains("stopped"))
+        let opened = Set(try f.journal().filter { $0["type"] as? String == "ticket.opened" }.compactMap { $0["ref"] as? String })
+        #expect(Set(acknowledged).isSubset(of: opened))
+        #expect(opened.count >= acknowledged.count && opened.count <= acknowledged.count + unknown)
+        let verify = try f.runAs(f.service, [Bscdesk.binary, "verify", "--data", f.data], env: ["BSCDESK_USER": f.sup])
+        #expect(verify.status == 0, "\(verify.stdout) \(verify.stderr)")
+    }
 }
