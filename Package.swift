@@ -9,6 +9,7 @@ import PackageDescription
 //   BSCUI       cell grid, widgets, screens, themes. Never imports curses.
 //   BSCTerminal the only importer of the ncurses shim.
 //   bscdesk     thin executable: argument parsing and wiring.
+//   BSCProtocol, BSCServer, BSCClient: the team server (docs/protocol.md).
 let package = Package(
     name: "bscdesk",
     platforms: [.macOS(.v13)],
