@@ -9,6 +9,7 @@ import PackageDescription
 //   BSCUI       cell grid, widgets, screens, themes. Never imports curses.
 //   BSCTerminal the only importer of the ncurses shim.
 //   bscdesk     thin executable: argument parsing and wiring.
+//   BSCProtocol, BSCServer, BSCClient: the team server (docs/protocol.md).
 let package = Package(
     name: "bscdesk",
     platforms: [.macOS(.v13)],
@@ -21,6 +22,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.0"),
     ],
     targets: [
         .systemLibrary(name: "CNcursesw", path: "Sources/CNcursesw"),
@@ -37,18 +39,33 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // The team server's wire messages: framing and Codable types, no I/O.
+        .target(name: "BSCProtocol"),
+        // The team server: one projection, clients known by SO_PEERCRED.
+        .target(
+            name: "BSCServer",
+            dependencies: [
+                "BSCCore", "BSCJournal", "BSCApp", "BSCProtocol",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // The client side: finds the server and speaks the protocol.
+        .target(name: "BSCClient", dependencies: ["BSCProtocol"]),
         .target(name: "BSCUI", dependencies: ["BSCCore", "BSCApp", .product(name: "TOMLKit", package: "TOMLKit")]),
         .target(name: "BSCTerminal", dependencies: ["BSCUI", "CNcursesw"]),
         .executableTarget(
             name: "bscdesk",
             dependencies: [
                 "BSCCore", "BSCJournal", "BSCApp", "BSCUI", "BSCTerminal",
+                "BSCProtocol", "BSCServer", "BSCClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .executableTarget(
             name: "bscdesk-bench",
-            dependencies: ["BSCCore", "BSCJournal", "BSCApp", "BSCUI"]
+            dependencies: ["BSCCore", "BSCJournal", "BSCApp", "BSCUI", "BSCProtocol", "BSCClient"]
         ),
         // Test doubles (the in-memory event store, a manual clock, an
         // in-memory terminal): tests only, never linked into the product.
@@ -57,6 +74,7 @@ let package = Package(
         .testTarget(name: "BSCJournalTests", dependencies: ["BSCCore", "BSCJournal", "BSCTestSupport"]),
         .testTarget(name: "BSCAppTests", dependencies: ["BSCCore", "BSCJournal", "BSCApp", "BSCTestSupport"]),
         .testTarget(name: "BSCUITests", dependencies: ["BSCCore", "BSCApp", "BSCUI", "BSCTestSupport"]),
+        .testTarget(name: "BSCProtocolTests", dependencies: ["BSCProtocol"]),
         .testTarget(name: "EndToEndTests", dependencies: ["BSCCore", "BSCJournal", "bscdesk", "bscdesk-bench"]),
     ],
     swiftLanguageModes: [.v6]

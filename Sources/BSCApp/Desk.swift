@@ -18,7 +18,7 @@ public final class Desk: @unchecked Sendable {
     /// its index.
     public let eventStore: FileEventStore
     /// The `loads` generation the store's index was seeded from.
-    private var indexedLoad = -1
+    var indexedLoad = -1
     public let zone: ZoneRules
     public let calendar: WorkingCalendar
     public let clock: Clock
@@ -76,6 +76,26 @@ public final class Desk: @unchecked Sendable {
                                fileMode: shared ? 0o660 : 0o600, directoryMode: shared ? 0o2770 : 0o700)
         self.eventStore = FileEventStore(journal: journal)
         self.restrictedStore = RestrictedStore(data: data, fs: fs, clock: clock)
+        self.store = TicketStore(customerServices: QueueID.customerServices, restrictedQueues: config.taxonomy.restrictedQueueIds,
+                                 restrictedCategories: config.taxonomy.restrictedCategories)
+    }
+
+    /// A desk acting for `login` over the files another desk (the team
+    /// server's engine) has open: same journal, index and restricted store.
+    /// It starts with an empty projection; the engine lends it its own
+    /// (Server/SharedProjection.swift), so the projection is held once.
+    init(actingFor login: String, profile: UserProfile, config: DeskConfiguration, engine: Desk, ids: any IdGenerator) {
+        self.data = engine.data
+        self.config = config
+        self.login = login
+        self.profile = profile
+        self.clock = engine.clock
+        self.ids = ids
+        self.zone = engine.zone
+        self.calendar = engine.calendar
+        self.journal = engine.journal
+        self.eventStore = engine.eventStore
+        self.restrictedStore = engine.restrictedStore
         self.store = TicketStore(customerServices: QueueID.customerServices, restrictedQueues: config.taxonomy.restrictedQueueIds,
                                  restrictedCategories: config.taxonomy.restrictedCategories)
     }

@@ -44,6 +44,7 @@ struct BSCDesk: ParsableCommand {
             DoctorCommand.self,
             VerifyCommand.self,
             DemoCommand.self,
+            ServeCommand.self,
         ]
     )
 
@@ -61,16 +62,22 @@ struct BSCDesk: ParsableCommand {
 struct GlobalOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Data directory (else BSCDESK_DATA, the system setting, or ~/.local/share/bscdesk).", valueName: "DIR"))
     var data: String?
+    @Option(name: .long, help: ArgumentHelp("The team server's socket (else BSCDESK_SERVER, else server = \"PATH\" in the system file); with none, the desk runs in-process.", valueName: "PATH"))
+    var server: String?
 }
 
 /// Opens the desk, runs `body`, and turns errors into one line on stderr and
 /// the documented exit status. Nothing is written unless `body` succeeds.
-func runDesk(_ global: GlobalOptions, load: Bool = false, _ body: (Desk) throws -> Void) throws {
+/// `routed`: the command goes to the team server when one is configured
+/// (ServerRouting.swift) and runs here only without one; any other
+/// command refuses to run in-process while a server is configured.
+func runDesk(_ global: GlobalOptions, load: Bool = false, routed: Bool = false, _ body: (Desk) throws -> Void) throws {
     // A file-size limit (ulimit -f) must give a clean EFBIG, not kill us
     // mid-write.
     signal(SIGXFSZ, SIG_IGN)
     do {
         let env = ProcessInfo.processInfo.environment
+        if !routed { try refuseInProcessWithServer(global, environment: env) }
         let desk = try Desk.open(dataOption: global.data, environment: env)
         if let group = desk.config.sharedGroup { try StorageCheck.applySharedMode(desk.data, group: group) }
         for warning in try StorageCheck.check(desk.data, sharedGroup: desk.config.sharedGroup, environment: env) {

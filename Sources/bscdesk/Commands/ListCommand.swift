@@ -1,6 +1,8 @@
 import ArgumentParser
 import BSCApp
 import BSCCore
+import BSCProtocol
+import BSCServer
 
 struct ListCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "list", abstract: "List tickets.")
@@ -13,34 +15,9 @@ struct ListCommand: ParsableCommand {
     @Flag(help: "Only call backs due now on tickets you logged or hold, oldest first.") var due = false
 
     func run() throws {
-        try runDesk(global, load: true) { desk in
-            let fmt = try parseEnum(TicketViews.Format.self, format, what: "format")
-            guard fmt != .text else { throw DeskError.usage("unknown format \"text\" for list: use table, json or csv") }
-            if due {
-                let now = desk.now()
-                let tickets = desk.callbacksDue(now: now)
-                switch fmt {
-                case .json: emit(JSONOut.array(tickets.map { TicketViews.ticketJSON($0, desk: desk, now: now) }).serialized() + "\n")
-                case .csv: emit(TicketViews.listCSV(tickets, desk: desk, now: now))
-                default: emit(TicketViews.listTable(tickets, desk: desk, now: now))
-                }
-                return
-            }
-            if let queue { _ = try desk.queue(queue) }
-            var statuses: Set<TicketStatus>? = nil
-            if let status {
-                statuses = status == "active" ? Set(TicketStatus.allCases.filter(\.isActive)) : [try parseEnum(TicketStatus.self, status, what: "status")]
-            }
-            let filter = TicketFilter(queue: queue, statuses: statuses, caller: caller, assignee: assignee)
-            let now = desk.now()
-            let tickets = desk.tickets(matching: filter)
-            switch fmt {
-            case .json: emit(JSONOut.array(tickets.map { TicketViews.ticketJSON($0, desk: desk, now: now) }).serialized() + "\n")
-            case .csv: emit(TicketViews.listCSV(tickets, desk: desk, now: now))
-            default: emit(TicketViews.listTable(tickets, desk: desk, now: now))
-            }
-            for issue in desk.issues.prefix(5) { printError("bscdesk: warning: skipped \(issue.line > 0 ? "damaged journal line " : "journal/")\(issue)") }
-            if desk.issues.count > 5 { printError("bscdesk: warning: … and \(desk.issues.count - 5) more; 'bscdesk doctor --all' lists them") }
+        let args = ListArgs(queue: queue, status: status, caller: caller, assignee: assignee, format: format, due: due)
+        try runRouted(global, load: true, request: { _ in Request(id: 0, list: args) }) { desk in
+            try DeskCommands.list(args, desk: desk)
         }
     }
 }
@@ -52,19 +29,9 @@ struct ShowCommand: ParsableCommand {
     @Option(help: "text or json.") var format: String = "text"
 
     func run() throws {
-        try runDesk(global, load: true) { desk in
-            let fmt = try parseEnum(TicketViews.Format.self, format, what: "format")
-            guard fmt == .text || fmt == .json else { throw DeskError.usage("unknown format \"\(format)\" for show: use text or json") }
-            let r = try parseRef(ref)
-            let t = try desk.ticket(r)
-            // Opening a restricted ticket is recorded (who and when).
-            try desk.recordView(r)
-            let history = try desk.history(r).map { desk.visible($0, of: t) }
-            let merged = try desk.mergedHistories(t)
-            let shown = desk.visible(t)
-            let now = desk.now()
-            emit(fmt == .json ? TicketViews.showJSON(shown, history: history, desk: desk, now: now, merged: merged).serialized() + "\n"
-                              : TicketViews.showText(shown, history: history, desk: desk, now: now, merged: merged))
+        let args = ShowArgs(ref: ref, format: format)
+        try runRouted(global, load: true, request: { _ in Request(id: 0, show: args) }) { desk in
+            try DeskCommands.show(args, desk: desk)
         }
     }
 }

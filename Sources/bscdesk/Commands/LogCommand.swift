@@ -1,6 +1,8 @@
 import ArgumentParser
 import BSCApp
 import BSCCore
+import BSCProtocol
+import BSCServer
 
 struct LogCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -25,22 +27,14 @@ struct LogCommand: ParsableCommand {
     @Option(help: "How the caller's identity was verified (needed by categories with an identity check before resolving or routing).") var verified: String?
     @Option(help: "Promise a call back at this local time (ISO 8601, e.g. 2026-11-24T14:00); the ticket stays open.") var callback: String?
 
+    @Option(name: .customLong("event-id"), help: "Team server only: the id of this write (32 hex digits). Resending a command with the id it printed writes it once.") var eventIdOption: String?
+
     func run() throws {
-        try runDesk(global) { desk in
-            if resolved && route != nil { throw DeskError.usage("give --resolved or --route, not both") }
-            let type = try parseEnum(CallerType.self, callerType, what: "caller type")
-            let ch = try parseEnum(Channel.self, channel, what: "channel")
-            let pr = try priority.map { try parseEnum(Priority.self, $0, what: "priority") }
-            let dur = try duration.map { try InputParsing.duration($0) }
-            let rec = try received.map { try InputParsing.receivedTime($0, zone: desk.zone, now: desk.now()) }
-            let det = try InputParsing.details(details)
-            let cb = try callback.map { try callbackTime($0, desk: desk) }
-            let outcome: Desk.NewContact.Outcome = resolved ? .resolved : route.map { .route($0) } ?? .keepOpen
-            let callerValue = Caller(name: caller, type: type, reference: callerRef.nonEmpty, phone: phone.nonEmpty, email: email.nonEmpty)
-            let result = try desk.logFirstContact(.init(
-                caller: callerValue, channel: ch, category: category, summary: summary, durationMillis: dur,
-                received: rec, details: det, outcome: outcome, priority: pr, verifiedHow: verified, callback: cb))
-            emit(result.ref.description + "\n")
+        let args = LogArgs(caller: caller, callerRef: callerRef, callerType: callerType, phone: phone, email: email, channel: channel,
+                           category: category, summary: summary, duration: duration, received: received, priority: priority,
+                           details: details, resolved: resolved, route: route, verified: verified, callback: callback)
+        try runRouted(global, load: false, eventIdOption: eventIdOption, request: { Request(id: 0, eventId: $0, log: args) }) { desk in
+            try DeskCommands.log(args, desk: desk)
         }
     }
 }

@@ -1,6 +1,8 @@
 import ArgumentParser
 import BSCApp
 import BSCCore
+import BSCProtocol
+import BSCServer
 
 /// Options `stats` and `export` share.
 struct MetricsOptions: ParsableArguments {
@@ -23,6 +25,16 @@ struct StatsCommand: ParsableCommand {
     @Flag(help: .hidden) var timings = false
 
     func run() throws {
+        let args = StatsArgs(period: options.period, from: options.from, to: options.to, by: options.by, series: options.series, format: format)
+        // --timings measures the in-process path's phases; the server's
+        // answer is one figure, so it goes through the same function only
+        // without it.
+        if !timings {
+            try runRouted(global, load: true, request: { _ in Request(id: 0, stats: args) }) { desk in
+                try DeskCommands.stats(args, desk: desk)
+            }
+            return
+        }
         let started = ContinuousClock.now
         try runDesk(global, load: true) { desk in
             let fmt = try parseEnum(MetricsOutput.Format.self, format, what: "format")

@@ -1,6 +1,8 @@
 import ArgumentParser
 import BSCApp
 import BSCCore
+import BSCProtocol
+import BSCServer
 
 struct ContactCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "contact", abstract: "Log a repeat contact on an existing ticket.")
@@ -57,7 +59,13 @@ struct NoteCommand: ParsableCommand {
     @OptionGroup var global: GlobalOptions
     @Argument var ref: String
     @Argument(help: "The note.") var text: String
-    func run() throws { try runDesk(global) { try $0.addNote(try parseRef(ref), text) } }
+    @Option(name: .customLong("event-id"), help: "Team server only: the id of this write (32 hex digits); a resent command with the same id writes once.") var eventIdOption: String?
+    func run() throws {
+        let args = NoteArgs(ref: ref, text: text)
+        try runRouted(global, load: false, eventIdOption: eventIdOption, request: { Request(id: 0, eventId: $0, note: args) }) { desk in
+            try DeskCommands.note(args, desk: desk)
+        }
+    }
 }
 
 struct RouteCommand: ParsableCommand {
@@ -106,7 +114,13 @@ struct ResolveCommand: ParsableCommand {
     @OptionGroup var global: GlobalOptions
     @Argument var ref: String
     @Option(help: "How it was resolved.") var note: String?
-    func run() throws { try runDesk(global) { try $0.resolve(try parseRef(ref), note: note) } }
+    @Option(name: .customLong("event-id"), help: "Team server only: the id of this write (32 hex digits); a resent command with the same id writes once.") var eventIdOption: String?
+    func run() throws {
+        let args = ResolveArgs(ref: ref, note: note)
+        try runRouted(global, load: false, eventIdOption: eventIdOption, request: { Request(id: 0, eventId: $0, resolve: args) }) { desk in
+            try DeskCommands.resolve(args, desk: desk)
+        }
+    }
 }
 
 struct ReopenCommand: ParsableCommand {

@@ -1,0 +1,92 @@
+import BSCCore
+import BSCJournal
+
+/// The team server's one projection of the journal, and the desks that act
+/// on it for each request.
+///
+/// The engine desk reads history with a supervisor's view (every restricted
+/// queue's sealed content), since the server is the only reader of the
+/// files. Each request gets a desk acting for the peer's login with the
+/// peer's profile; the engine lends it the projection for the length of
+/// the request (a move, not a copy: the store is never duplicated, so an
+/// append folds in place). What the peer sees goes through the same
+/// visibility rules as in-process (`visible`, `canSeeContent`).
+///
+/// Not thread-safe: the server runs every request on one queue.
+public final class SharedProjection: @unchecked Sendable {
+    public let data: DataDirectory
+    /// The configuration as loaded: who may connect, and their roles.
+    public let config: DeskConfiguration
+    let engine: Desk
+
+    /// The engine's own name: not a login (logins have no parentheses).
+    static let engineLogin = "(bscdesk-server)"
+
+    public init(data: DataDirectory, clock: Clock = SystemClock()) throws(DeskError) {
+        self.data = data
+        let config = try Desk.loadConfiguration(data)
+        self.config = config
+        var engineConfig = config
+        // A supervisor with no queues: reads every restricted queue's content
+        // but is never in a team, so never auto-assigned work.
+        engineConfig.users[Self.engineLogin] = UserProfile(login: Self.engineLogin, name: "bscdesk server", role: .supervisor, queues: [])
+        engine = try Desk(data: data, config: engineConfig, login: Self.engineLogin, clock: clock, ids: RandomIds())
+        try engine.load()
+    }
+
+    public var ticketCount: Int { engine.store.count }
+    public var loadIssues: [LoadIssue] { engine.issues }
+
+    /// The profile of `login`, or nil if the configuration does not know it.
+    public func profile(_ login: String) -> UserProfile? { config.user(login) }
+
+    /// Why a login the configuration does not know is refused.
+    public func notSetUp(_ login: String) -> String {
+        "user \"\(login)\" is not set up in \(data.configPath); ask a supervisor to add a [users.\(DefaultConfiguration.tomlKey(login))] table with a role (agent, team-leader or supervisor)"
+    }
+
+    /// Runs `body` with a desk acting for `login` on the shared projection.
+    /// `firstEventId`, when given, is the id of the first event `body`
+    /// appends (the client's, for de-duplication).
+    public func acting<T>(as login: String, firstEventId: String? = nil, _ body: (Desk) throws -> T) throws -> T {
+        guard let profile = config.user(login) else { throw DeskError.permission(notSetUp(login)) }
+        let desk = Desk(actingFor: login, profile: profile, config: config, engine: engine,
+                        ids: FirstIdThenRandom(first: firstEventId))
+        Self.move(from: engine, to: desk)
+        defer { Self.move(from: desk, to: engine) }
+        return try body(desk)
+    }
+
+    /// Hands the projection and its caches over; the giver is left empty.
+    private static func move(from a: Desk, to b: Desk) {
+        swap(&a.store, &b.store)
+        swap(&a.cursor, &b.cursor)
+        swap(&a.issues, &b.issues)
+        swap(&a.loads, &b.loads)
+        swap(&a.indexedLoad, &b.indexedLoad)
+        swap(&a.sealedContent, &b.sealedContent)
+        swap(&a.metricsCache, &b.metricsCache)
+        swap(&a.suggesterCache, &b.suggesterCache)
+        swap(&a.repeatIndexCache, &b.repeatIndexCache)
+    }
+}
+
+/// Event ids for one request: the client's id first (so a resent request
+/// can be recognised), random ones after it.
+struct FirstIdThenRandom: IdGenerator {
+    var first: String?
+    var rest = RandomIds()
+    mutating func next() -> String {
+        if let f = first {
+            first = nil
+            return f
+        }
+        return rest.next()
+    }
+}
+
+extension Desk {
+    /// Loads history unless it is loaded (a command-line desk loads on
+    /// first use; the server's desks arrive with the projection lent).
+    public func needHistoryLoaded() throws(DeskError) { try needHistory() }
+}

@@ -1,0 +1,252 @@
+import BSCApp
+import BSCCore
+import BSCProtocol
+import Dispatch
+import Logging
+import NIOCore
+import NIOPosix
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `bscdesk serve`: one process that owns the data directory and answers
+/// clients on a Unix socket. See docs/protocol.md.
+public final class TeamServer: @unchecked Sendable {
+    public struct Options: Sendable {
+        public var data: DataDirectory
+        public var socketPath: String
+        public init(data: DataDirectory, socketPath: String) {
+            self.data = data
+            self.socketPath = socketPath
+        }
+    }
+
+    let options: Options
+    let logger: Logger
+    let executor: RequestExecutor
+    private let group: MultiThreadedEventLoopGroup
+    private var listener: NIOCore.Channel?
+    /// Responses written but not yet flushed to the socket: drained on stop.
+    private let writes = DispatchGroup()
+
+    /// Checks the data directory and loads the projection; does not listen yet.
+    public init(options: Options, logger: Logger) throws(DeskError) {
+        self.options = options
+        self.logger = logger
+        try Self.checkDataDirectory(options.data)
+        let projection = try SharedProjection(data: options.data)
+        for issue in projection.loadIssues.prefix(5) {
+            logger.warning("skipped damaged journal line \(terminalSafe(String(describing: issue)))")
+        }
+        self.executor = RequestExecutor(projection: projection, logger: logger)
+        self.group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        logger.info("loaded \(options.data.path): \(projection.ticketCount) tickets")
+    }
+
+    /// The service account must own the data directory, and nobody else
+    /// may enter it: clients go through the socket.
+    static func checkDataDirectory(_ d: DataDirectory) throws(DeskError) {
+        var st = stat()
+        guard lstat(d.path, &st) == 0 else {
+            throw .config("cannot open the data directory \(d.path): \(String(cString: strerror(errno))); create it with: bscdesk serve --init --supervisor LOGIN --data \(d.path) --socket PATH")
+        }
+        guard st.st_mode & S_IFMT == S_IFDIR else { throw .config("\(d.path) is not a directory") }
+        guard st.st_uid == geteuid() else {
+            throw .permission("\(d.path) belongs to uid \(st.st_uid), not to the service account running the server (uid \(geteuid())): chown -R it to the service account")
+        }
+        guard st.st_mode & 0o077 == 0 else {
+            throw .permission("\(d.path) has mode \(String(st.st_mode & 0o777, radix: 8)); the server's data directory must be 0700 (clients reach it only through the socket): chmod 700 \(d.path)")
+        }
+        guard d.exists else { throw .config("\(d.path) has no \(DefaultConfiguration.fileName): create the data directory with bscdesk serve --init --supervisor LOGIN") }
+    }
+
+    /// Binds the socket (0660, group of its directory) and starts accepting.
+    public func start() throws(DeskError) {
+        let path = options.socketPath
+        try Self.prepareSocketPath(path)
+        let executor = self.executor
+        let logger = self.logger
+        let writes = self.writes
+        let bootstrap = ServerBootstrap(group: group)
+            .serverChannelOption(.backlog, value: 256)
+            .childChannelInitializer { channel in
+                // The kernel's word on who connected, read once at accept.
+                guard let provider = channel as? SocketOptionProvider else {
+                    return channel.eventLoop.makeFailedFuture(DeskError.permission("cannot tell who the client is"))
+                }
+                let cred: EventLoopFuture<PeerCredentials.RawCred> = provider.unsafeGetSocketOption(
+                    level: SocketOptionLevel(SOL_SOCKET), name: SocketOptionName(PeerCredentials.peerCredOption))
+                return cred.flatMapThrowing { raw in
+                    try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(FrameDecoder()))
+                    try channel.pipeline.syncOperations.addHandler(
+                        ConnectionHandler(peer: PeerCredentials.from(raw), executor: executor, logger: logger, writes: writes))
+                }
+            }
+        // Created 0660 from the start: no moment when others could connect.
+        let old = umask(0o117)
+        defer { umask(old) }
+        do {
+            listener = try bootstrap.bind(unixDomainSocketPath: path, cleanupExistingSocketFile: false).wait()
+        } catch {
+            throw DeskError(.ioFailure, "cannot listen on \(path): \(error)")
+        }
+        var dir = stat()
+        let parent = path.lastIndex(of: "/").map { String(path[..<$0]) }.map { $0.isEmpty ? "/" : $0 } ?? "."
+        if stat(parent, &dir) == 0, chown(path, uid_t.max, dir.st_gid) != 0 {
+            logger.warning("cannot give the socket to the group of \(parent) (gid \(dir.st_gid)): \(String(cString: strerror(errno)))")
+        }
+        _ = chmod(path, 0o660)
+        logger.info("listening on \(path) (mode 0660, gid \(dir.st_gid)), protocol \(protocolVersion), pid \(getpid())")
+    }
+
+    /// Refuses a path that holds anything but a stale socket; removes a
+    /// stale one (no server answers on it).
+    static func prepareSocketPath(_ path: String) throws(DeskError) {
+        var st = stat()
+        guard lstat(path, &st) == 0 else { return }
+        guard st.st_mode & S_IFMT == S_IFSOCK else {
+            throw .usage("\(path) exists and is not a socket: give --socket a new path (the server never replaces a file)")
+        }
+        if SocketProbe.answers(path) {
+            throw .refused("a server is already listening on \(path): stop it first, or give another --socket")
+        }
+        guard unlink(path) == 0 else { throw DeskError(.ioFailure, "cannot remove the stale socket \(path): \(String(cString: strerror(errno)))") }
+    }
+
+    /// Blocks until SIGTERM or SIGINT, then drains: no new connections or
+    /// requests, every queued request finished (each append synced by the
+    /// journal before it is answered), answers flushed, socket removed.
+    public func runUntilSignalled() {
+        let stop = DispatchSemaphore(value: 0)
+        var sources: [DispatchSourceSignal] = []
+        for sig in [SIGTERM, SIGINT] {
+            signal(sig, SIG_IGN)
+            let s = DispatchSource.makeSignalSource(signal: sig, queue: .global())
+            s.setEventHandler { stop.signal() }
+            s.resume()
+            sources.append(s)
+        }
+        stop.wait()
+        logger.info("stopping: draining requests")
+        try? listener?.close().wait()
+        executor.drain()
+        if writes.wait(timeout: .now() + .seconds(5)) == .timedOut {
+            logger.warning("some answers were not delivered within 5 s")
+        }
+        try? group.syncShutdownGracefully()
+        unlink(options.socketPath)
+        logger.info("stopped")
+        _ = sources
+    }
+}
+
+/// Splits the byte stream into frames (4-byte big-endian length + payload).
+struct FrameDecoder: ByteToMessageDecoder {
+    typealias InboundOut = ByteBuffer
+
+    mutating func decode(context: ChannelHandlerContext, buffer: inout ByteBuffer) throws -> DecodingState {
+        guard let length = buffer.getInteger(at: buffer.readerIndex, as: UInt32.self) else { return .needMoreData }
+        guard Int(length) <= Frame.maxLength else { throw FrameError.tooLong(Int(length)) }
+        guard length > 0 else { throw FrameError.empty }
+        guard buffer.readableBytes >= 4 + Int(length) else { return .needMoreData }
+        buffer.moveReaderIndex(forwardBy: 4)
+        context.fireChannelRead(wrapInboundOut(buffer.readSlice(length: Int(length))!))
+        return .continue
+    }
+
+    mutating func decodeLast(context: ChannelHandlerContext, buffer: inout ByteBuffer, seenEOF: Bool) throws -> DecodingState {
+        while try decode(context: context, buffer: &buffer) == .continue {}
+        return .needMoreData
+    }
+}
+
+/// One client connection: the hello exchange, then requests.
+final class ConnectionHandler: ChannelInboundHandler {
+    typealias InboundIn = ByteBuffer
+
+    let peer: PeerCredentials
+    let executor: RequestExecutor
+    let logger: Logger
+    let writes: DispatchGroup
+    private var login: String?
+
+    init(peer: PeerCredentials, executor: RequestExecutor, logger: Logger, writes: DispatchGroup) {
+        self.peer = peer
+        self.executor = executor
+        self.logger = logger
+        self.writes = writes
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        var buffer = unwrapInboundIn(data)
+        let bytes = buffer.readBytes(length: buffer.readableBytes) ?? []
+        let message: Message
+        do {
+            message = try Message.decode(bytes)
+        } catch {
+            refuse(context, status: WireStatus.usage, "\(error)")
+            return
+        }
+        guard let login else {
+            guard case .hello(let hello) = message else {
+                refuse(context, status: WireStatus.usage, "the first message must be a hello")
+                return
+            }
+            greet(context, hello)
+            return
+        }
+        guard case .request(let request) = message else {
+            refuse(context, status: WireStatus.usage, "expected a request")
+            return
+        }
+        let channel = context.channel
+        let writes = self.writes
+        writes.enter()
+        executor.submit(request, login: login) { response in
+            var out = channel.allocator.buffer(capacity: 256)
+            out.writeBytes(Message.response(response).framed())
+            channel.writeAndFlush(out).whenComplete { _ in writes.leave() }
+        }
+    }
+
+    private func greet(_ context: ChannelHandlerContext, _ hello: Hello) {
+        guard hello.protocol == protocolVersion else {
+            refuse(context, status: WireStatus.usage, Handshake.versionMismatch(client: hello.protocol, server: protocolVersion))
+            return
+        }
+        guard let name = PeerCredentials.login(of: peer.uid) else {
+            refuse(context, status: WireStatus.notPermitted, "uid \(peer.uid) has no login name in the password database; bscdesk knows people by their login")
+            return
+        }
+        guard let profile = executor.profile(name) else {
+            refuse(context, status: WireStatus.notPermitted, executor.projection.notSetUp(terminalSafe(name)))
+            return
+        }
+        login = name
+        logger.info("connected", metadata: ["login": "\(terminalSafe(name))", "uid": "\(peer.uid)", "pid": "\(peer.pid)", "role": "\(profile.role.rawValue)"])
+        write(context, .welcome(Welcome(login: name, role: profile.role.rawValue)))
+    }
+
+    private func refuse(_ context: ChannelHandlerContext, status: Int, _ message: String) {
+        logger.notice("refused", metadata: ["uid": "\(peer.uid)", "pid": "\(peer.pid)", "why": "\(terminalSafe(message))"])
+        let channel = context.channel
+        var out = channel.allocator.buffer(capacity: 256)
+        out.writeBytes(Message.refused(Refusal(status: status, message: message)).framed())
+        channel.writeAndFlush(out).whenComplete { _ in channel.close(promise: nil) }
+    }
+
+    private func write(_ context: ChannelHandlerContext, _ m: Message) {
+        var out = context.channel.allocator.buffer(capacity: 256)
+        out.writeBytes(m.framed())
+        context.writeAndFlush(NIOAny(out), promise: nil)
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        if let login { logger.info("disconnected", metadata: ["login": "\(terminalSafe(login))", "pid": "\(peer.pid)"]) }
+        context.fireChannelInactive()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: Error) {
+        refuse(context, status: WireStatus.usage, "\(error)")
+    }
+}

@@ -1,0 +1,59 @@
+import ArgumentParser
+import BSCApp
+import BSCCore
+import BSCServer
+import Foundation
+import Logging
+
+struct ServeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Run the team server: one engine for the data directory, clients on a Unix socket.",
+        discussion: """
+        Run it as an unprivileged service account that owns the data directory (mode 0700);
+        it refuses to run as root. Clients are known by their OS login (SO_PEERCRED).
+        The socket is created 0660 with the group of its directory. Logs go to stderr.
+        SIGTERM drains: queued requests finish and are answered, then it exits.
+        See README.md, "The team server", and docs/protocol.md.
+        """)
+
+    /// `--data DIR` (required here): the data directory the server owns.
+    @OptionGroup var global: GlobalOptions
+    @Option(help: ArgumentHelp("Where to listen (a Unix socket path).", valueName: "PATH")) var socket: String
+    @Flag(name: .customLong("init"), help: "Create the data directory first (with --supervisor).") var initialise = false
+    @Option(help: ArgumentHelp("With --init: the login of the first supervisor (the service account is not a bscdesk user).", valueName: "LOGIN"))
+    var supervisor: String?
+
+    func run() throws {
+        if geteuid() == 0 {
+            printError("bscdesk serve: refusing to run as root: run it as the unprivileged service account that owns the data directory, e.g. runuser -u bscdesk -- bscdesk serve --data DIR --socket PATH")
+            throw ExitCode(77)
+        }
+        LoggingSystem.bootstrap { label in
+            var h = StreamLogHandler.standardError(label: label)
+            h.logLevel = .info
+            return h
+        }
+        let logger = Logger(label: "bscdesk.server")
+        do {
+            guard let data = global.data, !data.isEmpty else { throw DeskError.usage("serve needs --data DIR: the data directory the server owns") }
+            if global.server != nil { throw DeskError.usage("--server is for clients; the server listens on --socket PATH") }
+            let dir = DataDirectory(path: data.hasPrefix("/") ? data : FileManager.default.currentDirectoryPath + "/" + data, source: "--data")
+            if initialise {
+                guard let supervisor, !supervisor.isEmpty else { throw DeskError.usage("--init needs --supervisor LOGIN: the first supervisor's OS login") }
+                guard dir.path.count > 1, !dir.exists else { throw DeskError.refused("\(dir.path) already holds a desk: drop --init") }
+                try dir.create(firstSupervisor: supervisor)
+                _ = chmod(dir.path, 0o700)
+                logger.info("created \(dir.path) with first supervisor \(terminalSafe(supervisor))")
+            } else if supervisor != nil {
+                throw DeskError.usage("--supervisor goes with --init")
+            }
+            let server = try TeamServer(options: .init(data: dir, socketPath: socket), logger: logger)
+            try server.start()
+            server.runUntilSignalled()
+        } catch let e as DeskError {
+            logger.error("\(terminalSafe(e.message, lineBreaks: .space))")
+            throw ExitCode(e.status.rawValue)
+        }
+    }
+}
