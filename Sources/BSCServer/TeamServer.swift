@@ -117,17 +117,12 @@ public final class TeamServer: @unchecked Sendable {
     /// requests, every queued request finished (each append synced by the
     /// journal before it is answered), answers flushed, socket removed.
     public func runUntilSignalled() {
-        let stop = DispatchSemaphore(value: 0)
-        var sources: [DispatchSourceSignal] = []
-        for sig in [SIGTERM, SIGINT] {
-            signal(sig, SIG_IGN)
-            let s = DispatchSource.makeSignalSource(signal: sig, queue: .global())
-            s.setEventHandler { stop.signal() }
-            s.resume()
-            sources.append(s)
-        }
-        stop.wait()
-        logger.info("stopping: draining requests")
+        var set = Self.stopSignals
+        var received: Int32 = 0
+        // Blocked since start-up (`blockStopSignals`), so none was lost.
+        pthread_sigmask(SIG_BLOCK, &set, nil)
+        while sigwait(&set, &received) != 0 {}
+        logger.info("stopping: draining requests (signal \(received))")
         try? listener?.close().wait()
         executor.drain()
         if writes.wait(timeout: .now() + .seconds(5)) == .timedOut {
@@ -136,7 +131,21 @@ public final class TeamServer: @unchecked Sendable {
         try? group.syncShutdownGracefully()
         unlink(options.socketPath)
         logger.info("stopped")
-        _ = sources
+    }
+
+    static var stopSignals: sigset_t {
+        var set = sigset_t()
+        sigemptyset(&set)
+        sigaddset(&set, SIGTERM)
+        sigaddset(&set, SIGINT)
+        return set
+    }
+
+    /// Blocks SIGTERM and SIGINT in the calling thread and every thread it
+    /// starts afterwards; call before the event loops start.
+    public static func blockStopSignals() {
+        var set = stopSignals
+        pthread_sigmask(SIG_BLOCK, &set, nil)
     }
 }
 

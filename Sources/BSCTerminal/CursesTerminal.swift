@@ -205,13 +205,27 @@ public final class CursesTerminal {
         return p
     }
 
+    /// Whether standard input, the terminal ncurses reads, has hung up.
+    static func inputHungUp() -> Bool {
+        var p = pollfd(fd: 0, events: Int16(POLLIN), revents: 0)
+        guard poll(&p, 1, 0) > 0 else { return false }
+        return p.revents & Int16(POLLHUP | POLLERR | POLLNVAL) != 0
+    }
+
     /// Waits up to `timeoutMillis` for a key (nil on timeout). A resize
     /// re-reads the size and returns `.resize`.
     public func readKey(timeoutMillis: Int) -> Key? {
         wtimeout(window, Int32(timeoutMillis))
         var ch: wint_t = 0
         let r = wget_wch(window, &ch)
-        if r == ERR { return nil }
+        if r == ERR {
+            // The terminal went away (a dropped ssh session, a killed tmux
+            // pane) without a SIGHUP reaching us: every read now fails at
+            // once, so take the hang-up path (draft saved, terminal
+            // restored, exit) instead of spinning.
+            if Self.inputHungUp() { raise(SIGHUP) }
+            return nil
+        }
         if r == KEY_CODE_YES {
             let code = Int32(ch)
             if code == KEY_RESIZE {

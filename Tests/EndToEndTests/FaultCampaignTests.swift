@@ -189,8 +189,9 @@ struct FaultCampaignTests {
         #expect(r.firstErrorLine.contains("locked by another bscdesk process"), "\(r.stderr)")
         #expect(r.firstErrorLine.contains("nothing was saved"))
         #expect(try desk.journalLines() == before)
-        // Resume the stopped shell; the lock is released when it exits.
-        _ = try shell("pkill -CONT -f 'kill -STOP' ; true", env: ProcessInfo.processInfo.environment)
+        // Resume the stopped shell (flock's own child, found by its parent's
+        // pid, never by name); the lock is released when it exits.
+        _ = try shell("pkill -CONT -P \(holder.processIdentifier) ; true", env: ProcessInfo.processInfo.environment)
         holder.waitUntilExit()
         _ = try desk.log(summary: "after-0 resumed")
         Self.report("stopped-lock-holder", rounds: 1, faults: 1, acknowledged: 2, lost: 0)

@@ -139,21 +139,35 @@ extension Desk {
     public static func sidecarPath(forCSV path: String) -> String { path + ".definitions.md" }
 
     /// Writes an export atomically with mode 0600. A CSV export gets its
-    /// definitions in a sidecar `FILE.definitions.md`. Returns the paths written.
+    /// definitions in a sidecar `FILE.definitions.md`. Returns the paths
+    /// written. An existing file is replaced only with `overwrite` (a
+    /// committee's figures are not lost to a typo), and a failure leaves
+    /// nothing behind: the export first, then its sidecar, and a new export
+    /// is removed again if its sidecar cannot be written.
     @discardableResult
-    public func exportMetrics(_ r: MetricsReport, format: MetricsOutput.Format, to path: String, bom: Bool) throws(DeskError) -> [String] {
+    public func exportMetrics(_ r: MetricsReport, format: MetricsOutput.Format, to path: String, bom: Bool,
+                              overwrite: Bool = false) throws(DeskError) -> [String] {
         guard format != .table else { throw .usage("export writes csv, json or md, not table") }
+        let side = format == .csv ? Desk.sidecarPath(forCSV: path) : nil
+        var st = stat()
+        if path.hasSuffix("/") || (stat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR) {
+            throw .usage("\(terminalSafe(path)) is a directory: --out takes a file name, e.g. \(terminalSafe(path.hasSuffix("/") ? path : path + "/"))fcr.csv; nothing was written")
+        }
+        for p in [path] + (side.map { [$0] } ?? []) where !overwrite && lstat(p, &st) == 0 {
+            throw .usage("\(terminalSafe(p)) already exists: choose another file, or add --force to replace it; nothing was written")
+        }
         var text = renderMetrics(r, format: format)
         if bom { text = "\u{FEFF}" + text }
-        var written: [String] = []
-        if format == .csv {
-            let side = Desk.sidecarPath(forCSV: path)
-            let name = path.split(separator: "/").last.map(String.init) ?? path
-            try data.writeAtomically(side, MetricsOutput.csvSidecar(r, csvName: name, zone: zone), mode: 0o600)
-            written.append(side)
-        }
+        let existed = lstat(path, &st) == 0
         try data.writeAtomically(path, text, mode: 0o600)
-        written.insert(path, at: 0)
-        return written
+        guard let side else { return [path] }
+        let name = path.split(separator: "/").last.map(String.init) ?? path
+        do {
+            try data.writeAtomically(side, MetricsOutput.csvSidecar(r, csvName: name, zone: zone), mode: 0o600)
+        } catch {
+            if !existed { unlink(path) }
+            throw error
+        }
+        return [path, side]
     }
 }

@@ -29,6 +29,11 @@ struct ServeCommand: ParsableCommand {
             printError("bscdesk serve: refusing to run as root: run it as the unprivileged service account that owns the data directory, e.g. runuser -u bscdesk -- bscdesk serve --data DIR --socket PATH")
             throw ExitCode(77)
         }
+        // SIGTERM and SIGINT are blocked before any thread starts (every
+        // thread inherits the mask) and taken by `sigwait` once serving: a
+        // signal that arrives while the socket is being set up stays
+        // pending instead of being lost or killing a half-started server.
+        TeamServer.blockStopSignals()
         LoggingSystem.bootstrap { label in
             var h = StreamLogHandler.standardError(label: label)
             h.logLevel = .info

@@ -68,6 +68,7 @@ struct ExportCommand: ParsableCommand {
     @Option(help: "csv, json or md.") var format: String = "csv"
     @Option(help: "The file to write (required).") var out: String?
     @Flag(help: "Start a CSV with a UTF-8 byte order mark (for some spreadsheet programs).") var bom = false
+    @Flag(help: "Replace FILE (and its definitions file) if it already exists.") var force = false
 
     func run() throws {
         try runDesk(global, load: true) { desk in
@@ -76,7 +77,7 @@ struct ExportCommand: ParsableCommand {
             guard fmt != .table else { throw DeskError.usage("unknown format \"table\" for export: use csv, json or md") }
             let q = try desk.metricsQuery(period: options.period, from: options.from, to: options.to, by: options.by, series: options.series)
             let report = try desk.metricsReport(q)
-            let paths = try desk.exportMetrics(report, format: fmt, to: out, bom: bom)
+            let paths = try desk.exportMetrics(report, format: fmt, to: out, bom: bom, overwrite: force)
             emit(paths.joined(separator: "\n") + "\n")
         }
     }
