@@ -112,6 +112,16 @@ public final class Journal: @unchecked Sendable {
     public var directoryMode: mode_t
     /// When a read asked to go parallel does so (see ParallelRead.swift).
     public var parallelRead = ParallelReadSettings()
+    /// When set, `append` writes but leaves the fdatasync to
+    /// `syncDeferred()`, and the caller must not acknowledge the events
+    /// before that returns. The team server sets it: one sync then covers
+    /// every append that arrived while the disk was busy (group commit).
+    public var defersSync = false
+    /// Segments written since the last `syncDeferred()`, each with a
+    /// descriptor kept open from the write: a writeback error is reported
+    /// to descriptors open when it happened, so a fresh open could miss it.
+    private var unsynced: [String: Int32] = [:]
+    private let unsyncedLock = PthreadLock()
     let clock: Clock
 
     public static let segmentSuffix = ".jsonl"
@@ -302,13 +312,45 @@ public final class Journal: @unchecked Sendable {
         // our own fdatasync, which also covers every line before ours.
         fs.unlock(lockFd)
         locked = false
-        do {
-            try fs.fdatasync(fd, path: segPath)
-        } catch {
-            throw JournalError.outcomeUnknown(error)
+        let deferred = defersSync && unsyncedLock.locked { () -> Bool in
+            if unsynced[segPath] != nil { return true }
+            let kept = dup(fd)
+            guard kept >= 0 else { return false }  // out of descriptors: sync now
+            unsynced[segPath] = kept
+            return true
+        }
+        if !deferred {
+            do {
+                try fs.fdatasync(fd, path: segPath)
+            } catch {
+                throw JournalError.outcomeUnknown(error)
+            }
         }
         cursor = advanced
         return AppendReport(events: events, repairedFragment: repaired, completedLine: completed)
+    }
+
+    /// Syncs every segment written since the last call (see `defersSync`).
+    /// Returns how many segments it synced. A failure means the appends
+    /// since the last call may or may not be on disk.
+    @discardableResult
+    public func syncDeferred() throws -> Int {
+        let pending = unsyncedLock.locked { () -> [String: Int32] in
+            let p = unsynced
+            unsynced = [:]
+            return p
+        }
+        var failure: FileError? = nil
+        for (p, fd) in pending {
+            do {
+                try fs.fdatasync(fd, path: p)
+            } catch {
+                failure = failure ?? error
+            }
+            fs.close(fd)
+        }
+        if let failure { throw JournalError.outcomeUnknown(failure) }
+        return pending.count
     }
 
     /// SHA-256 over the previous hash (hex) and this line's bytes before `"h"`.

@@ -17,22 +17,76 @@ public final class RequestExecutor: @unchecked Sendable {
     private var written: [String: (login: String, response: Response)] = [:]
     private var writtenOrder: [String] = []
     private let rememberedIds = 200_000
+    /// Events already in the journal when the server started, by id (the
+    /// newest two months): a request resent across a restart is answered
+    /// from here instead of being appended again.
+    private var journalIds: [String: (seq: Int64, ref: TicketRef, user: String)]
     private var draining = false
+    /// Answers held until the group's sync (group commit): every request
+    /// that arrived while one was running shares the next fdatasync.
+    private var held: [(reply: @Sendable (Response) -> Void, response: Response, appended: Bool, eventId: String?)] = []
+    private var flushQueued = false
+    /// A sync slower than this is logged.
+    static let slowSyncMillis = 100
 
-    public init(projection: SharedProjection, logger: Logger) {
+    public init(projection: SharedProjection, logger: Logger) throws(DeskError) {
         self.projection = projection
         self.logger = logger
+        self.journalIds = try projection.recentEventIds()
     }
 
     /// Runs `request` for `login` on the executor's queue and hands the
-    /// response to `reply` (on that queue).
+    /// response to `reply` (on that queue) once whatever it appended is
+    /// synced. Answers to reads wait for the same sync, so nobody is shown
+    /// an event that a crash could still take back.
     public func submit(_ request: Request, login: String, reply: @escaping @Sendable (Response) -> Void) {
-        queue.async { [self] in reply(execute(request, login: login)) }
+        queue.async { [self] in
+            let response = execute(request, login: login)
+            held.append((reply, response, request.appends && response.status == WireStatus.ok, request.eventId))
+            if !flushQueued {
+                // Behind every request already queued: they join this group.
+                flushQueued = true
+                queue.async { [self] in flush() }
+            }
+        }
+    }
+
+    /// One fdatasync for the group, then its answers. If the sync fails, no
+    /// append of the group is acknowledged: each gets "outcome unknown" and
+    /// its id is forgotten, so a resend is checked against the journal.
+    private func flush() {
+        flushQueued = false
+        let group = held
+        held = []
+        var syncError: DeskError? = nil
+        if group.contains(where: { $0.appended }) {
+            let started = DispatchTime.now().uptimeNanoseconds
+            do {
+                try projection.syncAppends()
+            } catch {
+                syncError = error
+                logger.error("sync failed; \(group.filter(\.appended).count) appends have an unknown outcome: \(terminalSafe(error.message, lineBreaks: .space))")
+            }
+            let millis = Int((DispatchTime.now().uptimeNanoseconds &- started) / 1_000_000)
+            if millis >= Self.slowSyncMillis {
+                logger.warning("slow sync", metadata: ["millis": "\(millis)", "appends": "\(group.filter(\.appended).count)"])
+            }
+        }
+        for entry in group {
+            guard let syncError, entry.appended else {
+                entry.reply(entry.response)
+                continue
+            }
+            if let id = entry.eventId { written[id] = nil }
+            entry.reply(Response(id: entry.response.id, status: Int(ExitStatus.outcomeUnknown.rawValue), error: terminalSafe(syncError.message, lineBreaks: .space)))
+        }
     }
 
     /// Refuses new requests, then waits for those already queued.
     public func drain() {
         queue.sync { draining = true }
+        // A group's flush is queued behind its requests: let it answer.
+        queue.sync {}
     }
 
     /// Whether `login` may connect, and as what. The configuration is fixed
@@ -61,6 +115,16 @@ public final class RequestExecutor: @unchecked Sendable {
                 var r = prior.response
                 r.id = request.id
                 return r
+            }
+            if let saved = journalIds[id] {
+                guard saved.user == login else {
+                    return Response(id: request.id, status: WireStatus.refused, error: "event id \(id) was already used by another request: make a new one")
+                }
+                // Written before this server started: its first answer is
+                // gone, but the event is in the journal; append nothing.
+                logger.info("resent request found in the journal", metadata: ["login": "\(login)", "event": "\(id)"])
+                return Response(id: request.id, output: "\(saved.ref)\n",
+                                warnings: ["note: this request was resent after the server restarted; it was saved before (seq \(saved.seq)) and is not written again"])
             }
         }
         var response: Response

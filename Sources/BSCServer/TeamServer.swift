@@ -38,7 +38,7 @@ public final class TeamServer: @unchecked Sendable {
         for issue in projection.loadIssues.prefix(5) {
             logger.warning("skipped damaged journal line \(terminalSafe(String(describing: issue)))")
         }
-        self.executor = RequestExecutor(projection: projection, logger: logger)
+        self.executor = try RequestExecutor(projection: projection, logger: logger)
         self.group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         logger.info("loaded \(options.data.path): \(projection.ticketCount) tickets")
     }

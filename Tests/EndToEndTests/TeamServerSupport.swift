@@ -91,12 +91,16 @@ final class TeamServerFixture {
         p.standardOutput = log
         p.standardError = log
         p.standardInput = FileHandle.nullDevice
+        // A server killed with -9 leaves its socket behind: wait for this
+        // one's own "listening" line, not just for a socket file.
+        let listeningBefore = self.log().components(separatedBy: "listening on").count
         try p.run()
         server = p
         let deadline = Date().addingTimeInterval(60)
         while Date() < deadline {
             var st = stat()
-            if lstat(socket, &st) == 0, st.st_mode & S_IFMT == S_IFSOCK, st.st_mode & 0o777 == 0o660 { return }
+            if lstat(socket, &st) == 0, st.st_mode & S_IFMT == S_IFSOCK, st.st_mode & 0o777 == 0o660,
+               self.log().components(separatedBy: "listening on").count > listeningBefore { return }
             if !p.isRunning { throw TestFailure("bscdesk serve exited (\(p.terminationStatus)): \(self.log())") }
             usleep(50_000)
         }

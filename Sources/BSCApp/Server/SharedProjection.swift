@@ -32,6 +32,38 @@ public final class SharedProjection: @unchecked Sendable {
         engineConfig.users[Self.engineLogin] = UserProfile(login: Self.engineLogin, name: "bscdesk server", role: .supervisor, queues: [])
         engine = try Desk(data: data, config: engineConfig, login: Self.engineLogin, clock: clock, ids: RandomIds())
         try engine.load()
+        // The server is the journal's only writer; it acknowledges appends
+        // after `syncAppends`, one sync for every request waiting.
+        engine.journal.defersSync = true
+    }
+
+    /// Makes every append since the last call durable. Until it returns,
+    /// none of them may be acknowledged.
+    @discardableResult
+    public func syncAppends() throws(DeskError) -> Int {
+        do {
+            return try engine.journal.syncDeferred()
+        } catch {
+            throw DeskError.from(error)
+        }
+    }
+
+    /// Where each event of the newest two months' segments is: a client
+    /// resending a request after the server restarted is recognised by its
+    /// event id (a resend comes within moments, never months, later).
+    public func recentEventIds() throws(DeskError) -> [String: (seq: Int64, ref: TicketRef, user: String)] {
+        var found: [String: (seq: Int64, ref: TicketRef, user: String)] = [:]
+        do {
+            let segments = try engine.journal.segments()
+            guard let first = segments.suffix(2).first else { return [:] }
+            var cursor = JournalCursor(segment: first)
+            try engine.journal.read(from: &cursor, keepIdsAndHashes: true) { d in
+                found[d.event.id] = (d.event.seq, d.event.ref, d.event.user)
+            } issue: { _ in }
+        } catch {
+            throw DeskError.from(error)
+        }
+        return found
     }
 
     public var ticketCount: Int { engine.store.count }
