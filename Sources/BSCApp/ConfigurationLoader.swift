@@ -230,13 +230,20 @@ public enum ConfigurationLoader {
                     }
                     def.assignment = mode
                 }
-                for h in try tables(q, "handoff") {
-                    guard let key = try string(h, "key", path + "handoff."), Self.isIdentifier(key) else {
-                        throw fail(path + "handoff", "each hand-off detail needs a key of lower-case letters, digits and dashes", near: "handoff")
-                    }
-                    def.handoff.append(HandoffField(key: key, label: try string(h, "label", path) ?? key, required: try bool(h, "required", path) ?? true))
-                }
+                def.handoff = try handoff(q, path)
                 out.append(def)
+            }
+            return out
+        }
+
+        /// A queue's or category's `handoff = [{ key, label, required }]`.
+        func handoff(_ t: TOMLTable, _ path: String) throws(DeskError) -> [HandoffField] {
+            var out: [HandoffField] = []
+            for h in try tables(t, "handoff") {
+                guard let key = try string(h, "key", path + "handoff."), Self.isIdentifier(key) else {
+                    throw fail(path + "handoff", "each hand-off detail needs a key of lower-case letters, digits and dashes", near: "handoff")
+                }
+                out.append(HandoffField(key: key, label: try string(h, "label", path) ?? key, required: try bool(h, "required", path) ?? true))
             }
             return out
         }
@@ -268,6 +275,10 @@ public enum ConfigurationLoader {
                     firstResponseTargetHours: try target(c, "first_response_target_hours", "first_response_target", path)))
             }
             guard !out.isEmpty else { throw fail("categories", "at least one [[categories]] entry is needed") }
+            // A category's own hand-off list, when it has one.
+            for (n, c) in try tables(root, "categories").enumerated() where c["handoff"] != nil {
+                out[n].handoff = try handoff(c, "categories[\(n + 1)].")
+            }
             return out
         }
 

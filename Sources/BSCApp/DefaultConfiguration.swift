@@ -165,6 +165,8 @@ public enum DefaultConfiguration {
     # while the agent types (see `bscdesk triage`).
     # resolution_target / first_response_target: override the queue's SLA
     # targets, in working hours (36 or "36h") or working days ("3d").
+    # handoff: the details routing this category to its queue needs, in
+    # place of the queue's list (routing elsewhere asks for that queue's).
     # ---------------------------------------------------------------------------
 
     [[categories]]
@@ -307,6 +309,10 @@ public enum DefaultConfiguration {
     keywords = ["bank details", "bank", "details", "account", "sort code", "sort", "change"]
     resolution_target = "3d"
     article = "exchequer-bank-details.md"
+    # Its own hand-off details: no invoice is involved.
+    handoff = [
+      { key = "account-number", label = "Supplier or debtor number" },
+    ]
 
     [[categories]]
     id = "exchequer.invoice-dispute"

@@ -370,9 +370,10 @@ public final class Desk: @unchecked Sendable {
         try InputParsing.checkText(s, field: "summary", limit: Limits.summary, multiline: true)
     }
 
-    /// Refuses routing when a required hand-off detail is missing.
-    public func checkHandoff(queue q: QueueDefinition, details: [String: String]) throws(DeskError) {
-        let missing = q.handoff.filter { $0.required && (details[$0.key] ?? "").isEmpty }
+    /// Refuses routing when a required hand-off detail is missing (the
+    /// category's own list when it has one, else the queue's).
+    public func checkHandoff(queue q: QueueDefinition, category: String? = nil, details: [String: String]) throws(DeskError) {
+        let missing = taxonomy.handoff(category: category, queue: q.id).filter { $0.required && (details[$0.key] ?? "").isEmpty }
         guard missing.isEmpty else {
             let list = missing.map { "\($0.key) (\($0.label))" }.joined(separator: ", ")
             let example = missing.map { "--detail \($0.key)=…" }.joined(separator: " ")
@@ -409,7 +410,7 @@ public final class Desk: @unchecked Sendable {
         var routeQueue: QueueDefinition? = nil
         if case .route(let q) = c.outcome {
             let def = try queue(q)
-            try checkHandoff(queue: def, details: c.details)
+            try checkHandoff(queue: def, category: cat.id, details: c.details)
             routeQueue = def
             // Automatic assignment weighs the queue's tickets: it needs the
             // history (caught up under the lock by `append`).
@@ -489,7 +490,7 @@ public final class Desk: @unchecked Sendable {
             guard t.queue != q.id || t.status == .open else { throw .refused("\(ref) is already in \(q.id)") }
             var merged = t.details
             for (k, v) in details { merged[k] = v }
-            try checkHandoff(queue: q, details: merged)
+            try checkHandoff(queue: q, category: t.category, details: merged)
             if let cat = taxonomy.category(t.category) { try checkIdentity(cat, details: merged, verified: t.identityVerifiedHow) }
         }) { [self] _ in
             var out: [EventBody] = [.routed(queue: q.id, details: details, note: note)]

@@ -1,12 +1,15 @@
 import BSCCore
 import BSCJournal
 
-/// What `bscdesk doctor` finds: counts, a torn tail, damaged lines.
+/// What `bscdesk doctor` finds: counts, a torn tail, damaged lines, and
+/// semantic warnings (DoctorChecks).
 public struct DoctorReport: Sendable {
     public var text: String
     public var damaged: Bool
+    /// Semantic warnings found (exit 0 unless `--strict`).
+    public var warnings = 0
 
-    /// `limit`: damaged lines listed (nil: all of them); the rest are counted.
+    /// `limit`: damaged lines and warnings listed (nil: all of them); the rest are counted.
     public static func make(_ desk: Desk, limit: Int? = 50) -> DoctorReport {
         var lines: [String] = []
         var damaged = false
@@ -31,7 +34,23 @@ public struct DoctorReport: Sendable {
             damaged = true
             lines.append("inconsistent: \(terminalSafe(p))")
         }
-        lines.append(damaged ? "result: DAMAGE FOUND" : "result: ok")
-        return DoctorReport(text: lines.joined(separator: "\n") + "\n", damaged: damaged)
+        var warnings = 0
+        do {
+            let checks = try DoctorChecks.run(desk, keep: limit ?? Int.max)
+            warnings = checks.total
+            if warnings == 0 {
+                lines.append("warnings: none")
+            } else {
+                let kinds = DoctorChecks.Kind.allCases.compactMap { k in checks.counts[k].map { "\($0) \(k.rawValue)" } }
+                lines.append("warnings: \(warnings) (\(kinds.joined(separator: ", "))); the events were loaded as described")
+                for w in checks.warnings { lines.append("  journal/\(w)") }
+                if warnings > checks.warnings.count { lines.append("  … and \(warnings - checks.warnings.count) more ('bscdesk doctor --all' lists every one)") }
+            }
+        } catch {
+            damaged = true
+            lines.append("warnings: the journal could not be read for them: \(terminalSafe(String(describing: error)))")
+        }
+        lines.append(damaged ? "result: DAMAGE FOUND" : warnings > 0 ? "result: ok, with \(warnings) warning\(warnings == 1 ? "" : "s")" : "result: ok")
+        return DoctorReport(text: lines.joined(separator: "\n") + "\n", damaged: damaged, warnings: warnings)
     }
 }

@@ -70,6 +70,7 @@ public final class CursesTerminal {
         noecho()
         nonl()
         keypad(win, true)
+        cncursesw_enable_mouse()
         set_escdelay(25)
         teachMissingKeys()
         var colors = 0
@@ -233,6 +234,10 @@ public final class CursesTerminal {
                 invalidate()
                 return .resize
             }
+            if code == KEY_MOUSE {
+                var x: Int32 = 0, y: Int32 = 0
+                return cncursesw_read_click(&x, &y) == 1 ? .click(x: Int(x), y: Int(y)) : nil
+            }
             return Self.key(forCode: code)
         }
         if ch == 27 { return escapeOrFunctionKey() }
@@ -241,7 +246,8 @@ public final class CursesTerminal {
 
     /// Esc then a digit within `escapeDigitMillis` is F1…F9 (Esc 0 is
     /// F10), as in Midnight Commander, for terminals that send nothing
-    /// usable for function keys. Any other key is put back.
+    /// usable for function keys; Esc then `:` is the command line. Any
+    /// other key is put back.
     static let escapeDigitMillis: Int32 = 300
 
     private func escapeOrFunctionKey() -> Key {
@@ -251,6 +257,8 @@ public final class CursesTerminal {
         if r == OK, next >= 48, next <= 57 {
             return .function(next == 48 ? 10 : Int(next) - 48)
         }
+        // Esc : opens the command line from a text field, where : is typed.
+        if r == OK, next == 58 { return .alt(":") }
         if r == KEY_CODE_YES {
             ungetch(Int32(next))
         } else if r == OK {

@@ -34,4 +34,19 @@ static inline int cncursesw_put_cell(WINDOW *w, int y, int x, const wchar_t *wch
     if (setcchar(&c, wch, attrs, (short)pair, NULL) == ERR) return ERR;
     return mvwadd_wch(w, y, x, &c);
 }
+// The mouse, as htop uses it: left clicks only (Shift-drag still selects
+// text in xterm, PuTTY and Windows Terminal).
+static inline void cncursesw_enable_mouse(void) {
+    mousemask(BUTTON1_PRESSED | BUTTON1_CLICKED, NULL);
+    mouseinterval(0);
+}
+// 1 and the cell of a left click, else 0.
+static inline int cncursesw_read_click(int *x, int *y) {
+    MEVENT e;
+    if (getmouse(&e) != OK) return 0;
+    if (!(e.bstate & (BUTTON1_PRESSED | BUTTON1_CLICKED))) return 0;
+    *x = e.x;
+    *y = e.y;
+    return 1;
+}
 #endif

@@ -38,8 +38,9 @@ import Testing
             "  Lee Lead (lead)                                 0        0        0      -",
             "  Pat (pat)                                       1        0        0      -",
             "  sup                                             0        0        0      -",
-            "", "", "", "", "",
-            "* provisional: reopen windows still open · Oldest in working hours",
+            "", "", "", "",
+            "FCR today is red: 33.3% is below 85% (target 90% less the 5-point amber margin)",
+            "* provisional · Oldest in working h · Risk ≥75% of SLA · Brch past SLA · ? help",
             "F1Help  F4Team  F5Read  F6Wall  F10Quit  EnterOpen",
         ])
         // Meaning in colour as well as in text: the RAG word, the breach count, the selection.
@@ -50,6 +51,21 @@ import Testing
         #expect(t.frame[5, 5].style.role == .selection)
     }
 
+    @Test func theLineUnderTheTablesSaysWhyACellIsRedAndHelpExplainsTheColumns() throws {
+        let f = try F()
+        try f.seed()
+        var (t, _) = terminal(f, width: 100, height: 40)
+        t.press(.char("j"))  // Payroll: one breached
+        #expect(t.rows[37] == "Payroll: Brch 1: past the SLA target 24 working h, or the category's", "\(t.rows.joined(separator: "\n"))")
+        t.press(.char("k"))  // Customer services: no alarms; the red FCR is explained
+        #expect(t.rows[37].hasPrefix("FCR today is red: 33.3% is below 85%"))
+        t.press(.char("?"))
+        let help = t.rows.joined(separator: "\n")
+        for text in ["Unasg: active, unassigned", "Res'd: resolved today", "Risk: tickets whose SLA clock has used 75% of its", "Brch: tickets past their"] {
+            #expect(help.contains(text), "help lacks \(text):\n\(help)")
+        }
+    }
+
     @Test func wideScreenShowsMoreColumns() throws {
         let f = try F()
         try f.seed()
@@ -58,7 +74,7 @@ import Testing
         #expect(t.rows[6] == "  Payroll (payroll)                               2     1     0     0     0    34h     0     1       24wh  BSC-000004")
         #expect(t.rows[11] == "  Agent                                         Held Contacts Resolved    AHT Role        Queues")
         #expect(t.rows[14] == "  Lee Lead (lead)                                 0        0        0      -  team-leader customer-services, payroll")
-        #expect(t.rows[48] == "* provisional: reopen windows still open · Oldest in working hours")
+        #expect(t.rows[48] == "* provisional · Oldest in working h · Risk ≥75% of SLA · Brch past SLA · ? help")
     }
 
     @Test func compactViewOnASmallTerminal() throws {

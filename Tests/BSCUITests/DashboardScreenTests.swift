@@ -42,9 +42,13 @@ struct DashboardScreenTests {
         var t = TestTerminal(root: FrontDeskTabs.root(session: s), width: 80, height: 24, now: FrontDeskFixture.start)
         t.press(.function(12))
         t.tick(now: FrontDeskFixture.start)
-        t.press(.function(4))
-        #expect(t.rows.contains { $0.hasPrefix("This week: 2026-W48") })
-        #expect(t.rows.contains { $0.hasPrefix("FCR trend, last 12 weeks: ") })
+        // F4: the span holding today, in turn.
+        for (span, label, trend) in [("quarter", "2026/27-Q3", "quarters"), ("year", "2026/27", "months"), ("day", "2026-11-24", "days"),
+                                     ("week", "2026-W48", "weeks")] {
+            t.press(.function(4))
+            #expect(t.rows.contains { $0.hasPrefix("This \(span): \(label) ") }, "\(span): \(t.rows.joined(separator: "\n"))")
+            #expect(t.rows.contains { $0.hasPrefix("FCR trend, last 12 \(trend): ") })
+        }
         t.press(.tab)
         #expect(t.rows.contains { $0.hasPrefix("By channel") })
         #expect(t.rows.contains { $0.hasPrefix("phone") })
@@ -70,10 +74,66 @@ struct DashboardScreenTests {
         t.press(.function(12))
         t.tick(now: FrontDeskFixture.start)
         t.press(.function(6))
+        #expect(t.rows.contains { $0.hasPrefix("Export to: ") && $0.contains("/exports/fcr-2026-11-2026-11-24T093000.csv") }, "\(t.rows.joined(separator: "\n"))")
+        t.press(.enter)
         let files = try FileManager.default.contentsOfDirectory(atPath: f.dir + "/data/exports")
         #expect(files.contains { $0.hasPrefix("fcr-2026-11-") && $0.hasSuffix(".csv") })
         #expect(files.contains { $0.hasSuffix(".csv.definitions.md") })
         #expect(t.bottomText.contains("exported "))
+    }
+
+    @Test func exportGoesWhereTheUserSaysAndNeverOverAFile() throws {
+        let (f, s) = try fixture()
+        var t = TestTerminal(root: FrontDeskTabs.root(session: s), width: 100, height: 30, now: FrontDeskFixture.start)
+        t.press(.function(12))
+        t.tick(now: FrontDeskFixture.start)
+        let path = f.dir + "/committee.csv"
+        t.press(.char("e"), .ctrl("u"))
+        t.type(path)
+        t.press(.enter)
+        #expect(t.bottomText.contains("exported \(path)"), "\(t.bottomText)")
+        #expect(FileManager.default.fileExists(atPath: path))
+        #expect(FileManager.default.fileExists(atPath: path + ".definitions.md"))
+        t.press(.char("e"), .ctrl("u"))
+        t.type(path)
+        t.press(.enter)
+        #expect(t.bottomText.contains("already exists"), "\(t.bottomText)")
+    }
+
+    @Test func agentsGetNoExport() throws {
+        let (f, _) = try fixture()
+        var t = TestTerminal(root: FrontDeskTabs.root(session: try f.session("agent")), width: 100, height: 30, now: FrontDeskFixture.start)
+        t.press(.function(12))
+        t.tick(now: FrontDeskFixture.start)
+        #expect(!t.bottomText.contains("Export"), "\(t.bottomText)")
+        t.press(.function(6))
+        #expect(t.bottomText.hasPrefix("Warning: exports are for team leaders and supervisors"), "\(t.bottomText)")
+        #expect(!FileManager.default.fileExists(atPath: f.dir + "/data/exports"))
+    }
+
+    @Test func anyPeriodAndEmptyBucketsAreNA() throws {
+        let (_, s) = try fixture()
+        var t = TestTerminal(root: FrontDeskTabs.root(session: s), width: 100, height: 30, now: FrontDeskFixture.start)
+        t.press(.function(12))
+        t.tick(now: FrontDeskFixture.start)
+        // Only November has tickets: the 11 months before it are n/a, not 0%.
+        #expect(t.rows.contains { $0.hasPrefix("  2025-12 … 2026-11, low 66% high 66%, 11 n/a (·: no tickets)") }, "\(t.rows.joined(separator: "\n"))")
+        let trend = t.rows.first { $0.hasPrefix("FCR trend, last 12 months: ") } ?? ""
+        #expect(trend.hasSuffix(String(repeating: "·", count: 11) + "▆"), "\(trend)")
+        // [ : the month before, with no tickets: n/a, never 0%.
+        t.press(.char("["))
+        #expect(t.rows.contains { $0.hasPrefix("Period: 2026-10 ") })
+        let gross = t.rows.first { $0.hasPrefix("Gross FCR") } ?? ""
+        #expect(gross.contains("n/a") && !gross.contains(" 0.0%"), "\(gross)")
+        // p: any period typed.
+        t.press(.char("p"), .ctrl("u"))
+        t.type("2026-W48")
+        t.press(.enter)
+        #expect(t.rows.contains { $0.hasPrefix("This week: 2026-W48 ") })
+        t.press(.char("p"), .ctrl("u"))
+        t.type("2026-W60")
+        t.press(.enter)
+        #expect(t.bottomText.hasPrefix("Error: \"2026-W60\" is not a period: no such ISO week"), "\(t.bottomText)")
     }
 
     @Test func smallTerminalKeepsTheHeadlineFigures() throws {

@@ -390,7 +390,8 @@ import Testing
         let tables: [(String, KeyHelp)] = [
             ("Call logging", CallLogScreen(session: s).bindings.help),
             ("Ticket list", TicketListScreen(session: s).bindings.help),
-            ("Ticket detail", TicketDetailScreen(session: s, ref: TicketRef(1)).bindings.help),
+            ("Ticket detail", TicketDetailScreen(session: s, ref: TicketRef(1)).bindings.help.merged(with: TicketDetailScreen.listKeys)),
+            ("FCR dashboard", DashboardScreen(session: s).bindings.help),
         ]
         for (title, help) in tables {
             let column = section(title)
@@ -427,6 +428,25 @@ import Testing
         t.type("New bank details")
         t.press(.function(6))
         #expect(t.rows.contains { $0.contains("Supplier or debtor number*:") && $0.contains("S40111") })
+        // The category's own details: a bank-detail change asks no invoice number.
+        #expect(!t.rows.contains { $0.contains("Invoice number") }, "\(t.rows.joined(separator: "\n"))")
+    }
+
+    @Test func handOffDetailsComeFromTheCategoryElseTheQueue() throws {
+        let f = try FrontDeskFixture()
+        let d = try f.desk()
+        #expect(d.taxonomy.handoff(category: "exchequer.bank-details", queue: "exchequer").map(\.key) == ["account-number"])
+        #expect(d.taxonomy.handoff(category: "exchequer.payment-chase", queue: "exchequer").map(\.key) == ["account-number", "invoice-number", "amount"])
+        // Routed elsewhere, a category takes that queue's list.
+        #expect(d.taxonomy.handoff(category: "exchequer.bank-details", queue: "payroll").map(\.key) == ["employee-number", "pay-period"])
+        let chase = Desk.NewContact(caller: Caller(name: "Acme", type: .supplier), channel: .phone, category: "exchequer.payment-chase",
+                                    summary: "Chasing", details: ["account-number": "S1"], outcome: .route("exchequer"))
+        #expect(throws: DeskError.self) { try d.logFirstContact(chase) }
+        var bank = chase
+        bank.category = "exchequer.bank-details"
+        bank.details[Desk.identityDetail] = "called back on the number on file"
+        let saved = try d.logFirstContact(bank)
+        #expect(d.store[saved.ref]?.queue == "exchequer")
     }
 
     // MARK: 10. Keystrokes

@@ -105,27 +105,69 @@ import Testing
             "",
         ])
         // Only what is legal for a routed ticket: no reopen, no close.
-        #expect(t.bottomText == "F1Help  F2Note  F3Route F4Asgn  F5Pend  F6Solve F10Quit")
+        #expect(t.bottomText == "F1Help  F2Call  F3List  F4Asgn  F5Solve F6Route F7Pend  F8Note  F10Quit")
         t.press(.char("n"))
         t.type("Rang payroll")
         t.press(.enter)
         #expect(t.bottomText == "Note added to BSC-000003")
         #expect(t.rows.contains("2026-11-24 09:30  tester     note: Rang payroll"))
-        t.press(.char("c"))  // close: not legal while routed, refused before any question
+        t.press(.char("C"))  // close: not legal while routed, refused before any question
         #expect(!t.rows.joined().contains("Close BSC-000003?"))
-        #expect(t.bottomText.hasPrefix("Error: BSC-000003 is routed: it cannot close now; you can: add a note"))
+        #expect(t.bottomText.hasPrefix("Error: BSC-000003 is routed: it cannot close now; you can: assign to a person; resolve"))
         t.press(.char("v"), .enter)
         #expect(t.bottomText == "Resolved BSC-000003")
         #expect(t.rows[1] == "BSC-000003  RESOLVED")
         t.press(.down)  // the message gives way to the bar
-        #expect(t.bottomText == "F1Help  F2Note  F7Reopn F8Close F10Quit")
-        t.press(.char("c"), .char("n"))  // answered no: still resolved
+        #expect(t.bottomText == "F1Help  F2Call  F3List  F8Note  F9Reopn F10Quit  CClose")
+        t.press(.char("C"), .char("n"))  // answered no: still resolved
         #expect(s.desk.store[TicketRef(3)]?.status == .resolved)
-        t.press(.char("c"), .char("y"))
+        t.press(.char("C"), .char("y"))
         #expect(t.bottomText == "Closed BSC-000003")
         #expect(s.desk.store[TicketRef(3)]?.status == .closed)
         t.press(.escape)
         #expect(t.rows[0].hasPrefix("bscdesk › Tickets "))
+    }
+
+    @Test func detailKeysMeanWhatTheyMeanOnEveryScreen() throws {
+        let f = try FrontDeskFixture()
+        let s = try f.session()
+        try seed(f, s.desk)
+        var t = listTerminal(s)
+        t.press(.end, .enter)  // BSC-000001, Zoë Łukasik, ref E1
+        #expect(t.rows[1] == "BSC-000001  OPEN")
+        // c: the list of this caller's tickets, as c on the list.
+        t.press(.char("c"))
+        #expect(t.app.stack.count == 1)
+        #expect(t.rows[1].hasPrefix("queue all · status all · caller \"E1\""), "\(t.rows[1])")
+        #expect(t.rows[3].hasPrefix("▸ BSC-000001"))
+        #expect(t.rows[4] == "")
+        // a: assigned to me, as a on the list.
+        t.press(.enter, .char("a"))
+        #expect(t.rows[1].hasPrefix("queue all · status active · assigned to tester"), "\(t.rows[1])")
+        // F2 and F3 show the call form and the list from a ticket, as everywhere.
+        t.press(.char("x"), .end, .enter, .function(2))
+        #expect(t.app.stack.count == 1)
+        #expect(t.rows[0].hasPrefix("bscdesk › Log a call"), "\(t.rows[0])")
+        // Help lists the keys the bar shows.
+        t.press(.function(3), .enter, .function(1))
+        let help = t.rows.joined(separator: "\n")
+        for key in ["F2", "F3", "F4, @", "F5, v", "F6, r", "F8, n", "F10, q", "c ", "a "] {
+            #expect(help.contains("│" + key) || help.contains("│ " + key) || help.contains(key), "help lacks \(key)")
+        }
+    }
+
+    @Test func receivedShowsTheYearWhenNotThisYear() throws {
+        let f = try FrontDeskFixture()
+        f.clock.set(Instant(millis: FrontDeskFixture.start.millis - 400 * 86_400_000))  // 2025-10-20
+        try f.log(try f.desk(), caller: "Old Caller")
+        f.clock.set(FrontDeskFixture.start)
+        try f.log(try f.desk(), caller: "New Caller")
+        let t = listTerminal(try f.session(), width: 120, height: 24)
+        let rows = t.rows.joined(separator: "\n")
+        #expect(t.rows[3].contains("New Caller") && t.rows[3].contains(" 11-24 09:30 "), "\(rows)")
+        #expect(t.rows[4].contains("Old Caller") && t.rows[4].contains(" 2025-10-20 "), "\(rows)")
+        #expect(TicketListScreen.Rows.receivedText("2025-12-31 23:59", today: "2026") == "2025-12-31")
+        #expect(TicketListScreen.Rows.receivedText("2026-01-01 00:00", today: "2026") == "01-01 00:00")
     }
 
     @Test func detailRouteAndAssignErrorsStayInThePrompt() throws {
@@ -144,7 +186,7 @@ import Testing
         t.type("Nov")
         t.press(.enter)
         #expect(t.bottomText == "Routed BSC-000001 to payroll")
-        t.press(.char("a"))
+        t.press(.char("@"))
         t.press(.ctrl("u"))
         t.type("nobody")
         t.press(.enter)

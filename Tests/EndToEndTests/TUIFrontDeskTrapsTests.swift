@@ -391,8 +391,41 @@ struct TUIFrontDeskTrapsTests {
         let bar = detail.split(separator: "\n").last.map(String.init) ?? ""
         #expect(bar.contains("Reopn") && bar.contains("Close") && bar.contains("Note"))
         #expect(!bar.contains("Route") && !bar.contains("Asgn") && !bar.contains("Solve") && !bar.contains("Pend"))
-        try tmux.keys("a", "F3")  // route: illegal on a resolved ticket
+        try tmux.keys("a", "F6")  // route: illegal on a resolved ticket
         let refused = try tmux.waitFor("a", "cannot route now")
         #expect(!refused.contains("Route BSC-000001"), "no prompt opened")
     }
+
+    // MARK: 9. One key map: the `:` command line, F2/F3 everywhere
+
+    @Test func colonCommandsOpenATicketAndAnUnknownOneSaysWhatIsAllowed() throws {
+        defer { tmux.kill() }
+        let desk = try Bscdesk.fresh()
+        _ = try desk.log(caller: "Olga Open")
+        _ = try desk.log(caller: "Rita Resolved", extra: ["--resolved"])
+        try start(desk)
+        // On the call form, : is typed; Esc : opens the command line.
+        try tmux.type("a", "Re: x")
+        try tmux.waitFor("a", "Re: x")
+        try tmux.keys("a", "Escape")
+        try tmux.type("a", ":")
+        try tmux.waitFor("a", "\n:")
+        try tmux.type("a", "open 1")
+        try tmux.keys("a", "Enter")
+        try tmux.waitFor("a", "BSC-000001  OPEN", timeout: 10)
+        // F3 from the ticket is the list, as everywhere.
+        try tmux.keys("a", "F3")
+        try tmux.waitFor("a", "2 shown")
+        try tmux.type("a", ":opne 2")
+        try tmux.keys("a", "Enter")
+        let screen = try tmux.waitFor("a", "unknown command \"opne\"")
+        #expect(screen.contains(":open REF"), "\(screen)")
+        try tmux.type("a", ":period 2026/27-Q3")
+        try tmux.keys("a", "Enter")
+        try tmux.waitFor("a", "2026/27-Q3", timeout: 10)
+        try tmux.type("a", ":q")
+        try tmux.keys("a", "Enter")
+        try tmux.waitFor("a", "Quit bscdesk?")
+    }
 }
+

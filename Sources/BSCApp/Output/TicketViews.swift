@@ -222,6 +222,12 @@ public enum TicketViews {
 
     public static func showJSON(_ t: Ticket, history: [Event], desk: Desk, now: Instant, merged: [(TicketRef, [Event])] = []) -> JSONOut {
         guard case .object(var fields) = ticketJSON(t, desk: desk, now: now) else { return .null }
+        // Each contact's timing, so a script can check handle times
+        // (`contacts` above stays the count).
+        fields.append(("contact_log", .array(t.contacts.map { c in
+            .object([("received", .time(c.record.received)), ("channel", .string(c.record.channel.rawValue)),
+                     ("duration_ms", c.record.durationMillis.map { .int($0) } ?? .null), ("by", .string(c.by))])
+        })))
         var all = history.map(eventJSON)
         for (dup, events) in merged {
             for e in events {

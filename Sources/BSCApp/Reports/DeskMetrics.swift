@@ -126,6 +126,11 @@ extension Desk {
         metricsEngine().fcrDashboard(asAt: now(), granularity: granularity, includeAgents: profile.role == .supervisor)
     }
 
+    /// The dashboard for a chosen period, its trend in `trend` buckets.
+    public func fcrDashboard(period: ReportingPeriod, trend: SeriesGranularity) -> FCRDashboardData {
+        metricsEngine().fcrDashboard(period: period, trend: trend, asAt: now(), includeAgents: profile.role == .supervisor)
+    }
+
     public func renderMetrics(_ r: MetricsReport, format: MetricsOutput.Format) -> String {
         switch format {
         case .table: return MetricsOutput.table(r, zone: zone)

@@ -17,6 +17,9 @@ public struct Category: Hashable, Sendable {
     /// Overrides of the queue's SLA targets, in working hours.
     public var resolutionTargetHours: Double?
     public var firstResponseTargetHours: Double?
+    /// The hand-off details its own queue needs for it; nil takes the
+    /// queue's (a bank-detail change needs no invoice number).
+    public var handoff: [HandoffField]?
 
     public init(
         id: String, name: String, queue: String, frontDeskResolvable: Bool,
@@ -103,6 +106,20 @@ public struct Taxonomy: Sendable {
     public func queue(_ id: String) -> QueueDefinition? { queueIndex[id].map { queues[$0] } }
     public func category(_ id: String) -> Category? { categoryIndex[id].map { categories[$0] } }
     public func categories(inQueue id: String) -> [Category] { categories.filter { $0.queue == id } }
+
+    /// The details asked for when a ticket of `category` is routed to
+    /// `queue`: the category's own when routed to its own queue, else the
+    /// queue's.
+    public func handoff(category: String?, queue id: String) -> [HandoffField] {
+        if let c = category.flatMap({ self.category($0) }), c.queue == id, let own = c.handoff { return own }
+        return queue(id)?.handoff ?? []
+    }
+
+    /// Every hand-off detail's label by key (queues' first), for showing
+    /// the details a ticket holds.
+    public var handoffLabels: [String: String] {
+        Dictionary((queues.flatMap(\.handoff) + categories.flatMap { $0.handoff ?? [] }).map { ($0.key, $0.label) }, uniquingKeysWith: { a, _ in a })
+    }
 
     public var queueIds: String { queues.map(\.id).joined(separator: ", ") }
 

@@ -159,6 +159,17 @@ public struct MetricsEngine: Sendable {
             granularity: q.series)
     }
 
+    /// The FCR dashboard for any period: its figures, the 12 `trend`
+    /// buckets ending with the one holding its last day, and its breakdowns.
+    public func fcrDashboard(period: ReportingPeriod, trend: SeriesGranularity, asAt: Instant, includeAgents: Bool = false) -> FCRDashboardData {
+        FCRDashboardData(
+            asAt: asAt, current: period, currentMetrics: metrics(for: period, asAt: asAt),
+            trend: series(trend, last: 12, endingWith: period.lastDay, asAt: asAt),
+            byQueue: breakdown(.queue, period: period, asAt: asAt),
+            byChannel: breakdown(.channel, period: period, asAt: asAt),
+            byAgent: includeAgents ? breakdown(.agent, period: period, asAt: asAt) : nil)
+    }
+
     /// The FCR dashboard: current week or month vs target with RAG, the
     /// last 12 buckets, and breakdowns of the current bucket.
     public func fcrDashboard(asAt: Instant, granularity: SeriesGranularity = .month, includeAgents: Bool = false) -> FCRDashboardData {

@@ -37,6 +37,9 @@ public enum ScreenOutcome {
     case quit
     /// Ask "Quit?" first (F10, q).
     case quitRequested
+    /// Run this `:` command line, as if typed (a key that means the same
+    /// on every screen, e.g. `c` for a caller's tickets).
+    case command(String)
 }
 
 /// One full-screen view (a queue board, a ticket form). The app draws the
@@ -58,10 +61,19 @@ public protocol Screen {
     /// Called when no key arrived within the tick interval; true asks for a
     /// redraw (a live board's clock moved, data changed).
     mutating func tick(now: Instant) -> Bool
+    /// The `:` commands this screen runs, for completion and help.
+    var commands: [CommandHelp] { get }
+    /// What help says besides the keys (a board's columns), wrapped.
+    var helpNotes: [String] { get }
+    /// Runs a `:` command; nil when it is not one of this screen's.
+    mutating func run(command: String, argument: String, context: RenderContext) -> ScreenOutcome?
 }
 
 extension Screen {
     public var minimumSize: Size { Size(width: 20, height: 3) }
     public var statusText: String { "" }
     public mutating func tick(now: Instant) -> Bool { false }
+    public var commands: [CommandHelp] { [] }
+    public var helpNotes: [String] { [] }
+    public mutating func run(command: String, argument: String, context: RenderContext) -> ScreenOutcome? { nil }
 }

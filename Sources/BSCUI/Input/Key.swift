@@ -8,6 +8,11 @@ public enum Key: Hashable, Sendable, CustomStringConvertible {
     case function(Int)
     /// Control plus a letter, stored lower-case: `.ctrl("s")` is Ctrl-S.
     case ctrl(Character)
+    /// Esc then a character (Alt-x on most terminals): `.alt(":")` opens
+    /// the command line even where `:` would be typed into a field.
+    case alt(Character)
+    /// A left-button click at a cell (column, row from the top left).
+    case click(x: Int, y: Int)
     /// The terminal changed size; the app re-lays out and redraws.
     case resize
 
@@ -33,6 +38,8 @@ public enum Key: Hashable, Sendable, CustomStringConvertible {
         case .pageDown: "PgDn"
         case .function(let n): "F\(n)"
         case .ctrl(let c): "^" + String(c).uppercased()
+        case .alt(let c): "Esc " + String(c)
+        case .click: "Click"
         case .resize: "Resize"
         }
     }

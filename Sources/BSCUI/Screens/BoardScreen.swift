@@ -77,6 +77,46 @@ public struct BoardScreen: Screen {
 
     public mutating func tick(now: Instant) -> Bool { feed.tick(now: now) }
 
+    /// What each column means and when a figure turns red, in help.
+    public var helpNotes: [String] {
+        let share = Self.number(desk.config.atRiskShare * 100)
+        return [
+            "Open: active tickets (open, routed, in progress, pending). Unasg: active, unassigned. Pend: pending, waiting for the customer or a third party (the SLA clock is paused). New: first contact received today, now in this queue. Res'd: resolved today, in this queue. Oldest: working hours since the oldest active ticket's first contact.",
+            "Risk: tickets whose SLA clock has used \(share)% of its target. Brch: tickets past their target (the category's, else the queue's). Either is red when above 0; the line under the tables says which queue and target.",
+            "FCR and SLA: red below target less the amber margin, amber within the margin, green at or above target; * provisional (a reopen window is still open). Held: tickets assigned and active. Contacts, Resolved, AHT: logged today.",
+        ]
+    }
+
+    static func number(_ d: Double) -> String {
+        d == d.rounded() && abs(d) < 1e15 ? String(Int(d)) : String(format1: d)
+    }
+
+    /// Why something on the board is red or amber, for the line under
+    /// the tables: the selected queue's alarms with its target, else the
+    /// first rate below target with the figure it is judged against.
+    func explanation(_ s: BoardSnapshot) -> String? {
+        if panel == .queues, s.queues.indices.contains(queueRow) {
+            let q = s.queues[queueRow]
+            if q.breached > 0 || q.atRisk > 0 {
+                let target = q.targetHours.map { "target \(Self.number($0)) working h, or the category's" } ?? "the category's target"
+                var parts: [String] = []
+                if q.breached > 0 { parts.append("Brch \(q.breached): past the SLA \(target)") }
+                if q.atRisk > 0 { parts.append("Risk \(q.atRisk): \(Self.number(desk.config.atRiskShare * 100))% of it used") }
+                return "\(q.name): " + parts.joined(separator: "; ")
+            }
+        }
+        for (name, a) in [("FCR today", s.fcrToday), ("SLA today", s.slaToday), ("FCR week", s.fcrWeek), ("SLA week", s.slaWeek)] {
+            switch a.rag {
+            case .red:
+                return "\(name) is red: \(a.percentText) is below \(Self.number(a.target - a.amberMargin))% (target \(Self.number(a.target))% less the \(Self.number(a.amberMargin))-point amber margin)"
+            case .amber:
+                return "\(name) is amber: \(a.percentText) is below its \(Self.number(a.target))% target, within the \(Self.number(a.amberMargin))-point margin"
+            default: continue
+            }
+        }
+        return nil
+    }
+
     // MARK: - Keys
 
     public mutating func handle(_ key: Key, context: RenderContext) -> ScreenOutcome {
@@ -263,7 +303,7 @@ public struct BoardScreen: Screen {
         let wide = area.width >= Self.wideFrom
         metricLine("Today", fcr: s.fcrToday, sla: s.slaToday, fcrCell: .fcrToday, slaCell: .slaToday, in: area.row(0), grid: &grid, context: context)
         metricLine("Week", fcr: s.fcrWeek, sla: s.slaWeek, fcrCell: .fcrWeek, slaCell: .slaWeek, in: area.row(1), grid: &grid, context: context)
-        let (body, foot) = area.inset(top: 3).splitBottom(1)
+        let (body, foot) = area.inset(top: 3).splitBottom(2)
         let queueHeight = min(body.height, s.queues.count + 1)
         let (qRect, rest) = body.splitTop(queueHeight)
         drawTable(columns: queueColumns(wide: wide), rows: s.queues.map { queueCells($0, wide: wide, context: context) },
@@ -276,16 +316,21 @@ public struct BoardScreen: Screen {
         footer(s, in: foot, grid: &grid)
     }
 
+    /// Two rows: why something is red (or the error), then the legend.
     private func footer(_ s: BoardSnapshot, in rect: Rect, grid: inout CellGrid) {
         if let e = feed.lastError {
-            grid.put("Error reading the journal: " + e, in: rect, style: Style(.error, bold: true))
-            return
+            grid.put("Error reading the journal: " + e, in: rect.row(0), style: Style(.error, bold: true))
+        } else if let why = explanation(s) {
+            grid.put(why, in: rect.row(0), style: Style(.normal))
         }
         var parts: [String] = []
-        if s.fcrToday.provisional || s.fcrWeek.provisional { parts.append("* provisional: reopen windows still open") }
-        parts.append("Oldest in working hours")
+        if s.fcrToday.provisional || s.fcrWeek.provisional { parts.append("* provisional") }
+        parts.append("Oldest in working h")
+        parts.append("Risk ≥\(Self.number(desk.config.atRiskShare * 100))% of SLA")
+        parts.append("Brch past SLA")
+        parts.append("? help")
         if !canAct { parts.append("team leaders move work") }
-        grid.put(parts.joined(separator: " · "), in: rect, style: Style(.dim))
+        grid.put(parts.joined(separator: " · "), in: rect.row(1), style: Style(.dim))
     }
 
     private func renderCompact(_ s: BoardSnapshot, into grid: inout CellGrid, area: Rect, context: RenderContext) {

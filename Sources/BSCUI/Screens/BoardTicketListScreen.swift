@@ -201,7 +201,7 @@ public struct BoardTicketListScreen: Screen {
         var asks: [(TicketRef, HandoffField)] = []
         for ref in targets {
             guard let t = desk.store[ref] else { continue }
-            for f in q.handoff where f.required && (t.details[f.key] ?? "").isEmpty { asks.append((ref, f)) }
+            for f in desk.taxonomy.handoff(category: t.category, queue: q.id) where f.required && (t.details[f.key] ?? "").isEmpty { asks.append((ref, f)) }
         }
         if asks.isEmpty {
             prompt = nil

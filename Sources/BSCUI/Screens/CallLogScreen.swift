@@ -506,7 +506,7 @@ public struct CallLogScreen: Screen {
     func routePrompt(queue: String, keep: [String: String]) -> FormPromptState {
         var fields = [FormPromptState.Field(key: "queue", label: "Queue", value: queue, required: true)]
         let prefill = referenceDetail
-        for h in desk.taxonomy.queue(queue)?.handoff ?? [] {
+        for h in desk.taxonomy.handoff(category: selectedCategory?.id, queue: queue) {
             let fromCaller = prefill?.key == h.key ? prefill?.value : nil
             fields.append(.init(key: h.key, label: h.label, value: keep[h.key] ?? fromCaller ?? "", required: h.required))
         }

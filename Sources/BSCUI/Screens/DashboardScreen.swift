@@ -4,26 +4,67 @@ import BSCCore
 import Glibc
 #endif
 
-/// The supervisor's FCR dashboard: this week's or month's figures against
-/// target with RAG (as words and symbols, never colour alone), the gross
-/// FCR trend over the last 12 periods, breakdowns by queue, channel and
-/// (supervisors only) agent, and a key to export the period as CSV.
+/// The supervisor's FCR dashboard: any period's figures against target
+/// with RAG (as words and symbols, never colour alone), the gross FCR
+/// trend over the 12 buckets ending with it (an empty bucket is n/a, never
+/// 0%), breakdowns by queue, channel and (supervisors only) agent, and a
+/// key to export the period as CSV where the user says (not for agents).
 public struct DashboardScreen: Screen {
-    enum Action: Sendable { case granularity, breakdown, refresh, export }
+    enum Action: Sendable { case span, previous, next, pick, breakdown, refresh, export }
 
-    let bindings = KeyBindingTable<Action>([
-        KeyBinding([.function(4), .char("g")], bar: "Wk/Mo", help: "Switch between this week and this month", action: .granularity),
-        KeyBinding([.tab, .char("b")], help: "Next breakdown: queue, channel, agent", action: .breakdown),
-        KeyBinding([.function(5), .char("r")], bar: "Recalc", help: "Recalculate now", action: .refresh),
-        KeyBinding([.function(6), .char("e")], bar: "Export", help: "Export this period as CSV (with its definitions file) into the data directory's exports/", action: .export),
-    ])
+    /// The period shown: this day, week, month, quarter or financial year,
+    /// moved with [ ], or one typed with `p`.
+    public enum Span: String, CaseIterable, Sendable {
+        case day, week, month, quarter, year
+        var trend: SeriesGranularity {
+            switch self {
+            case .day: .day
+            case .week: .week
+            case .month, .year: .month
+            case .quarter: .quarter
+            }
+        }
+        func period(containing date: CivilDate) -> ReportingPeriod {
+            self == .year ? .financialYear(containing: date) : trend.period(containing: date)
+        }
+        init(_ kind: ReportingPeriod.Kind) {
+            switch kind {
+            case .day: self = .day
+            case .isoWeek: self = .week
+            case .month, .custom: self = .month
+            case .quarter: self = .quarter
+            case .financialYear: self = .year
+            }
+        }
+    }
+
+    enum Editing { case period, exportPath }
+
+    var bindings: KeyBindingTable<Action> {
+        var entries = [
+            KeyBinding([.function(4), .char("g")], bar: "Span", help: "Next span: day, week, month, quarter, financial year (the one holding today)", action: Action.span),
+            KeyBinding([.char("["), .left], help: "Previous period", action: .previous),
+            KeyBinding([.char("]"), .right], help: "Next period", action: .next),
+            KeyBinding([.char("p")], bar: "Period", help: "Type a period: 2026-11-24, 2026-W48, 2026-11, 2026/27-Q3, 2026/27 or FROM/TO", action: .pick),
+            KeyBinding([.tab, .char("b")], help: "Next breakdown: queue, channel, agent", action: .breakdown),
+            KeyBinding([.function(5), .char("r")], bar: "Recalc", help: "Recalculate now", action: .refresh),
+        ]
+        if canExport {
+            entries.append(KeyBinding([.function(6), .char("e")], bar: "Export", help: "Export this period as CSV (with its definitions file) to a file you name", action: .export))
+        }
+        return KeyBindingTable(entries)
+    }
 
     let session: DeskSession
-    var granularity: SeriesGranularity = .month
+    public private(set) var span = Span.month
+    /// The period shown; nil is the span's period holding today.
+    public private(set) var chosen: ReportingPeriod?
     var breakdown = 0
     var data: FCRDashboardData?
     var computedAtEvent = -1
     var computedAt: Instant?
+    var editing: Editing?
+    var input = TextFieldState()
 
     /// Recalculating reads every ticket: at most this often on live data.
     static let recomputeMillis: Int64 = 30_000
@@ -33,11 +74,49 @@ public struct DashboardScreen: Screen {
     public var title: String { "FCR dashboard" }
     public var minimumSize: Size { Size(width: 40, height: 8) }
     public var keyHelp: KeyHelp { bindings.help }
+    /// Agents see the figures but take no copies of them away.
+    var canExport: Bool { session.desk.profile.role != .agent }
+
+    func period(now: Instant) -> ReportingPeriod {
+        chosen ?? span.period(containing: session.desk.zone.localDate(now))
+    }
 
     mutating func recompute(now: Instant) {
-        data = session.desk.fcrDashboard(granularity: granularity)
+        let p = period(now: now)
+        data = session.desk.fcrDashboard(period: p, trend: Span(p.kind).trend)
         computedAtEvent = session.desk.store.eventCount
         computedAt = now
+    }
+
+    /// Shows `text` as the period (the `:period` command and `p`); nil
+    /// when it is not one, with the reason.
+    public mutating func choose(period text: String, now: Instant) -> Message? {
+        do {
+            let p = try ReportingPeriod.parse(text)
+            chosen = p
+            span = Span(p.kind)
+            recompute(now: now)
+            return nil
+        } catch {
+            return Message(.error, "\"\(terminalSafe(text))\" is not a period: \(error)")
+        }
+    }
+
+    public var commands: [CommandHelp] {
+        [CommandHelp("period", "P", help: "Show a period: 2026-11-24, 2026-W48, 2026-11, 2026/27-Q3, 2026/27")]
+            + (canExport ? [CommandHelp("export", "FILE", help: "Export this period as CSV to FILE")] : [])
+    }
+
+    public mutating func run(command: String, argument: String, context: RenderContext) -> ScreenOutcome? {
+        switch command {
+        case "period":
+            return choose(period: argument, now: context.now).map { .message($0) } ?? .handled
+        case "export" where canExport:
+            if data == nil { recompute(now: context.now) }
+            return .message(export(to: argument.isEmpty ? defaultExportPath(now: context.now) : argument))
+        default:
+            return nil
+        }
     }
 
     public mutating func tick(now: Instant) -> Bool {
@@ -58,42 +137,89 @@ public struct DashboardScreen: Screen {
     }
 
     public mutating func handle(_ key: Key, context: RenderContext) -> ScreenOutcome {
-        switch bindings.action(for: key) {
-        case .granularity:
-            granularity = granularity == .month ? .week : .month
-            recompute(now: context.now)
+        if let mode = editing {
+            switch key {
+            case .escape: editing = nil
+            case .enter:
+                let text = input.text.trimmingCharacters(in: .whitespaces)
+                editing = nil
+                if text.isEmpty { return .handled }
+                if mode == .period {
+                    if let m = choose(period: text, now: context.now) { return .message(m) }
+                } else {
+                    return .message(export(to: text))
+                }
+            default: _ = input.handle(key)
+            }
             return .handled
+        }
+        switch bindings.action(for: key) {
+        case .span:
+            let all = Span.allCases
+            span = all[(all.firstIndex(of: span)! + 1) % all.count]
+            chosen = nil
+            recompute(now: context.now)
+        case .previous:
+            chosen = period(now: context.now).previous
+            recompute(now: context.now)
+        case .next:
+            chosen = period(now: context.now).next
+            recompute(now: context.now)
+        case .pick:
+            editing = .period
+            input = TextFieldState(period(now: context.now).label)
         case .breakdown:
             breakdown = (breakdown + 1) % max(1, breakdowns.count)
-            return .handled
         case .refresh:
             recompute(now: context.now)
             return .message(Message(.info, "recalculated"))
         case .export:
-            return .message(export(now: context.now))
+            guard data != nil else { return .message(Message(.warning, "nothing to export yet")) }
+            editing = .exportPath
+            input = TextFieldState(defaultExportPath(now: context.now))
         case nil:
+            // Agents asking for an export are told why there is none.
+            if !canExport, key == .function(6) || key == .char("e") {
+                return .message(Message(.warning, "exports are for team leaders and supervisors; an agent's role has none"))
+            }
             return .ignored
         }
+        return .handled
     }
 
-    func export(now: Instant) -> Message {
-        guard let d = data else { return Message(.warning, "nothing to export yet") }
-        let desk = session.desk
-        let dir = desk.data.path + "/exports"
-        if mkdir(dir, 0o700) != 0 && errno != EEXIST {
-            return Message(.error, "cannot create \(dir)")
-        }
-        let label = d.current.label.replacingOccurrences(of: "/", with: "-")
+    /// The data directory's exports/ with the period and time in the name;
+    /// offered for the agent to change.
+    func defaultExportPath(now: Instant) -> String {
+        let label = period(now: now).label.replacingOccurrences(of: "/", with: "-")
         let stamp = Timestamp.format(now).prefix(19).replacingOccurrences(of: ":", with: "")
-        let path = "\(dir)/fcr-\(label)-\(stamp).csv"
+        return "\(session.desk.data.path)/exports/fcr-\(label)-\(stamp).csv"
+    }
+
+    func export(to path: String) -> Message {
+        guard let d = data, canExport else { return Message(.warning, "nothing to export") }
+        let desk = session.desk
+        // The default folder is made on first use; any other must exist.
+        let dir = desk.data.path + "/exports"
+        if path.hasPrefix(dir + "/"), mkdir(dir, 0o700) != 0 && errno != EEXIST {
+            return Message(.error, "cannot create \(terminalSafe(dir))")
+        }
         do {
             let by = desk.profile.role == .supervisor ? ["queue", "channel", "agent"] : ["queue", "channel"]
             let q = try desk.metricsQuery(period: d.current.label, from: nil, to: nil, by: by, series: nil)
             let report = try desk.metricsReport(q)
             try desk.exportMetrics(report, format: .csv, to: path, bom: false)
-            return Message(.success, "exported \(path) (definitions beside it)")
+            return Message(.success, "exported \(terminalSafe(path)) (definitions beside it)")
         } catch {
             return Message(.error, error.message)
+        }
+    }
+
+    static func bucketName(_ g: SeriesGranularity) -> String {
+        switch g {
+        case .day: "day"
+        case .week: "week"
+        case .month: "month"
+        case .quarter: "quarter"
         }
     }
 
@@ -115,8 +241,15 @@ public struct DashboardScreen: Screen {
         let desk = session.desk
         var y = area.y
         let w = area.width
-        let kind = granularity == .month ? "month" : "week"
-        grid.put("This \(kind): \(d.current.label) · as at \(desk.localText(d.asAt))", x: area.x, y: y, style: Style(.title, bold: true), maxWidth: w)
+        let kind = Span(d.current.kind).trend
+        let today = desk.zone.localDate(d.asAt)
+        let heading = d.current.contains(today) && d.current.kind != .custom ? "This \(span.rawValue)" : "Period"
+        if let mode = editing {
+            let label = mode == .period ? "Period: " : "Export to: "
+            TextField(label: label, focused: true).render(in: Rect(x: area.x, y: y, width: w, height: 1), grid: &grid, state: &input)
+        } else {
+            grid.put("\(heading): \(d.current.label) · as at \(desk.localText(d.asAt))", x: area.x, y: y, style: Style(.title, bold: true), maxWidth: w)
+        }
         y += 1
         let header = "Metric".padded(toWidth: 24) + "Value".padded(toWidth: 10) + "Target".padded(toWidth: 12) + "RAG".padded(toWidth: 10) + "of"
         grid.put(header, x: area.x, y: y, style: Style(.header), maxWidth: w)
@@ -136,17 +269,19 @@ public struct DashboardScreen: Screen {
             y += 1
         }
         guard y + 2 < area.y + area.height else { return }
-        // The gross FCR trend; n/a periods draw as the lowest bar.
-        let values = d.trend.map { $0.metrics[.grossFCR].value ?? 0 }
-        let labelText = "FCR trend, last \(d.trend.count) \(kind)s: "
+        // The gross FCR trend; an empty bucket is n/a (a dot), not 0%.
+        let values = d.trend.map { $0.metrics[.grossFCR].value }
+        let labelText = "FCR trend, last \(d.trend.count) \(Self.bucketName(kind))s: "
         let sparkWidth = min(d.trend.count, max(0, w - displayWidth(labelText) - 2))
         grid.put(labelText, x: area.x, y: y, style: Style(.header), maxWidth: w)
         Sparkline(values, role: .success, maximum: 100).render(
             in: Rect(x: area.x + displayWidth(labelText), y: y, width: sparkWidth, height: 1), grid: &grid)
         y += 1
         if let first = d.trend.first, let last = d.trend.last {
-            let minV = values.min() ?? 0, maxV = values.max() ?? 0
-            grid.put("  \(first.bucket.label) … \(last.bucket.label), low \(Int(minV))% high \(Int(maxV))%", x: area.x, y: y, style: Style(.dim), maxWidth: w)
+            let known = values.compactMap { $0 }
+            let empty = values.count - known.count
+            let range = known.isEmpty ? "all n/a" : "low \(Int(known.min()!))% high \(Int(known.max()!))%" + (empty > 0 ? ", \(empty) n/a (·: no tickets)" : "")
+            grid.put("  \(first.bucket.label) … \(last.bucket.label), \(range)", x: area.x, y: y, style: Style(.dim), maxWidth: w)
             y += 1
         }
         let panels = breakdowns

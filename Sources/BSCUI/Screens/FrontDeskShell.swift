@@ -3,6 +3,8 @@ import BSCCore
 /// One top-level screen of the front desk and the key that shows it.
 public struct ShellTab {
     public var keys: [Key]
+    /// Its `:` command ("list").
+    public var command: String
     public var label: String
     public var help: String
     public var screen: any Screen
@@ -10,8 +12,9 @@ public struct ShellTab {
     /// bar has room for about ten keys at 80 columns).
     public var inBar: Bool
 
-    public init(keys: [Key], label: String, help: String, screen: any Screen, inBar: Bool = true) {
+    public init(keys: [Key], command: String, label: String, help: String, screen: any Screen, inBar: Bool = true) {
         self.keys = keys
+        self.command = command
         self.label = label
         self.help = help
         self.screen = screen
@@ -41,6 +44,9 @@ public struct FrontDeskShell: Screen {
             .merged(with: KeyHelp(current == 0 ? [] : [.init(keys: [.escape], help: "Back to the previous screen")]))
     }
 
+    /// The keys that switch screens (F2, F3, F11, F12).
+    public var navigationKeys: Set<Key> { Set(tabs.flatMap(\.keys)) }
+
     public var title: String { tabs[current].screen.title }
     public var minimumSize: Size { tabs[current].screen.minimumSize }
     public var keyHelp: KeyHelp { navigation.merged(with: tabs[current].screen.keyHelp) }
@@ -62,11 +68,7 @@ public struct FrontDeskShell: Screen {
 
     public mutating func handle(_ key: Key, context: RenderContext) -> ScreenOutcome {
         if let i = tabs.firstIndex(where: { $0.keys.contains(key) }) {
-            if i != current {
-                visited.removeAll { $0 == current }
-                visited.append(current)
-                current = i
-            }
+            show(i)
             return .handled
         }
         let outcome = tabs[current].screen.handle(key, context: context)
@@ -77,6 +79,54 @@ public struct FrontDeskShell: Screen {
             return .handled
         }
         return outcome
+    }
+
+    public var helpNotes: [String] { tabs[current].screen.helpNotes }
+
+    /// The tabs' commands, `open`, `period`, then the shown tab's own.
+    public var commands: [CommandHelp] {
+        tabs.map { CommandHelp($0.command, help: $0.help) } + [
+            CommandHelp("open", "REF", help: "Open a ticket: :open BSC-000123 (or 123)"),
+            CommandHelp("period", "P", help: "FCR dashboard for a period: :period 2026/27-Q3, 2026-11, 2026-W48, 2026-11-24"),
+        ] + tabs[current].screen.commands
+    }
+
+    public mutating func run(command: String, argument: String, context: RenderContext) -> ScreenOutcome? {
+        if let i = tabs.firstIndex(where: { $0.command == command }) {
+            show(i)
+            return .handled
+        }
+        switch command {
+        case "open":
+            guard let ref = TicketRef(parsing: argument) else {
+                return .message(.error("\":open\" takes a ticket reference, e.g. :open BSC-000123 or :open 123"))
+            }
+            if session.isLoadingHistory { return .message(Message(.warning, "the ticket history is still loading; try again in a moment")) }
+            guard session.desk.store[ref] != nil else { return .message(.error("no ticket \(ref)")) }
+            return .push(TicketDetailScreen(session: session, ref: ref))
+        case "period":
+            guard let i = tabs.firstIndex(where: { $0.command == "fcr" }) else { return nil }
+            if session.isLoadingHistory { return .message(Message(.warning, "the ticket history is still loading; try again in a moment")) }
+            guard !argument.isEmpty else { return .message(.error("\":period\" takes a period, e.g. :period 2026/27-Q3, 2026-11, 2026-W48")) }
+            show(i)
+            let outcome = tabs[i].screen.run(command: "period", argument: argument, context: context)
+            return outcome ?? .handled
+        default:
+            // The shown tab's command, else the first tab that has it
+            // (`:caller` shows the list from anywhere).
+            if let outcome = tabs[current].screen.run(command: command, argument: argument, context: context) { return outcome }
+            guard let i = tabs.firstIndex(where: { $0.screen.commands.contains { $0.name == command } }) else { return nil }
+            show(i)
+            return tabs[i].screen.run(command: command, argument: argument, context: context)
+        }
+    }
+
+    mutating func show(_ i: Int) {
+        if i != current {
+            visited.removeAll { $0 == current }
+            visited.append(current)
+            current = i
+        }
     }
 
     public mutating func tick(now: Instant) -> Bool {
@@ -94,12 +144,12 @@ public struct FrontDeskShell: Screen {
 public enum FrontDeskTabs {
     public static func make(session: DeskSession) -> [ShellTab] {
         [
-            ShellTab(keys: [.function(2)], label: "Call", help: "Log a call (the home screen)", screen: CallLogScreen(session: session)),
-            ShellTab(keys: [.function(3)], label: "List", help: "Ticket list: filter, sort, open",
+            ShellTab(keys: [.function(2)], command: "call", label: "Call", help: "Log a call (the home screen)", screen: CallLogScreen(session: session)),
+            ShellTab(keys: [.function(3)], command: "list", label: "List", help: "Ticket list: filter, sort, open",
                      screen: HistoryGate(session: session, title: "Tickets") { TicketListScreen(session: $0) }),
-            ShellTab(keys: [.function(11)], label: "Board", help: "Live queue board",
+            ShellTab(keys: [.function(11)], command: "board", label: "Board", help: "Live queue board",
                      screen: HistoryGate(session: session, title: "Queue board") { embeddedBoard($0) }, inBar: false),
-            ShellTab(keys: [.function(12)], label: "FCR", help: "FCR dashboard: figures against target, trend, breakdowns, export",
+            ShellTab(keys: [.function(12)], command: "fcr", label: "FCR", help: "FCR dashboard: figures against target, trend, breakdowns, export",
                      screen: HistoryGate(session: session, title: "FCR dashboard") { DashboardScreen(session: $0) }, inBar: false),
         ]
     }

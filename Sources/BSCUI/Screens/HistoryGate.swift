@@ -52,6 +52,13 @@ public struct HistoryGate: Screen {
         return screen!.handle(key, context: context)
     }
 
+    public var commands: [CommandHelp] { screen?.commands ?? [] }
+    public var helpNotes: [String] { screen?.helpNotes ?? [] }
+    public mutating func run(command: String, argument: String, context: RenderContext) -> ScreenOutcome? {
+        openIfLoaded()
+        return screen?.run(command: command, argument: argument, context: context)
+    }
+
     public mutating func tick(now: Instant) -> Bool {
         guard screen == nil else { return screen!.tick(now: now) }
         openIfLoaded()

@@ -12,14 +12,23 @@ public struct TicketDetailScreen: Screen {
         case confirmClose(ConfirmState)
     }
 
+    /// F2, F3, F11 and F12 show the front desk's screens, as everywhere;
+    /// F5 resolves and F6 routes, as on the call form; `c` and `a` list
+    /// tickets, as on the list.
     let bindings = KeyBindingTable<Action>([
-        KeyBinding([.function(2), .char("n")], bar: "Note", help: "Add a note", action: .note),
-        KeyBinding([.function(3), .char("r")], bar: "Route", help: "Route to a queue with hand-off details", action: .route),
-        KeyBinding([.function(4), .char("a")], bar: "Asgn", help: "Assign to a person", action: .assign),
-        KeyBinding([.function(5), .char("p")], bar: "Pend", help: "Set pending (awaiting customer / third party), or resume", action: .pending),
-        KeyBinding([.function(6), .char("v")], bar: "Solve", help: "Resolve (optional note)", action: .resolve),
-        KeyBinding([.function(7), .char("o")], bar: "Reopn", help: "Reopen a resolved ticket", action: .reopen),
-        KeyBinding([.function(8), .char("c")], bar: "Close", help: "Close a resolved ticket (asks first: cannot be undone)", action: .close),
+        KeyBinding([.function(4), .char("@")], bar: "Asgn", help: "Assign to a person", action: .assign),
+        KeyBinding([.function(5), .char("v")], bar: "Solve", help: "Resolve (optional note)", action: .resolve),
+        KeyBinding([.function(6), .char("r")], bar: "Route", help: "Route to a queue with hand-off details", action: .route),
+        KeyBinding([.function(7), .char("p")], bar: "Pend", help: "Set pending (awaiting customer / third party), or resume", action: .pending),
+        KeyBinding([.function(8), .char("n")], bar: "Note", help: "Add a note", action: .note),
+        KeyBinding([.function(9), .char("o")], bar: "Reopn", help: "Reopen a resolved ticket", action: .reopen),
+        KeyBinding([.char("C")], bar: "Close", help: "Close a resolved ticket (asks first: cannot be undone)", action: .close),
+    ])
+
+    /// Keys that list tickets, meaning what they mean on the list.
+    static let listKeys = KeyHelp([
+        .init(keys: [.char("c")], help: "Ticket list filtered by this ticket's caller"),
+        .init(keys: [.char("a")], help: "Ticket list: active tickets assigned to me"),
     ])
 
     let session: DeskSession
@@ -49,7 +58,7 @@ public struct TicketDetailScreen: Screen {
             legal.entries[i].barLabel = "Resum"
             legal.entries[i].help = "Resume: the wait is over"
         }
-        return legal.help.merged(with: KeyHelp([
+        return legal.help.merged(with: Self.listKeys).merged(with: KeyHelp([
             .init(keys: [.up, .down, .char("j"), .char("k"), .pageUp, .pageDown, .home, .end], help: "Scroll the ticket and its history"),
         ]))
     }
@@ -97,6 +106,12 @@ public struct TicketDetailScreen: Screen {
             return start(action)
         }
         switch key {
+        case .char("c"):
+            guard let t = ticket else { return .ignored }
+            // The reference when there is one (it names one caller), else the name.
+            let who = (t.caller.reference ?? "").isEmpty ? t.caller.name : t.caller.reference!
+            return .command("caller " + who)
+        case .char("a"): return .command("assigned")
         case .up, .char("k"): scroll = max(0, scroll - 1)
         case .down, .char("j"): scroll += 1
         case .pageUp: scroll = max(0, scroll - pageSize)
@@ -138,7 +153,7 @@ public struct TicketDetailScreen: Screen {
 
     func routePrompt(queue: String, keep: [String: String]) -> FormPromptState {
         var fields = [FormPromptState.Field(key: "queue", label: "Queue", value: queue, required: true)]
-        for h in desk.taxonomy.queue(queue)?.handoff ?? [] {
+        for h in desk.taxonomy.handoff(category: desk.store[ref]?.category, queue: queue) {
             fields.append(.init(key: h.key, label: h.label, value: keep[h.key] ?? desk.store[ref]?.details[h.key] ?? "", required: h.required))
         }
         var p = FormPromptState(title: "Route \(ref)", fields: fields + [.init(key: "note", label: "Note", value: keep["note"] ?? "")],
@@ -163,7 +178,7 @@ public struct TicketDetailScreen: Screen {
             case .note: return act("Note added to \(ref)") { try $0.addNote(ref, v["text"] ?? "") }
             case .route:
                 let queue = v["queue"] ?? ""
-                if form.fields.count - 2 != (desk.taxonomy.queue(queue)?.handoff.count ?? -99) {
+                if form.fields.count - 2 != (desk.taxonomy.queue(queue).map { _ in desk.taxonomy.handoff(category: desk.store[ref]?.category, queue: queue).count } ?? -99) {
                     guard desk.taxonomy.queue(queue) != nil else { return .message(.error("unknown queue \"\(queue)\": use one of \(desk.taxonomy.queueIds)")) }
                     prompt = .form(.route, routePrompt(queue: queue, keep: v))
                     return .handled
@@ -257,7 +272,7 @@ public struct TicketDetailScreen: Screen {
         }
         if t.status == .pending, let r = t.pendingReason { head.append(("Pending", r.label)) }
         if t.isOpen, let cb = t.callbackAt { head.append(("Call back", desk.localText(cb))) }
-        let labels = Dictionary(desk.taxonomy.queues.flatMap(\.handoff).map { ($0.key, $0.label) }, uniquingKeysWith: { a, _ in a })
+        let labels = desk.taxonomy.handoffLabels
         for k in t.details.keys.sorted() { head.append((labels[k] ?? k, terminalSafe(t.details[k]!, lineBreaks: .space))) }
         head.append(("Summary", terminalSafe(t.summary)))
 

@@ -66,6 +66,8 @@ public struct TicketListScreen: Screen {
     var table = TableState()
     var editing: Editing?
     var input = TextFieldState()
+    /// Where the table's rows were drawn last (a click picks a row).
+    var rowsArea: Rect?
     /// Slot indices into `desk.store.slots` matching `filter`, in order.
     public private(set) var index: [Int32] = []
     /// The filter, the data and (for callbacks due, which come due as time
@@ -127,10 +129,20 @@ public struct TicketListScreen: Screen {
         let desk: Desk
         let now: Instant
         private var sla: [Int: SLAStatus?] = [:]
+        /// "2026": a ticket received this year drops the year (more room
+        /// for the time); an older one keeps it, so it cannot pass for this
+        /// year's.
+        let thisYear: Substring
         init(index: [Int32], desk: Desk, now: Instant) {
             self.index = index
             self.desk = desk
             self.now = now
+            self.thisYear = desk.localText(now).prefix(4)
+        }
+        /// "11-30 10:05" this year, "2025-11-30" for any other year (both
+        /// fit the 11-column Received cell).
+        static func receivedText(_ local: String, today year: Substring) -> String {
+            local.hasPrefix(year) ? String(local.dropFirst(5)) : String(local.prefix(10))
         }
         var count: Int { index.count }
         func raw(_ i: Int) -> Ticket { desk.store.slots[Int(index[i])]! }
@@ -143,7 +155,7 @@ public struct TicketListScreen: Screen {
         func row(at i: Int) -> [String] {
             let t = desk.visible(raw(i))
             let sla = status(i).map { "\($0.state.symbol) \($0.state.label)" } ?? "–"
-            let received = String(desk.localText(t.receivedAt).dropFirst(5))
+            let received = Self.receivedText(desk.localText(t.receivedAt), today: thisYear)
             return [t.ref.description, t.status.label, t.queue, terminalSafe(t.caller.displayName), t.category, received, sla]
         }
         func rowStyle(at i: Int) -> Style? {
@@ -156,6 +168,16 @@ public struct TicketListScreen: Screen {
     }
 
     public mutating func handle(_ key: Key, context: RenderContext) -> ScreenOutcome {
+        if case .click(let x, let y) = key {
+            // A click selects a row; a click on the selected row opens it.
+            guard editing == nil, let rows = rowsArea, rows.contains(Point(x: x, y: y)) else { return .ignored }
+            refreshIndex()
+            let i = table.offset + (y - rows.y)
+            guard index.indices.contains(i) else { return .ignored }
+            if table.selected == i { return handle(.enter, context: context) }
+            table.select(i, count: index.count)
+            return .handled
+        }
         if let mode = editing {
             switch key {
             case .escape: editing = nil
@@ -257,6 +279,32 @@ public struct TicketListScreen: Screen {
         }
         TableView(columns: columns, focused: editing == nil, emptyText: "(no tickets match: x clears the filters)")
             .render(in: body, grid: &grid, state: &table, data: AnySource(source))
+        rowsArea = body.splitTop(1).rest  // below the header
+    }
+
+    public var commands: [CommandHelp] {
+        [CommandHelp("caller", "TEXT", help: "Tickets of a caller: name, reference, phone or email (empty: all)"),
+         CommandHelp("find", "TEXT", help: "Tickets whose text has TEXT (empty: all)"),
+         CommandHelp("assigned", help: "Active tickets assigned to me")]
+    }
+
+    public mutating func run(command: String, argument: String, context: RenderContext) -> ScreenOutcome? {
+        switch command {
+        case "caller":
+            filter = Filter()
+            filter.caller = argument
+        case "find":
+            filter = Filter()
+            filter.text = argument
+        case "assigned":
+            filter = Filter()
+            filter.assignee = desk.login
+            filter.status = .active
+        default: return nil
+        }
+        editing = nil
+        table.select(0, count: 1)
+        return .handled
     }
 
     /// Callbacks fall due as time passes: that view redraws each second.

@@ -30,6 +30,18 @@ public struct FunctionKeyBar {
         return entries
     }
 
+    /// The key whose entry is drawn at column `x` of a bar `width` wide
+    /// (a click on it presses it), nil between entries.
+    public func key(atColumn x: Int, width: Int) -> Key? {
+        var left = 0
+        for entry in fitting(width: width) {
+            let w = self.width(of: entry)
+            if x >= left && x < left + w { return entry.barKey }
+            left += w
+        }
+        return nil
+    }
+
     public func render(in area: Rect, grid: inout CellGrid) {
         guard area.height > 0, area.width > 0 else { return }
         let row = area.row(0)

@@ -6,17 +6,36 @@ public struct HelpOverlay {
     public var title: String
     public var help: KeyHelp
     public var footer: String
+    /// The `:` commands valid here, listed after the keys.
+    public var commands: [CommandHelp]
+    /// Paragraphs after the keys (what a board's columns mean), wrapped.
+    public var notes: [String]
 
-    public init(title: String = "Help", help: KeyHelp, footer: String = "Esc or ? to close") {
+    public init(title: String = "Help", help: KeyHelp, commands: [CommandHelp] = [], notes: [String] = [], footer: String = "Esc or ? to close") {
         self.title = title
         self.help = help
+        self.commands = commands
+        self.notes = notes
         self.footer = footer
     }
 
     /// The text lines shown, before framing.
     public func lines() -> [String] {
         let keyWidth = help.entries.map { $0.keyList.displayWidth }.max() ?? 0
-        return help.entries.map { $0.keyList.padded(toWidth: keyWidth) + "  " + $0.help }
+        var out = help.entries.map { $0.keyList.padded(toWidth: keyWidth) + "  " + $0.help }
+        // The commands, packed a few to a line so the keys keep the room.
+        var line = "Commands:"
+        for c in commands.map({ ":" + $0.usage }) {
+            if line.displayWidth + 1 + c.displayWidth > max(40, keyWidth + 40) {
+                out.append(line)
+                line = "         "
+            }
+            line += " " + c
+        }
+        if !commands.isEmpty { out.append(line) }
+        let width = max(40, min(76, out.map(\.displayWidth).max() ?? 0))
+        for note in notes { out += note.wrapped(toWidth: width) }
+        return out
     }
 
     public func render(in area: Rect, grid: inout CellGrid) {
