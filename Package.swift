@@ -6,6 +6,7 @@ import PackageDescription
 //   BSCJournal  JSON-lines files, locks, append protocol, recovery.
 //   BSCApp      services shared by the CLI and the TUI: data directory,
 //               configuration, identity, permissions, commands, reports.
+//   BSCImport   bscdesk import: other helpdesks' exports into events.
 //   BSCUI       cell grid, widgets, screens, themes. Never imports curses.
 //   BSCTerminal the only importer of the ncurses shim.
 //   bscdesk     thin executable: argument parsing and wiring.
@@ -23,6 +24,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.0"),
+        .package(url: "https://github.com/yaslab/CSV.swift", exact: "2.5.2"),
     ],
     targets: [
         .systemLibrary(name: "CNcursesw", path: "Sources/CNcursesw"),
@@ -37,6 +39,17 @@ let package = Package(
                 "BSCCore", "BSCJournal",
                 .product(name: "TOMLKit", package: "TOMLKit"),
                 .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // bscdesk import: other helpdesks' exports read and mapped into
+        // stories of events, appended through the Desk. No terminal I/O.
+        .target(
+            name: "BSCImport",
+            dependencies: [
+                "BSCCore", "BSCJournal", "BSCApp",
+                .product(name: "CSV", package: "CSV.swift"),
+                .product(name: "TOMLKit", package: "TOMLKit"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         // The team server's wire messages: framing and Codable types, no I/O.
@@ -59,13 +72,13 @@ let package = Package(
             name: "bscdesk",
             dependencies: [
                 "BSCCore", "BSCJournal", "BSCApp", "BSCUI", "BSCTerminal",
-                "BSCProtocol", "BSCServer", "BSCClient",
+                "BSCProtocol", "BSCServer", "BSCClient", "BSCImport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .executableTarget(
             name: "bscdesk-bench",
-            dependencies: ["BSCCore", "BSCJournal", "BSCApp", "BSCUI", "BSCProtocol", "BSCClient"]
+            dependencies: ["BSCCore", "BSCJournal", "BSCApp", "BSCUI", "BSCProtocol", "BSCClient", "BSCImport"]
         ),
         // Test doubles (the in-memory event store, a manual clock, an
         // in-memory terminal): tests only, never linked into the product.
@@ -75,6 +88,8 @@ let package = Package(
         .testTarget(name: "BSCAppTests", dependencies: ["BSCCore", "BSCJournal", "BSCApp", "BSCTestSupport"]),
         .testTarget(name: "BSCUITests", dependencies: ["BSCCore", "BSCApp", "BSCUI", "BSCTestSupport"]),
         .testTarget(name: "BSCProtocolTests", dependencies: ["BSCProtocol"]),
+        .testTarget(name: "BSCImportTests", dependencies: ["BSCCore", "BSCJournal", "BSCApp", "BSCImport", "BSCTestSupport"],
+                    exclude: ["Fixtures"]),
         .testTarget(name: "EndToEndTests", dependencies: ["BSCCore", "BSCJournal", "bscdesk", "bscdesk-bench"]),
     ],
     swiftLanguageModes: [.v6]

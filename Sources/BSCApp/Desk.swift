@@ -226,6 +226,8 @@ public final class Desk: @unchecked Sendable {
     private func fold(_ e: Event) {
         store.apply(e)
         metricsCache?.note(e.ref)
+        // A voided import batch takes many tickets out at once: rebuild.
+        if case .importVoided = e.body { metricsCache = nil }
         if indexedLoad == loads { eventStore.observe(e) }
     }
 

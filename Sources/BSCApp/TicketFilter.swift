@@ -28,15 +28,19 @@ extension Desk {
         if let s = f.statuses, !s.contains(t.status) { return false }
         if let a = f.assignee, t.assignee != a { return false }
         let seen = visible(t)
+        // An imported ticket is found by its number in the old helpdesk too.
+        let sourceRef = t.imported?.sourceRef.lowercased() ?? ""
         if let c = f.caller, !c.isEmpty {
             let needle = foldName(c)
-            if !foldName(seen.caller.name).contains(needle) && !(seen.caller.reference ?? "").lowercased().contains(needle)
+            if !sourceRef.isEmpty && sourceRef.contains(c.lowercased()) {
+            } else if !foldName(seen.caller.name).contains(needle) && !(seen.caller.reference ?? "").lowercased().contains(needle)
                 && !Self.phone(of: seen.caller, contains: c) && !(seen.caller.email ?? "").lowercased().contains(c.lowercased()) { return false }
         }
         if let text = f.text, !text.isEmpty {
             let needle = foldName(text)
             if !foldName(seen.summary).contains(needle) && !foldName(seen.caller.name).contains(needle)
                 && !t.ref.description.lowercased().contains(needle) && !t.category.contains(needle)
+                && !(!sourceRef.isEmpty && sourceRef.contains(text.lowercased()))
                 && !Self.phone(of: seen.caller, contains: text) { return false }
         }
         return true

@@ -64,6 +64,7 @@ enum Field: UInt8 {
     case channel, summary, received, durationMs, details, note, fcr, assignee
     case reason, text, field, from, to, rating, source, h
     case sealed, how, callback, into, of
+    case sourceAt, batch, sourceSystem, sourceFile, sourceRow, sourceRef, sourceCategory
     case unknown
 
     /// Resolves a key by its length and first byte, then confirms it with
@@ -108,6 +109,12 @@ enum Field: UInt8 {
         case (10, 99): return is_("caller_ref", .callerRef)
         case (11, 99): return is_("caller_type", .callerType)
         case (11, 100): return is_("duration_ms", .durationMs)
+        case (5, 98): return is_("batch", .batch)
+        case (9, 115): return is_("source_at", .sourceAt)
+        case (10, 115): return k[8] == 111 ? is_("source_row", .sourceRow) : is_("source_ref", .sourceRef)
+        case (11, 115): return is_("source_file", .sourceFile)
+        case (13, 115): return is_("source_system", .sourceSystem)
+        case (15, 115): return is_("source_category", .sourceCategory)
         default: return .unknown
         }
     }
@@ -137,6 +144,11 @@ private struct Fields {
     var durationMs: Int64?
     var rating: Int64?
     var fcr: Bool?
+    /// `"fcr": null`: an imported resolution that does not know.
+    var fcrNull = false
+    var sourceAt: Instant??
+    var sourceRow: Int64?
+    var batch: Span?, sourceSystem: Span?, sourceFile: Span?, sourceRef: Span?, sourceCategory: Span?
     var details: [String: String]?
     var id: Span?, h: Span?, user: Span?
     var caller: Span?, callerType: Span?, callerRef: Span?, phone: Span?, email: Span?
@@ -170,6 +182,11 @@ private struct Fields {
         case .callback: callback = value
         case .into: into = value
         case .of: of = value
+        case .batch: batch = value
+        case .sourceSystem: sourceSystem = value
+        case .sourceFile: sourceFile = value
+        case .sourceRef: sourceRef = value
+        case .sourceCategory: sourceCategory = value
         case .id: id = value
         case .h: h = value
         case .user: user = value
@@ -202,6 +219,11 @@ private struct Fields {
         case .callback: return callback
         case .into: return into
         case .of: return of
+        case .batch: return batch
+        case .sourceSystem: return sourceSystem
+        case .sourceFile: return sourceFile
+        case .sourceRef: return sourceRef
+        case .sourceCategory: return sourceCategory
         case .id: return id
         case .h: return h
         case .user: return user
@@ -293,8 +315,13 @@ extension Scanner {
             body = .pending(reason: try need(f, .reason, "reason", as: PendingReason.self, kind: "pending reason"))
         case .resumed: body = .resumed
         case .resolved:
-            guard let fcr = f.fcr else { throw DecodeError("missing \"fcr\"") }
-            body = .resolved(note: try str(f, .note), firstContact: fcr)
+            if f.fcrNull {
+                guard f.batch != nil else { throw DecodeError("\"fcr\": null is only for imported events (with \"batch\")") }
+                body = .resolved(note: try str(f, .note), firstContact: false)
+            } else {
+                guard let fcr = f.fcr else { throw DecodeError("missing \"fcr\"") }
+                body = .resolved(note: try str(f, .note), firstContact: fcr)
+            }
         case .reopened: body = .reopened(reason: try str(f, .reason))
         case .closed: body = .closed
         case .noted: body = .noted(text: try needText(f, .text, "text"))
@@ -324,11 +351,27 @@ extension Scanner {
             body = .viewed
         case .sealedContent:
             body = .sealedContent(of: try needText(f, .of, "of"), content: f.details ?? [:])
+        case .importVoided:
+            body = .importVoided(batch: try needText(f, .batch, "batch"))
+        }
+        var source: ImportSource? = nil
+        if eventType != .importVoided, let batchSpan = f.batch {
+            guard let atOpt = f.sourceAt else { throw DecodeError("missing \"source_at\" on an imported event") }
+            guard let sourceAt = atOpt else { throw DecodeError("\"source_at\" is not a UTC timestamp like 2026-11-24T09:05:00.000Z") }
+            guard let row = f.sourceRow, row >= 0, row <= Int64(Int32.max) else { throw DecodeError("missing or invalid \"source_row\"") }
+            source = ImportSource(batch: try repeated(batchSpan), system: try needRepeated(f, .sourceSystem, "source_system"),
+                                  file: try needRepeated(f, .sourceFile, "source_file"), row: Int(row), at: sourceAt)
+            if eventType == .opened {
+                guard let sourceRef = try str(f, .sourceRef) else { throw DecodeError("missing \"source_ref\" on an imported ticket.opened") }
+                source?.sourceRef = sourceRef
+                source?.sourceCategory = try f.sourceCategory.map { sp throws(DecodeError) in try repeated(sp) }
+            }
         }
         let id = keepIds ? try text(idSpan) : ""
         let hash = keepIds ? try f.h.map { sp throws(DecodeError) in try text(sp) } : nil
         let sealed = try f.sealed.map { sp throws(DecodeError) in try repeated(sp) }
-        let event = Event(version: Int(v), seq: seq, id: id, at: at, user: try repeated(userSpan), ref: ref, body: body, sealed: sealed)
+        let event = Event(version: Int(v), seq: seq, id: id, at: at, user: try repeated(userSpan), ref: ref, body: body, sealed: sealed,
+                          source: source)
         return EventDecoder.Decoded(event: event, tickets: Int(tickets), hash: hash)
     }
 
@@ -400,19 +443,21 @@ private struct Scanner {
         skipSpace()
         guard i < p.count else { throw DecodeError("missing value") }
         switch field {
-        case .ts, .received:
+        case .ts, .received, .sourceAt:
             let (s, e, escaped) = try stringBounds()
             var t: Instant? = nil
             if !escaped {
                 t = Timestamp.parse(UnsafeBufferPointer(rebasing: p[s..<e]))
             }
-            if field == .ts { f.ts = .some(t) } else { f.received = .some(t) }
+            if field == .ts { f.ts = .some(t) } else if field == .received { f.received = .some(t) } else { f.sourceAt = .some(t) }
+        case .sourceRow: f.sourceRow = try integer("source_row")
         case .v: f.v = try integer("v")
         case .seq: f.seq = try integer("seq")
         case .tickets: f.tickets = try integer("tickets")
         case .durationMs: f.durationMs = try integer("duration_ms")
         case .rating: f.rating = try integer("rating")
-        case .fcr: f.fcr = try boolean("fcr")
+        case .fcr:
+            if p[i] == UInt8(ascii: "n") { try literal("null"); f.fcrNull = true } else { f.fcr = try boolean("fcr") }
         case .details: f.details = try stringMap()
         case .type:
             let (s0, e0, escaped) = try stringBounds()

@@ -16,6 +16,18 @@ public enum EventEncoder {
         w.string("ref", e.ref.description)
         w.int("tickets", Int64(tickets))
         if let q = e.sealed { w.string("sealed", q) }
+        if let src = e.source {
+            // Imported (docs/journal-format.md, "Imported events").
+            w.timestamp("source_at", src.at)
+            w.string("batch", src.batch)
+            w.string("source_system", src.system)
+            w.string("source_file", src.file)
+            w.int("source_row", Int64(src.row))
+            if case .opened = e.body {
+                w.optionalString("source_ref", src.sourceRef)
+                w.optionalString("source_category", src.sourceCategory)
+            }
+        }
         switch e.body {
         case .opened(let caller, let category, let queue, let priority, let contact, let details):
             w.string("caller", caller.name)
@@ -42,7 +54,9 @@ public enum EventEncoder {
             break
         case .resolved(let note, let firstContact):
             w.optionalString("note", note)
-            w.bool("fcr", firstContact)
+            // An imported resolution does not know how the first contact
+            // ended: unknown, not false.
+            if e.source != nil && !firstContact { w.null("fcr") } else { w.bool("fcr", firstContact) }
         case .reopened(let reason):
             w.optionalString("reason", reason)
         case .noted(let text):
@@ -69,6 +83,8 @@ public enum EventEncoder {
         case .sealedContent(let of, let content):
             w.string("of", of)
             w.stringMap("details", content)
+        case .importVoided(let batch):
+            w.string("batch", batch)
         }
         return w.body
     }

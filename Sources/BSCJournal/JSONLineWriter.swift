@@ -26,6 +26,11 @@ struct JSONLineWriter {
         bytes.append(contentsOf: String(v).utf8)
     }
 
+    mutating func null(_ k: StaticString) {
+        key(k)
+        bytes.append(contentsOf: "null".utf8)
+    }
+
     mutating func bool(_ k: StaticString, _ v: Bool) {
         key(k)
         bytes.append(contentsOf: (v ? "true" : "false").utf8)

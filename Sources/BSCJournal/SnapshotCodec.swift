@@ -24,7 +24,7 @@ public enum SnapshotCodec {
             "restrictedQueue", "resolvedAt", "resolvedBy", "firstResolvedAt", "firstResponseAt", "identityVerifiedHow",
             "callbackAt", "mergedInto", "mergedFrom", "links", "firstContactResolution", "reopenedAt", "closedAt", "pendingSince",
             "pendingReason", "statusBeforePending", "pauses", "rating", "ratingSource", "noteCount",
-            "lastChangedAt", "lastSeq",
+            "lastChangedAt", "lastSeq", "imported",
         ]
         public static let caller = ["name", "type", "reference", "phone", "email"]
         public static let contactRecord = ["channel", "summary", "received", "durationMillis"]
@@ -123,6 +123,14 @@ public enum SnapshotCodec {
         w.int(t.noteCount)
         w.int64(t.lastChangedAt.millis)
         w.int64(t.lastSeq)
+        w.bool(t.imported != nil)
+        if let i = t.imported {
+            w.sym(i.batch)
+            w.sym(i.system)
+            w.str(i.sourceRef)
+            w.optSym(i.sourceCategory)
+            w.bool(i.fcrUnknown)
+        }
     }
 
     static func readTicket(_ r: inout SnapshotReader) throws(SnapshotError) -> Ticket {
@@ -195,6 +203,10 @@ public enum SnapshotCodec {
         t.noteCount = try r.int()
         t.lastChangedAt = Instant(millis: try r.int64())
         t.lastSeq = try r.int64()
+        if try r.bool() {
+            t.imported = ImportedFrom(batch: try r.sym(), system: try r.sym(), sourceRef: try r.str(),
+                                      sourceCategory: try r.optSym(), fcrUnknown: try r.bool())
+        }
         return t
     }
 }

@@ -68,7 +68,8 @@ public enum DeskCommands {
         try desk.needHistoryLoaded()
         let fmt = try parseEnum(TicketViews.Format.self, a.format, what: "format")
         guard fmt == .text || fmt == .json else { throw DeskError.usage("unknown format \"\(terminalSafe(a.format))\" for show: use text or json") }
-        let r = try parseRef(a.ref)
+        // A reference, or an imported ticket's number in its old helpdesk.
+        let r = try TicketRef(parsing: a.ref) ?? desk.ticketRef(sourceRef: a.ref) ?? parseRef(a.ref)
         let t = try desk.ticket(r)
         // Opening a restricted ticket is recorded (who and when).
         try desk.recordView(r)

@@ -22,6 +22,7 @@ struct BSCDesk: ParsableCommand {
             EditCommand.self,
             ListCommand.self,
             ShowCommand.self,
+            ImportCommand.self,
             NoteCommand.self,
             RouteCommand.self,
             AssignCommand.self,

@@ -92,6 +92,12 @@ public enum TicketViews {
                 ("target_working_minutes", .int(sla.targetWorkingMillis / 60_000)),
             ])))
         }
+        if let i = t.imported {
+            fields.append(("imported", .object([
+                ("system", .string(i.system)), ("source_ref", .string(i.sourceRef)), ("batch", .string(i.batch)),
+                ("source_category", .opt(i.sourceCategory)), ("fcr_unknown", .bool(i.fcrUnknown)),
+            ])))
+        }
         if let r = t.rating {
             fields.append(("csat", .object([("rating", .int(Int64(r))), ("source", .opt(t.ratingSource?.rawValue))])))
         }
@@ -122,6 +128,12 @@ public enum TicketViews {
             ("type", .string(e.type.rawValue)),
         ]
         fields.append(("what", .string(describe(e.body))))
+        if let src = e.source {
+            fields.append(("source", .object([
+                ("at", .time(src.at)), ("batch", .string(src.batch)), ("system", .string(src.system)),
+                ("file", .string(src.file)), ("row", .int(Int64(src.row))),
+            ])))
+        }
         return .object(fields)
     }
 
@@ -161,6 +173,7 @@ public enum TicketViews {
         case .linked(let to): return "linked to \(to)"
         case .viewed: return "viewed"
         case .sealedContent: return "sealed content"
+        case .importVoided(let batch): return "import batch \(batch) voided"
         }
     }
 
@@ -206,10 +219,16 @@ public enum TicketViews {
         if let rating = t.rating { line("CSAT", "\(rating)/5 (\(t.ratingSource?.rawValue ?? "?"))") }
         let labels = Dictionary(desk.taxonomy.queues.flatMap(\.handoff).map { ($0.key, $0.label) }, uniquingKeysWith: { a, _ in a })
         for k in t.details.keys.sorted() { line(labels[k] ?? k, t.details[k]!) }
+        if let i = t.imported {
+            line("Imported", "\(i.system) \(i.sourceRef), batch \(i.batch)" + (i.sourceCategory.map { ", source category \($0)" } ?? ""))
+            if i.fcrUnknown { line("FCR", "unknown (imported): left out of FCR figures") }
+        }
         line("Summary", t.summary)
         out += "\nHistory\n"
         for e in history {
-            out += "  " + desk.localText(e.at) + "  " + safe(e.user).padded(toWidth: 10) + " " + safe(describe(e.body)) + "\n"
+            // Imported events show when they happened in the source, and where from.
+            let from = e.source.map { " [\($0.system) \($0.file):\($0.row)]" } ?? ""
+            out += "  " + desk.localText(e.happenedAt) + "  " + safe(e.user).padded(toWidth: 10) + " " + safe(describe(e.body)) + safe(from) + "\n"
         }
         for (dup, events) in merged {
             out += "\nHistory of \(dup) (merged)\n"

@@ -107,7 +107,7 @@ extension Desk {
     /// Only supervisors may see figures per agent.
     public func checkMayBreakDownByAgent(_ q: MetricsQuery) throws(DeskError) {
         if q.dimensions.contains(.agent) && profile.role != .supervisor {
-            throw .permission("only supervisors may break figures down by agent (--by agent); you are \(profile.role.rawValue). Use --by queue, category, channel or caller-type")
+            throw .permission("only supervisors may break figures down by agent (--by agent); you are \(profile.role.rawValue). Use --by queue, category, channel, caller-type or source-category")
         }
     }
 

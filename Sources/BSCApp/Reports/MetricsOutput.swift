@@ -44,6 +44,9 @@ public enum MetricsOutput {
         out += "Tickets opened \(t.ticketsOpened) · contacts \(t.contacts) (\(t.contacts - t.ticketsOpened) repeat) · resolved \(t.resolved)\n"
         out += provisionalNote(r) + "\n\n"
         out += metricTable(r.overall)
+        if t.fcrUnknown > 0 {
+            out += "\nFCR is unknown for \(t.fcrUnknown) imported tickets: they are left out of gross and net FCR (numerator and denominator).\n"
+        }
         if t.fcrFlagged > 0 {
             out += "\nResolved at first contact \(t.fcrFlagged); disqualified \(t.disqualified) (reopened \(t.disqualifiedReopened), repeat contact \(t.disqualifiedRepeatContact), same caller new ticket \(t.disqualifiedSameCaller)); provisional \(t.fcrProvisional).\n"
         }
@@ -193,6 +196,7 @@ public enum MetricsOutput {
             ("fcr_disqualified_same_caller", .int(t.disqualifiedSameCaller)),
             ("fcr_provisional", .int(t.fcrProvisional)), ("net_tickets_opened", .int(t.netOpened)),
             ("net_fcr_provisional", .int(t.netFCRProvisional)),
+            ("fcr_unknown_imported", .int(t.fcrUnknown)), ("net_fcr_unknown_imported", .int(t.netFCRUnknown)),
         ])
         let metrics: JSONOut = .object(s.metrics.map { m in
             (m.id.rawValue, .object([

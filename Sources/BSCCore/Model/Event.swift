@@ -19,8 +19,13 @@ public struct Event: Sendable, Equatable {
     /// restricted journal of this queue (`"sealed":"appointeeship"`); the
     /// body then holds the redacted form. nil for ordinary events.
     public var sealed: String?
+    /// Set on an imported event: its batch, source and source time
+    /// (ImportSource.swift). nil for events made in bscdesk.
+    public var source: ImportSource?
 
-    public init(version: Int = Event.formatVersion, seq: Int64 = 0, id: String, at: Instant, user: String, ref: TicketRef, body: EventBody, sealed: String? = nil) {
+    public init(version: Int = Event.formatVersion, seq: Int64 = 0, id: String, at: Instant, user: String, ref: TicketRef, body: EventBody, sealed: String? = nil,
+                source: ImportSource? = nil) {
+        self.source = source
         self.version = version
         self.seq = seq
         self.id = id
@@ -55,6 +60,8 @@ public enum EventType: String, CaseIterable, Sendable {
     case viewed = "ticket.viewed"
     /// Only in restricted journals: the personal content of a sealed event.
     case sealedContent = "content.sealed"
+    /// `bscdesk import --void`: the batch's tickets leave every view and figure.
+    case importVoided = "import.voided"
 }
 
 public struct Caller: Sendable, Equatable, Hashable {
@@ -137,6 +144,8 @@ public enum EventBody: Sendable, Equatable {
     /// Restricted journals only: the personal fields of main-journal event
     /// `of`, as a flat string map.
     case sealedContent(of: String, content: [String: String])
+    /// An import batch was voided (on the batch's first ticket).
+    case importVoided(batch: String)
 
     public var type: EventType {
         switch self {
@@ -159,6 +168,7 @@ public enum EventBody: Sendable, Equatable {
         case .linked: return .linked
         case .viewed: return .viewed
         case .sealedContent: return .sealedContent
+        case .importVoided: return .importVoided
         }
     }
 }

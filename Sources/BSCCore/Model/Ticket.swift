@@ -52,6 +52,8 @@ public struct Ticket: Sendable, Equatable {
     public var noteCount = 0
     public var lastChangedAt: Instant
     public var lastSeq: Int64 = 0
+    /// Set on a ticket brought in by `bscdesk import`.
+    public var imported: ImportedFrom?
 
     public struct LoggedContact: Sendable, Equatable {
         public var record: ContactRecord

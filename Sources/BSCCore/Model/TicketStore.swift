@@ -17,7 +17,8 @@ public struct TicketStore: Sendable {
     /// Bumped when the fold's rules change what a ticket looks like after
     /// the same events, so cached projections (snapshots) are rebuilt.
     /// 2: any event leaving pending ends the pause (issue 12).
-    public static let foldRulesVersion = 3
+    /// 4: imported events fold at their source time; voided batches.
+    public static let foldRulesVersion = 4
 
     /// One shared copy of each login, queue and category id: millions of
     /// events repeat a few hundred strings.
@@ -28,6 +29,21 @@ public struct TicketStore: Sendable {
 
     private mutating func intern(_ s: String) -> String {
         interned.intern(s)
+    }
+
+    /// Import batches voided so far (`import.voided`); their tickets are
+    /// out of the projection.
+    public private(set) var voidedBatches: Set<String> = []
+
+    /// Takes every ticket of an import batch out of the projection: views
+    /// and figures read only what is here.
+    private mutating func voidBatch(_ batch: String) {
+        voidedBatches.insert(batch)
+        for i in slots.indices where present[i] && slots[i]!.imported?.batch == batch {
+            slots[i] = nil
+            present[i] = false
+            ticketCount -= 1
+        }
     }
 
     /// Room for this many tickets, to avoid regrowing a large array.
@@ -62,6 +78,9 @@ public struct TicketStore: Sendable {
         return i >= 0 && i < slots.count ? slots[i] : nil
     }
 
+    /// Whether slot `i` (ticket number − 1) holds a ticket, without copying it.
+    public func holds(slot i: Int) -> Bool { i >= 0 && i < present.count && present[i] }
+
     /// All tickets in reference order.
     public var tickets: [Ticket] { slots.compactMap { $0 } }
 
@@ -93,9 +112,14 @@ public struct TicketStore: Sendable {
             var t = Ticket(
                 ref: event.ref, queue: intern(queue), category: cat, firstCategory: cat,
                 priority: priority, caller: caller, summary: contact.summary, channel: contact.channel,
-                openedAt: event.at, openedBy: by, receivedAt: contact.received,
-                lastChangedAt: event.at)
-            t.contacts = [Ticket.LoggedContact(record: contact, by: by, loggedAt: event.at)]
+                openedAt: event.happenedAt, openedBy: by, receivedAt: contact.received,
+                lastChangedAt: event.happenedAt)
+            t.contacts = [Ticket.LoggedContact(record: contact, by: by, loggedAt: event.happenedAt)]
+            if let src = event.source, let sourceRef = src.sourceRef {
+                // No supported source says how the first contact ended.
+                t.imported = ImportedFrom(batch: src.batch, system: src.system, sourceRef: sourceRef,
+                                          sourceCategory: src.sourceCategory, fcrUnknown: true)
+            }
             t.details = details
             t.restrictedQueue = restrictedQueue(category: category, queue: queue)
             t.restricted = t.restrictedQueue != nil
@@ -105,12 +129,20 @@ public struct TicketStore: Sendable {
             ticketCount += 1
             return
         }
+        if case .importVoided(let batch) = event.body {
+            voidBatch(batch)
+            return
+        }
         guard i < present.count, present[i] else {
-            problems.append("seq \(event.seq): \(event.type.rawValue) for \(event.ref), which was never opened")
+            // Events for a voided ticket (a void written before them, or a
+            // resumed import of a voided batch) stay out with it.
+            if voidedBatches.isEmpty || !(event.source.map { voidedBatches.contains($0.batch) } ?? false) {
+                problems.append("seq \(event.seq): \(event.type.rawValue) for \(event.ref), which was never opened")
+            }
             return
         }
         switch event.body {
-        case .viewed, .sealedContent:
+        case .viewed, .sealedContent, .importVoided:
             // Not a change to the ticket.
             return
         case .absorbed(let from):
@@ -136,11 +168,12 @@ public struct TicketStore: Sendable {
                                restrictedCategories: [String: String], interned: inout SharedStrings,
                                lastAssignee: inout [String: String]) {
         func intern(_ s: String) -> String { interned.intern(s) }
+        let when = event.happenedAt
         let newStatus = Lifecycle.status(after: event.body, on: t, customerServices: customerServices)
         switch event.body {
         case .opened: break
         case .contactLogged(let contact):
-            t.contacts.append(Ticket.LoggedContact(record: contact, by: intern(event.user), loggedAt: event.at))
+            t.contacts.append(Ticket.LoggedContact(record: contact, by: intern(event.user), loggedAt: when))
             // The caller got back in touch: a promised call back is done.
             t.callbackAt = nil
         case .routed(let queue, let details, _):
@@ -152,39 +185,39 @@ public struct TicketStore: Sendable {
             }
             for (k, v) in details { t.details[k] = v }
             t.assignee = nil
-            if t.firstResponseAt == nil { t.firstResponseAt = event.at }
+            if t.firstResponseAt == nil { t.firstResponseAt = when }
         case .assigned(let user):
             t.assignee = intern(user)
             lastAssignee[t.queue] = t.assignee
-            if t.firstResponseAt == nil { t.firstResponseAt = event.at }
+            if t.firstResponseAt == nil { t.firstResponseAt = when }
         case .pending(let reason):
             // A second `pending` while paused (a hand-written journal) does
             // not restart the pause or forget the status to return to.
             if t.pendingSince == nil {
                 t.statusBeforePending = t.status
-                t.pendingSince = event.at
+                t.pendingSince = when
                 t.pendingReason = reason
             }
         case .resumed:
-            Self.endPause(&t, at: event.at)
+            Self.endPause(&t, at: when)
         case .resolved(_, let firstContact):
-            Self.endPause(&t, at: event.at)
-            t.resolvedAt = event.at
+            Self.endPause(&t, at: when)
+            t.resolvedAt = when
             t.resolvedBy = intern(event.user)
-            if t.firstResolvedAt == nil { t.firstResolvedAt = event.at }
-            if t.firstResponseAt == nil { t.firstResponseAt = event.at }
+            if t.firstResolvedAt == nil { t.firstResolvedAt = when }
+            if t.firstResponseAt == nil { t.firstResponseAt = when }
             t.callbackAt = nil
             // The flag belongs to the first resolution only.
             if t.reopenedAt.isEmpty && firstContact { t.firstContactResolution = true }
         case .reopened:
-            t.reopenedAt.append(event.at)
+            t.reopenedAt.append(when)
             t.resolvedAt = nil
             t.resolvedBy = nil
         case .closed:
-            t.closedAt = event.at
+            t.closedAt = when
         case .noted:
             t.noteCount += 1
-            if t.firstResponseAt == nil { t.firstResponseAt = event.at }
+            if t.firstResponseAt == nil { t.firstResponseAt = when }
         case .corrected(let field, _, let to):
             Self.correct(&t, field: field, to: to)
             if field == .category, t.restrictedQueue == nil, let q = restrictedCategories[to] {
@@ -204,25 +237,25 @@ public struct TicketStore: Sendable {
         case .callbackSet(let at):
             t.callbackAt = at
         case .merged(let into):
-            Self.endPause(&t, at: event.at)
+            Self.endPause(&t, at: when)
             t.mergedInto = into
-            t.closedAt = event.at
+            t.closedAt = when
             t.callbackAt = nil
         case .absorbed(let from):
             if !t.mergedFrom.contains(from) { t.mergedFrom.append(from) }
         case .linked(let other):
             if !t.links.contains(other) { t.links.append(other) }
-        case .viewed, .sealedContent:
+        case .viewed, .sealedContent, .importVoided:
             break
         }
         // Any event that takes the ticket out of pending (routing it, say)
         // ends the pause: the clock runs again from then.
         if newStatus != .pending {
-            if t.pendingSince != nil { Self.endPause(&t, at: event.at) }
+            if t.pendingSince != nil { Self.endPause(&t, at: when) }
             t.statusBeforePending = nil
         }
         t.status = newStatus
-        t.lastChangedAt = event.at
+        t.lastChangedAt = when
         t.lastSeq = event.seq
     }
 

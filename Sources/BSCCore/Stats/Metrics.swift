@@ -176,6 +176,10 @@ public struct Tally: Sendable, Equatable {
     public var netFCR: Int64 = 0
     public var netFCRProvisional: Int64 = 0
     public var flr: Int64 = 0
+    /// Imported tickets whose first contact's outcome is unknown: left out
+    /// of gross FCR (and, for front-desk categories, net FCR).
+    public var fcrUnknown: Int64 = 0
+    public var netFCRUnknown: Int64 = 0
     // Counted by the date of resolution.
     public var resolved: Int64 = 0
     public var resolvedReopened: Int64 = 0
@@ -196,15 +200,15 @@ public struct Tally: Sendable, Equatable {
         handleMillis += o.handleMillis; fcrFlagged += o.fcrFlagged; fcr += o.fcr; fcrProvisional += o.fcrProvisional
         disqualifiedReopened += o.disqualifiedReopened; disqualifiedRepeatContact += o.disqualifiedRepeatContact
         disqualifiedSameCaller += o.disqualifiedSameCaller; netOpened += o.netOpened; netFCR += o.netFCR
-        netFCRProvisional += o.netFCRProvisional; flr += o.flr; resolved += o.resolved; resolvedReopened += o.resolvedReopened
+        netFCRProvisional += o.netFCRProvisional; flr += o.flr; fcrUnknown += o.fcrUnknown; netFCRUnknown += o.netFCRUnknown; resolved += o.resolved; resolvedReopened += o.resolvedReopened
         resolveWorkingMillis += o.resolveWorkingMillis; slaTargeted += o.slaTargeted; slaMet += o.slaMet
         ratings += o.ratings; ratingsGood += o.ratingsGood
     }
 
     public func numeratorAndDenominator(_ id: MetricID) -> (Int64, Int64) {
         switch id {
-        case .grossFCR: return (fcr, ticketsOpened)
-        case .netFCR: return (netFCR, netOpened)
+        case .grossFCR: return (fcr, ticketsOpened - fcrUnknown)
+        case .netFCR: return (netFCR, netOpened - netFCRUnknown)
         case .flr: return (flr, ticketsOpened)
         case .reopenRate: return (resolvedReopened, resolved)
         case .averageHandleTime: return (handleMillis, contactsWithDuration)

@@ -8,6 +8,8 @@ public enum BreakdownDimension: String, CaseIterable, Sendable {
     case channel
     case agent
     case callerType = "caller-type"
+    /// An imported ticket's category in its old helpdesk.
+    case sourceCategory = "source-category"
 }
 
 /// Why a first-contact resolution stopped counting.
@@ -53,15 +55,20 @@ public struct MetricsIndex: Sendable {
         var callerType: Int32
         var openedBy: Int32
         var resolvedBy: Int32
+        var sourceCategory: Int32
 
         static let absent = Fact(flags: 0, disqualification: .none, windowEnd: 0,
                                  contacts: 0, contactsWithDuration: 0, handleMillis: 0, resolveWorkingMillis: 0,
-                                 queue: 0, category: 0, channel: 0, callerType: 0, openedBy: 0, resolvedBy: -1)
+                                 queue: 0, category: 0, channel: 0, callerType: 0, openedBy: 0, resolvedBy: -1, sourceCategory: 0)
     }
 
     static let fFCR: UInt16 = 1, fNet: UInt16 = 2, fFLR: UInt16 = 4, fReopened: UInt16 = 8
     static let fSLATargeted: UInt16 = 16, fSLAMet: UInt16 = 32, fRated: UInt16 = 64, fRatedGood: UInt16 = 128
     static let fPresent: UInt16 = 256
+    /// Imported without saying how the first contact ended: out of FCR.
+    static let fFCRUnknown: UInt16 = 512
+    /// The source-category group of tickets that were not imported.
+    public static let notImported = "(not imported)"
 
     /// By slot: `facts[ref.number - 1]`.
     var days: [Days] = []
@@ -69,9 +76,12 @@ public struct MetricsIndex: Sendable {
     public let zone: ZoneRules
     public let reopenWindowMillis: Int64
     public private(set) var ticketCount = 0
+    /// Voided import batches the index has seen: a new one takes many
+    /// tickets out of the store at once.
+    var voidsSeen = 0
 
     // Interned values: the names per dimension, in id order.
-    var queues = Interner(), categories = Interner(), agents = Interner()
+    var queues = Interner(), categories = Interner(), agents = Interner(), sourceCategories = Interner()
     // Per interned queue / category id, looked up once: the SLA targets
     // (`SLAPolicy`: a category's overrides its queue's) and net FCR.
     var queueTarget: [Int64?] = [], categoryTarget: [Int64?] = [], resolvable: [Bool] = []
@@ -112,6 +122,7 @@ public struct MetricsIndex: Sendable {
             setOwnFacts(t, store: store, taxonomy: taxonomy, calendar: calendar, caches: &caches)
         }
         ticketCount = store.count
+        voidsSeen = store.voidedBatches.count
 
         // Tickets by (category, reference) and (category, folded name), in received order.
         // Most (category, reference) groups hold one ticket.
@@ -145,8 +156,27 @@ public struct MetricsIndex: Sendable {
         var caches = KeyCaches()
         var refGroups: Set<Int64> = [], nameGroups: Set<Int64> = []
         var recheck: Set<Int> = []
+        // Tickets gone from the store (a voided import batch) leave the index.
+        func drop(_ s: Int) {
+            let (r, m) = groupKeys(s)
+            if let r { refGroups.insert(r); Self.remove(s, from: r, in: &byRef, received: received) }
+            if let m { nameGroups.insert(m); Self.remove(s, from: m, in: &byName, received: received) }
+            facts[s] = .absent
+            days[s] = .absent
+            refKey[s] = -1
+            nameKey[s] = -1
+            fcrMoment[s] = 0
+            ticketCount -= 1
+        }
+        if store.voidedBatches.count != voidsSeen {
+            voidsSeen = store.voidedBatches.count
+            for s in 0..<n where facts[s].flags & Self.fPresent != 0 && !store.holds(slot: s) { drop(s) }
+        }
         for s in changed where s >= 0 && s < n && !recheck.contains(s) {
-            guard let t = store.slots[s] else { continue }
+            guard let t = store.slots[s] else {
+                if facts[s].flags & Self.fPresent != 0 { drop(s) }
+                continue
+            }
             recheck.insert(s)
             if facts[s].flags & Self.fPresent != 0 {
                 let (r, m) = groupKeys(s)
@@ -162,7 +192,7 @@ public struct MetricsIndex: Sendable {
         }
         for g in refGroups { byRef[g]?.forEach { recheck.insert(Int($0)) } }
         for g in nameGroups { byName[g]?.forEach { recheck.insert(Int($0)) } }
-        for i in recheck where facts[i].flags & Self.fFCR != 0 {
+        for i in recheck where facts[i].flags & Self.fFCR != 0 && facts[i].flags & Self.fPresent != 0 {
             // A ticket's own reopen or repeat contact takes precedence and
             // did not change unless the ticket did (then it was just set).
             switch facts[i].disqualification {
@@ -221,7 +251,9 @@ public struct MetricsIndex: Sendable {
                      handleMillis: 0, resolveWorkingMillis: 0,
                      queue: queues.id(t.queue), category: categories.id(t.firstCategory),
                      channel: Self.channelIndex[t.channel]!, callerType: Self.callerTypeIndex[t.caller.type]!,
-                     openedBy: agents.id(t.openedBy), resolvedBy: -1)
+                     openedBy: agents.id(t.openedBy), resolvedBy: -1,
+                     sourceCategory: sourceCategories.id(t.imported.map { $0.sourceCategory ?? "(none)" } ?? Self.notImported))
+        if t.imported?.fcrUnknown == true { f.flags |= Self.fFCRUnknown }
         for c in own {
             if let d = c.record.durationMillis {
                 f.contactsWithDuration += 1
@@ -375,6 +407,7 @@ public struct MetricsIndex: Sendable {
         case .channel: return channelNames
         case .agent: return agentNames
         case .callerType: return callerTypeNames
+        case .sourceCategory: return sourceCategories.names
         }
     }
 
@@ -400,6 +433,7 @@ public struct MetricsIndex: Sendable {
                     case .channel: g = Int(f.channel)
                     case .agent: g = Int(f.openedBy)
                     case .callerType: g = Int(f.callerType)
+                    case .sourceCategory: g = Int(f.sourceCategory)
                     }
                     buf[g].ticketsOpened += 1
                     buf[g].contacts += Int64(f.contacts)
@@ -409,6 +443,10 @@ public struct MetricsIndex: Sendable {
                     let net = f.flags & Self.fNet != 0
                     if net { buf[g].netOpened += 1 }
                     if f.flags & Self.fFLR != 0 { buf[g].flr += 1 }
+                    if f.flags & Self.fFCRUnknown != 0 {
+                        buf[g].fcrUnknown += 1
+                        if net { buf[g].netFCRUnknown += 1 }
+                    }
                     if f.flags & Self.fFCR != 0 {
                         buf[g].fcrFlagged += 1
                         switch f.disqualification {
@@ -435,6 +473,7 @@ public struct MetricsIndex: Sendable {
                     case .channel: g = Int(f.channel)
                     case .agent: g = Int(f.resolvedBy)
                     case .callerType: g = Int(f.callerType)
+                    case .sourceCategory: g = Int(f.sourceCategory)
                     }
                     buf[g].resolved += 1
                     if f.flags & Self.fReopened != 0 { buf[g].resolvedReopened += 1 }

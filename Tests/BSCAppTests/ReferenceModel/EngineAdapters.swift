@@ -62,6 +62,7 @@ final class EngineUnderTest {
         r.netFCRProvisional = t.netFCRProvisional; r.flr = t.flr; r.resolved = t.resolved
         r.resolvedReopened = t.resolvedReopened; r.resolveWorkingMillis = t.resolveWorkingMillis
         r.slaTargeted = t.slaTargeted; r.slaMet = t.slaMet; r.ratings = t.ratings; r.ratingsGood = t.ratingsGood
+        r.fcrUnknown = t.fcrUnknown; r.netFCRUnknown = t.netFCRUnknown
         return r
     }
 
@@ -103,6 +104,7 @@ final class EngineUnderTest {
         case .channel: return "channel"
         case .agent: return "agent"
         case .callerType: return "callerType"
+        case .sourceCategory: return "sourceCategory"
         }
     }
 

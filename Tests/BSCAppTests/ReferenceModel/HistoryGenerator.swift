@@ -317,8 +317,50 @@ struct HistoryGenerator {
             default: break
             }
         }
-        return History(seed: seed, events: events, now: Instant(millis: now), features: Array(Self.features(of: events, now: now)) + (atWindowEnd ? ["now at a window's end"] : []),
+        var importFeatures: [String] = []
+        if rng.chance(0.3) { events = imported(events, now: now, features: &importFeatures) }
+        return History(seed: seed, events: events, now: Instant(millis: now),
+                       features: Array(Self.features(of: events, now: now)) + (atWindowEnd ? ["now at a window's end"] : []) + importFeatures,
                        ticketCount: opened.count)
+    }
+
+    /// Makes some tickets imported (`bscdesk import`): their events carry
+    /// the source time (`ts` is when the import wrote them, later), the
+    /// source's category, no FCR flag; sometimes a batch is then voided.
+    /// Tickets in merges stay bscdesk's own.
+    private mutating func imported(_ events: [Event], now: Int64, features: inout [String]) -> [Event] {
+        var merging: Set<Int> = []
+        for e in events {
+            switch e.body {
+            case .merged(let into): merging.formUnion([e.ref.number, into.number])
+            case .absorbed(let from): merging.formUnion([e.ref.number, from.number])
+            default: break
+            }
+        }
+        var batchOf: [Int: String] = [:]
+        for e in events {
+            if case .opened = e.body, !merging.contains(e.ref.number), rng.chance(0.5) { batchOf[e.ref.number] = rng.pick(["imp-a", "imp-b"]) }
+        }
+        guard !batchOf.isEmpty else { return events }
+        var out = events
+        for i in out.indices {
+            guard let batch = batchOf[out[i].ref.number] else { continue }
+            var source = ImportSource(batch: batch, system: "servicenow", file: "log.csv", row: i + 2, at: out[i].at)
+            if case .opened = out[i].body {
+                source.sourceRef = "INC\(out[i].ref.number)"
+                source.sourceCategory = rng.chance(0.8) ? rng.pick(["Category 55", "Category 26"]) : nil
+            }
+            if case .resolved(let note, _) = out[i].body { out[i].body = .resolved(note: note, firstContact: false) }
+            out[i].source = source
+            out[i].at = Instant(millis: now)
+        }
+        features.append("imported tickets")
+        if rng.chance(0.4), let first = out.first(where: { batchOf[$0.ref.number] == "imp-a" }) {
+            out.append(Event(seq: Int64(out.count + 1), id: "e\(out.count + 1)", at: Instant(millis: now), user: "sup", ref: first.ref,
+                             body: .importVoided(batch: "imp-a")))
+            features.append("voided import batch")
+        }
+        return out
     }
 
     private mutating func contactLogged(after t: Int64, channel: Channel) -> EventBody {

@@ -28,6 +28,9 @@ struct RefTally: Equatable, CustomStringConvertible {
     var slaMet: Int64 = 0
     var ratings: Int64 = 0
     var ratingsGood: Int64 = 0
+    // Imported tickets whose first contact's outcome is unknown.
+    var fcrUnknown: Int64 = 0
+    var netFCRUnknown: Int64 = 0
 
     var isEmpty: Bool { opened == 0 && resolved == 0 }
 
@@ -39,7 +42,8 @@ struct RefTally: Equatable, CustomStringConvertible {
          ("disqualifiedRepeatContact", disqualifiedRepeatContact), ("disqualifiedSameCaller", disqualifiedSameCaller),
          ("netOpened", netOpened), ("netFCR", netFCR), ("netFCRProvisional", netFCRProvisional), ("flr", flr),
          ("resolved", resolved), ("resolvedReopened", resolvedReopened), ("resolveWorkingMillis", resolveWorkingMillis),
-         ("slaTargeted", slaTargeted), ("slaMet", slaMet), ("ratings", ratings), ("ratingsGood", ratingsGood)]
+         ("slaTargeted", slaTargeted), ("slaMet", slaMet), ("ratings", ratings), ("ratingsGood", ratingsGood),
+         ("fcrUnknown", fcrUnknown), ("netFCRUnknown", netFCRUnknown)]
     }
 
     var description: String { fields.filter { $0.1 != 0 }.map { "\($0.0)=\($0.1)" }.joined(separator: " ") }
@@ -119,6 +123,10 @@ struct ReferenceModel {
         var pendingSince: Int64?
         var rating: Int?
         var merged = false
+        /// Set on a ticket brought in by an import: its batch and the
+        /// source's category. Its FCR is unknown.
+        var importBatch: String?
+        var sourceCategory = "(not imported)"
     }
 
     /// The engine's known departures from the definitions, emulated on
@@ -132,6 +140,7 @@ struct ReferenceModel {
     }
 
     var tickets: [Int: Ticket] = [:]
+    var voidedRefs: Set<Int> = []
     let now: Int64
     let quirks: Set<Quirk>
 
@@ -145,13 +154,26 @@ struct ReferenceModel {
     // MARK: The fold, from the event types' meaning
 
     private mutating func apply(_ e: Event) {
-        let at = e.at.millis, n = e.ref.number
+        // An imported event happened at its source time, not when written.
+        let at = (e.source?.at ?? e.at).millis, n = e.ref.number
         if case .opened(let caller, let category, let queue, _, let contact, _) = e.body {
-            guard tickets[n] == nil else { return }
+            guard tickets[n] == nil, !voidedRefs.contains(n) else { return }
             let c = Contact(received: contact.received.millis, durationMillis: contact.durationMillis)
             tickets[n] = Ticket(ref: n, received: contact.received.millis, openedBy: e.user, channel: contact.channel.rawValue,
                                 callerName: caller.name, callerRef: caller.reference, callerType: caller.type.rawValue,
                                 category: category, firstCategory: category, queue: queue, ownContacts: [c], allContacts: [c])
+            if let src = e.source, src.sourceRef != nil {
+                tickets[n]!.importBatch = src.batch
+                tickets[n]!.sourceCategory = src.sourceCategory ?? "(none)"
+            }
+            return
+        }
+        if case .importVoided(let batch) = e.body {
+            // The batch's tickets leave every figure.
+            for (k, t) in tickets where t.importBatch == batch {
+                tickets[k] = nil
+                voidedRefs.insert(k)
+            }
             return
         }
         guard var t = tickets[n] else { return }
@@ -310,7 +332,7 @@ struct ReferenceModel {
     // MARK: Figures
 
     enum Dimension: String, CaseIterable {
-        case queue, category, channel, agent, callerType
+        case queue, category, channel, agent, callerType, sourceCategory
     }
 
     /// The counts for the local days `first...last` (day numbers), all
@@ -332,6 +354,7 @@ struct ReferenceModel {
                 case .channel: key = t.channel
                 case .agent: key = t.openedBy
                 case .callerType: key = t.callerType
+                case .sourceCategory: key = t.sourceCategory
                 }
                 var g = out[key] ?? RefTally()
                 g.opened += 1
@@ -346,6 +369,10 @@ struct ReferenceModel {
                 }
                 let net = ReferenceDesk.category(t.firstCategory)?.resolvable == true
                 if net { g.netOpened += 1 }
+                if t.importBatch != nil {
+                    g.fcrUnknown += 1
+                    if net { g.netFCRUnknown += 1 }
+                }
                 if t.resolvedAt != nil && !t.everRouted { g.flr += 1 }
                 if t.fcrFlag { g.fcrFlagged += 1 }
                 switch v.fcr {
@@ -372,6 +399,7 @@ struct ReferenceModel {
                 case .channel: key = t.channel
                 case .agent: key = t.resolvedBy ?? ""
                 case .callerType: key = t.callerType
+                case .sourceCategory: key = t.sourceCategory
                 }
                 var g = out[key] ?? RefTally()
                 g.resolved += 1
@@ -398,8 +426,9 @@ struct ReferenceModel {
         let today = Cal.localDay(now)
         let monday = today - (Cal.weekday(today) - 1)
         let d = overall(first: today, last: today), w = overall(first: monday, last: today)
-        return (RefAttainment(numerator: Int(d.fcr), denominator: Int(d.opened), provisional: d.fcrProvisional > 0),
-                RefAttainment(numerator: Int(w.fcr), denominator: Int(w.opened), provisional: w.fcrProvisional > 0),
+        // Gross FCR leaves out the imported tickets whose FCR is unknown.
+        return (RefAttainment(numerator: Int(d.fcr), denominator: Int(d.opened - d.fcrUnknown), provisional: d.fcrProvisional > 0),
+                RefAttainment(numerator: Int(w.fcr), denominator: Int(w.opened - w.fcrUnknown), provisional: w.fcrProvisional > 0),
                 RefAttainment(numerator: Int(d.slaMet), denominator: Int(d.slaTargeted), provisional: false),
                 RefAttainment(numerator: Int(w.slaMet), denominator: Int(w.slaTargeted), provisional: false))
     }

@@ -1,0 +1,169 @@
+import ArgumentParser
+import BSCApp
+import BSCCore
+import BSCImport
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `bscdesk import`: another helpdesk's history into the journal
+/// (docs/import.md). Supervisors only.
+struct ImportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "import", abstract: "Import another helpdesk's tickets (supervisors): servicenow, osticket, zendesk or csv.",
+        discussion: "Shows what it will write and asks first (--yes for scripts, --dry-run to stop there). Rejected rows go to FILE.rejects.csv with their line and reason. Importing the same file again adds nothing; an interrupted import carries on. --void BATCH takes a batch out of every view and figure. See docs/import.md.")
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "The export's format: servicenow, osticket, zendesk, or csv (with a mapping naming the columns).") var format: String?
+    @Argument(help: "The export file(s).") var files: [String] = []
+    @Option(help: "A mapping file (TOML) of source values to bscdesk's.") var mapping: String?
+    @Option(name: .customLong("write-mapping"), help: "Write a mapping with the defaults for the file's values to this path, and stop.") var writeMapping: String?
+    @Flag(name: .customLong("dry-run"), help: "Show the summary and write nothing.") var dryRun = false
+    @Flag(help: "Write without asking.") var yes = false
+    @Option(help: "Time zone of dates without one (else the configuration's).") var zone: String?
+    @Option(help: "Where rejected rows go (default: FILE.rejects.csv beside the file).") var rejects: String?
+    @Option(name: .customLong("void"), help: "Void an import batch: its tickets leave every view and figure.") var voidBatch: String?
+
+    func run() throws {
+        try runDesk(global) { desk in
+            guard desk.profile.role == .supervisor else {
+                throw DeskError.permission("import is for supervisors; you are \(desk.profile.role.rawValue)")
+            }
+            if let batch = voidBatch {
+                guard format == nil && files.isEmpty else { throw DeskError.usage("--void BATCH takes no format or file") }
+                let n = try desk.voidImport(batch: batch)
+                emit("Voided import batch \(terminalSafe(batch)): \(n) tickets left out of every view and figure (the journal keeps them).\n")
+                return
+            }
+            guard let formatText = format else { throw DeskError.usage("import needs a format and a file: bscdesk import servicenow FILE") }
+            guard let fmt = ImportFormat(rawValue: formatText) else {
+                throw DeskError.usage("unknown import format \"\(terminalSafe(formatText))\": use \(ImportFormat.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            guard !files.isEmpty else { throw DeskError.usage("import needs the export file: bscdesk import \(fmt.rawValue) FILE") }
+            let zoneId = zone ?? desk.config.timeZone
+            guard let zoneRules = ZoneRules(identifier: zoneId) else {
+                throw DeskError.usage("unknown time zone \"\(terminalSafe(zoneId))\": use an IANA name such as Europe/London")
+            }
+            do {
+                try desk.load()
+                var map = ImportMapping.defaults(format: fmt.rawValue, taxonomy: desk.taxonomy)
+                if let m = mapping {
+                    let text = try readSmallText(m)
+                    map = try ImportMapping.parse(text, file: terminalSafe(m), taxonomy: desk.taxonomy, logins: Set(desk.config.users.keys))
+                    guard map.format == fmt.rawValue else {
+                        throw ImportError("\(terminalSafe(m)): format: it maps \"\(terminalSafe(map.format))\" exports, not \(fmt.rawValue)")
+                    }
+                }
+                for file in files {
+                    let input = try CSVInput(path: file)
+                    if let out = writeMapping {
+                        try writeDefaultMapping(fmt, input: input, zone: zoneRules, base: map, to: out, desk: desk)
+                        continue
+                    }
+                    try importFile(fmt, file: file, input: input, mapping: map, zone: zoneRules, desk: desk)
+                }
+            } catch let e as ImportError {
+                throw DeskError.usage(e.message)
+            }
+        }
+    }
+
+    func importFile(_ fmt: ImportFormat, file: String, input: CSVInput, mapping: ImportMapping, zone: ZoneRules, desk: Desk) throws {
+        let plan = try Importer.plan(fmt, input: input, mapping: mapping, zone: zone, desk: desk)
+        emit(Importer.summary(plan))
+        if !plan.rejected.isEmpty {
+            let path = rejects ?? file + ".rejects.csv"
+            if dryRun {
+                emit("  (dry run: rejects not written; they would go to \(terminalSafe(path)))\n")
+            } else {
+                try desk.data.writeAtomically(path, Importer.rejectsCSV(plan), mode: 0o600)
+                emit("  rejected rows written to \(terminalSafe(path))\n")
+            }
+        }
+        if dryRun { emit("Dry run: nothing written.\n"); return }
+        if plan.events == 0 { emit("Nothing to write.\n"); return }
+        if !yes {
+            guard isatty(STDIN_FILENO) == 1 else {
+                throw DeskError.usage("import asks before writing and no terminal is there to answer: add --yes to write, or --dry-run to only see the summary")
+            }
+            FileHandle.standardError.write("Write \(plan.stories.count) tickets (\(plan.events) events) to the journal? [y/N] ".data(using: .utf8)!)
+            let answer = readLine() ?? ""
+            guard answer.lowercased().hasPrefix("y") else { emit("Nothing written.\n"); return }
+        }
+        var progress = ImportProgress(total: plan.events, tty: isatty(STDERR_FILENO) == 1)
+        let written = try Importer.write(plan, desk: desk) { done, _ in progress.update(done) }
+        progress.finish()
+        emit("Imported \(plan.stories.count) tickets (\(written) events) as batch \(plan.batch).\n")
+    }
+
+    func writeDefaultMapping(_ fmt: ImportFormat, input: CSVInput, zone: ZoneRules, base: ImportMapping, to path: String, desk: Desk) throws {
+        let read = try Importer.read(fmt, input: input, zone: zone, mapping: base)
+        var m = base
+        var categories = Set<String>()
+        for t in read.tickets {
+            if !t.channel.isEmpty, m.channels[t.channel] == nil { m.channels[t.channel] = ImportMapping.guessChannel(t.channel) ?? m.defaultChannel }
+            if !t.category.isEmpty, m.categories[t.category] == nil { m.categories[t.category] = m.defaultCategory; categories.insert(t.category) }
+            if !t.priority.isEmpty, m.priorities[t.priority] == nil, let p = ImportMapping.guessPriority(t.priority) { m.priorities[t.priority] = p }
+            for s in t.snapshots {
+                if let g = s.group, m.groups[g] == nil { m.groups[g] = m.defaultQueue }
+                if let a = s.assignee, m.assignees[a] == nil { m.assignees[a] = desk.config.users[a] != nil ? a : "" }
+            }
+        }
+        let header = "# bscdesk import mapping for \(fmt.rawValue) exports, made from \(input.fileName).\n# Use with: bscdesk import \(fmt.rawValue) FILE --mapping \(path.split(separator: "/").last.map(String.init) ?? path)\n\n"
+        try desk.data.writeAtomically(path, m.toml(header: header), mode: 0o600)
+        let snippetPath = path + ".categories.toml"
+        var snippet = "# Categories a supervisor may want to add to bscdesk.toml for the imported\n# source categories (import never edits the configuration). Add the ones\n# you want, then map them in \(path.split(separator: "/").last.map(String.init) ?? path).\n"
+        for c in categories.sorted() {
+            let slug = String(foldCallerName(c).map { $0.isLetter || $0.isNumber ? $0 : "-" })
+            snippet += "\n[[categories]]\nid = \(ImportMapping.quote("imported." + slug))\nname = \(ImportMapping.quote(c))\nqueue = \"customer-services\"\nresolvable = true\n"
+        }
+        try desk.data.writeAtomically(snippetPath, snippet, mode: 0o600)
+        emit("Wrote the mapping to \(terminalSafe(path)) (\(m.channels.count) channels, \(m.categories.count) categories, \(m.groups.count) groups, \(m.assignees.count) assignees) and category suggestions to \(terminalSafe(snippetPath)).\n")
+    }
+
+    /// A mapping file: checked like any hostile file, at most 4 MiB.
+    func readSmallText(_ path: String) throws -> String {
+        let input = try CSVInput(path: path)
+        guard input.text.utf8.count <= 4 << 20 else { throw ImportError("\(terminalSafe(path)) is too large for a mapping file") }
+        return input.text
+    }
+}
+
+/// Progress on stderr: a bar with rate and time left on a terminal, a
+/// plain line every few seconds otherwise.
+struct ImportProgress {
+    let total: Int
+    let tty: Bool
+    let started = ContinuousClock.now
+    var lastShown = ContinuousClock.now
+    var done = 0
+
+    init(total: Int, tty: Bool) {
+        self.total = total
+        self.tty = tty
+    }
+
+    mutating func update(_ done: Int) {
+        self.done = done
+        let now = ContinuousClock.now
+        let elapsed = seconds(now - started)
+        let rate = elapsed > 0 ? Double(done) / elapsed : 0
+        let left = rate > 0 ? Double(total - done) / rate : 0
+        if tty {
+            let width = 30
+            let filled = total > 0 ? width * done / total : width
+            let bar = String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled)
+            let line = "\r[\(bar)] \(done)/\(total) events, \(Int(rate))/s, \(Int(left.rounded())) s left "
+            FileHandle.standardError.write(line.data(using: .utf8)!)
+        } else if seconds(now - lastShown) >= 2 || done == total {
+            lastShown = now
+            FileHandle.standardError.write("bscdesk: import: \(done)/\(total) events, \(Int(rate))/s, about \(Int(left.rounded())) s left\n".data(using: .utf8)!)
+        }
+    }
+
+    func finish() {
+        if tty { FileHandle.standardError.write("\n".data(using: .utf8)!) }
+    }
+
+    func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18 }
+}
