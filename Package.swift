@@ -23,6 +23,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         .systemLibrary(name: "CNcursesw", path: "Sources/CNcursesw"),
@@ -51,6 +52,16 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // The journal on PostgreSQL (docs/postgresql.md): only the server
+        // and the tools that move journals in and out link it.
+        .target(
+            name: "BSCPostgres",
+            dependencies: [
+                "BSCCore", "BSCJournal",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         // The client side: finds the server and speaks the protocol.
         .target(name: "BSCClient", dependencies: ["BSCProtocol"]),
         .target(name: "BSCUI", dependencies: ["BSCCore", "BSCApp", .product(name: "TOMLKit", package: "TOMLKit")]),
@@ -59,13 +70,13 @@ let package = Package(
             name: "bscdesk",
             dependencies: [
                 "BSCCore", "BSCJournal", "BSCApp", "BSCUI", "BSCTerminal",
-                "BSCProtocol", "BSCServer", "BSCClient",
+                "BSCProtocol", "BSCServer", "BSCClient", "BSCPostgres",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .executableTarget(
             name: "bscdesk-bench",
-            dependencies: ["BSCCore", "BSCJournal", "BSCApp", "BSCUI", "BSCProtocol", "BSCClient"]
+            dependencies: ["BSCCore", "BSCJournal", "BSCApp", "BSCUI", "BSCProtocol", "BSCClient", "BSCPostgres"]
         ),
         // Test doubles (the in-memory event store, a manual clock, an
         // in-memory terminal): tests only, never linked into the product.
@@ -75,6 +86,7 @@ let package = Package(
         .testTarget(name: "BSCAppTests", dependencies: ["BSCCore", "BSCJournal", "BSCApp", "BSCTestSupport"]),
         .testTarget(name: "BSCUITests", dependencies: ["BSCCore", "BSCApp", "BSCUI", "BSCTestSupport"]),
         .testTarget(name: "BSCProtocolTests", dependencies: ["BSCProtocol"]),
+        .testTarget(name: "BSCPostgresTests", dependencies: ["BSCCore", "BSCJournal", "BSCPostgres", "BSCTestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["BSCCore", "BSCJournal", "bscdesk", "bscdesk-bench"]),
     ],
     swiftLanguageModes: [.v6]
