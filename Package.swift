@@ -25,6 +25,7 @@ let package = Package(
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.0"),
         .package(url: "https://github.com/yaslab/CSV.swift", exact: "2.5.2"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         .systemLibrary(name: "CNcursesw", path: "Sources/CNcursesw"),
@@ -64,6 +65,16 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // The journal on PostgreSQL (docs/postgresql.md): only the server
+        // and the tools that move journals in and out link it.
+        .target(
+            name: "BSCPostgres",
+            dependencies: [
+                "BSCCore", "BSCJournal",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         // The client side: finds the server and speaks the protocol.
         .target(name: "BSCClient", dependencies: ["BSCProtocol"]),
         .target(name: "BSCUI", dependencies: ["BSCCore", "BSCApp", .product(name: "TOMLKit", package: "TOMLKit")]),
@@ -72,13 +83,13 @@ let package = Package(
             name: "bscdesk",
             dependencies: [
                 "BSCCore", "BSCJournal", "BSCApp", "BSCUI", "BSCTerminal",
-                "BSCProtocol", "BSCServer", "BSCClient", "BSCImport",
+                "BSCProtocol", "BSCServer", "BSCClient", "BSCImport", "BSCPostgres",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .executableTarget(
             name: "bscdesk-bench",
-            dependencies: ["BSCCore", "BSCJournal", "BSCApp", "BSCUI", "BSCProtocol", "BSCClient", "BSCImport"]
+            dependencies: ["BSCCore", "BSCJournal", "BSCApp", "BSCUI", "BSCProtocol", "BSCClient", "BSCImport", "BSCPostgres"]
         ),
         // Test doubles (the in-memory event store, a manual clock, an
         // in-memory terminal): tests only, never linked into the product.
@@ -90,6 +101,7 @@ let package = Package(
         .testTarget(name: "BSCProtocolTests", dependencies: ["BSCProtocol"]),
         .testTarget(name: "BSCImportTests", dependencies: ["BSCCore", "BSCJournal", "BSCApp", "BSCImport", "BSCTestSupport"],
                     exclude: ["Fixtures"]),
+        .testTarget(name: "BSCPostgresTests", dependencies: ["BSCCore", "BSCJournal", "BSCPostgres", "BSCTestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["BSCCore", "BSCJournal", "bscdesk", "bscdesk-bench"]),
     ],
     swiftLanguageModes: [.v6]

@@ -123,6 +123,9 @@ public final class Journal: @unchecked Sendable {
     private var unsynced: [String: Int32] = [:]
     private let unsyncedLock = PthreadLock()
     let clock: Clock
+    /// A shared store this journal copies (JournalUpstream.swift); nil for
+    /// a journal that is the store itself.
+    public var upstream: (any JournalUpstream)?
 
     public static let segmentSuffix = ".jsonl"
     public static let lockName = ".lock"
@@ -185,7 +188,8 @@ public final class Journal: @unchecked Sendable {
         return month >= 1 && month <= 12
     }
 
-    static func segmentName(for instant: Instant) -> String {
+    /// The segment an event stamped at `instant` belongs in (its UTC month).
+    public static func segmentName(for instant: Instant) -> String {
         let d = CivilDateTime(utc: instant).date
         return pad4(d.year) + "-" + (d.month < 10 ? "0" : "") + String(d.month) + segmentSuffix
     }
@@ -220,6 +224,7 @@ public final class Journal: @unchecked Sendable {
         issues: ((LoadIssue) -> Void)? = nil,
         make: (JournalTail) throws -> [Event]
     ) throws -> AppendReport {
+        if let upstream { return try appendThroughUpstream(upstream, cursor: &cursor, follow: follow, issues: issues, make: make) }
         try ensureDirectory()
         let lockPath = path(Self.lockName)
         let lockFd = try openCreating(lockPath, flags: O_RDWR)

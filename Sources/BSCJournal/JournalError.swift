@@ -36,6 +36,12 @@ public struct LoadIssue: Sendable, Equatable, CustomStringConvertible {
     public var line: Int
     public var reason: String
 
+    public init(file: String, line: Int, reason: String) {
+        self.file = file
+        self.line = line
+        self.reason = reason
+    }
+
     /// File names and reasons can carry text from the journal: made safe
     /// for a terminal. Line 0 is a whole file.
     public var description: String {

@@ -127,6 +127,21 @@ public final class RequestExecutor: @unchecked Sendable {
                                 warnings: ["note: this request was resent after the server restarted; it was saved before (seq \(saved.seq)) and is not written again"])
             }
         }
+        if projection.hasUpstream {
+            // Another server may have appended: catch up first. A resent
+            // append whose first answer was lost with a server or a
+            // database (failover) is answered from the store.
+            do {
+                if request.appends, let id = request.eventId, let stored = try projection.storedEvent(id: id) {
+                    logger.info("resent request found in the shared store", metadata: ["login": "\(login)", "event": "\(id)", "seq": "\(stored.seq)"])
+                    return Response(id: request.id, output: request.command == .log ? stored.ref.description + "\n" : "", warnings: [])
+                }
+                try projection.catchUpWithUpstream()
+            } catch {
+                let e = DeskError.from(error)
+                return Response(id: request.id, status: Int(e.status.rawValue), error: terminalSafe(e.message, lineBreaks: .space))
+            }
+        }
         var response: Response
         do {
             let out = try projection.acting(as: login, firstEventId: request.appends ? request.eventId : nil) { desk -> CommandOutput in

@@ -1,5 +1,6 @@
 import BSCApp
 import BSCCore
+import BSCJournal
 import BSCProtocol
 import Dispatch
 import Logging
@@ -15,9 +16,12 @@ public final class TeamServer: @unchecked Sendable {
     public struct Options: Sendable {
         public var data: DataDirectory
         public var socketPath: String
-        public init(data: DataDirectory, socketPath: String) {
+        /// The shared store (PostgreSQL) the data directory's journal copies.
+        public var upstream: (any JournalUpstream)?
+        public init(data: DataDirectory, socketPath: String, upstream: (any JournalUpstream)? = nil) {
             self.data = data
             self.socketPath = socketPath
+            self.upstream = upstream
         }
     }
 
@@ -34,7 +38,7 @@ public final class TeamServer: @unchecked Sendable {
         self.options = options
         self.logger = logger
         try Self.checkDataDirectory(options.data)
-        let projection = try SharedProjection(data: options.data)
+        let projection = try SharedProjection(data: options.data, upstream: options.upstream)
         for issue in projection.loadIssues.prefix(5) {
             logger.warning("skipped damaged journal line \(terminalSafe(String(describing: issue)))")
         }

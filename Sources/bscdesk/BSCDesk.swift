@@ -46,6 +46,8 @@ struct BSCDesk: ParsableCommand {
             VerifyCommand.self,
             DemoCommand.self,
             ServeCommand.self,
+            ExportJournalCommand.self,
+            ImportJournalCommand.self,
         ]
     )
 

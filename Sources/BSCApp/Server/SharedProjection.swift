@@ -22,7 +22,9 @@ public final class SharedProjection: @unchecked Sendable {
     /// The engine's own name: not a login (logins have no parentheses).
     static let engineLogin = "(bscdesk-server)"
 
-    public init(data: DataDirectory, clock: Clock = SystemClock()) throws(DeskError) {
+    /// `upstream`: the shared store (PostgreSQL) this server's journal
+    /// copies; the projection is then caught up before every request.
+    public init(data: DataDirectory, clock: Clock = SystemClock(), upstream: (any JournalUpstream)? = nil) throws(DeskError) {
         self.data = data
         let config = try Desk.loadConfiguration(data)
         self.config = config
@@ -31,6 +33,10 @@ public final class SharedProjection: @unchecked Sendable {
         // but is never in a team, so never auto-assigned work.
         engineConfig.users[Self.engineLogin] = UserProfile(login: Self.engineLogin, name: "bscdesk server", role: .supervisor, queues: [])
         engine = try Desk(data: data, config: engineConfig, login: Self.engineLogin, clock: clock, ids: RandomIds())
+        if let upstream {
+            engine.journal.upstream = upstream
+            do { try engine.journal.pullUpstream() } catch { throw DeskError.from(error) }
+        }
         try engine.load()
         // The server is the journal's only writer; it acknowledges appends
         // after `syncAppends`, one sync for every request waiting.
@@ -64,6 +70,20 @@ public final class SharedProjection: @unchecked Sendable {
             throw DeskError.from(error)
         }
         return found
+    }
+
+    public var hasUpstream: Bool { engine.journal.upstream != nil }
+
+    /// Folds in what other servers appended to the shared store.
+    public func catchUpWithUpstream() throws(DeskError) {
+        guard hasUpstream else { return }
+        do { try engine.journal.pullUpstream() } catch { throw DeskError.from(error) }
+        try engine.refresh()
+    }
+
+    /// The event the shared store holds under `id`, if any.
+    public func storedEvent(id: String) throws -> Event? {
+        try engine.journal.upstream?.storedEvent(id: id)
     }
 
     public var ticketCount: Int { engine.store.count }

@@ -1,6 +1,8 @@
 import ArgumentParser
 import BSCApp
 import BSCCore
+import BSCJournal
+import BSCPostgres
 import BSCServer
 import Foundation
 import Logging
@@ -23,6 +25,8 @@ struct ServeCommand: ParsableCommand {
     @Flag(name: .customLong("init"), help: "Create the data directory first (with --supervisor).") var initialise = false
     @Option(help: ArgumentHelp("With --init: the login of the first supervisor (the service account is not a bscdesk user).", valueName: "LOGIN"))
     var supervisor: String?
+    @Option(help: ArgumentHelp("Keep the journal in PostgreSQL, shared with other servers (docs/postgresql.md); else the data directory's files.", valueName: "postgresql://USER@HOST:PORT/DB"))
+    var store: String?
 
     func run() throws {
         if geteuid() == 0 {
@@ -53,12 +57,37 @@ struct ServeCommand: ParsableCommand {
             } else if supervisor != nil {
                 throw DeskError.usage("--supervisor goes with --init")
             }
-            let server = try TeamServer(options: .init(data: dir, socketPath: socket), logger: logger)
+            var upstream: PostgresEventStore? = nil
+            if let store {
+                let pg = try openPostgresStore(store, prepare: true)
+                try Self.agreeOnConfiguration(dir, pg, adoptStored: initialise, logger: logger)
+                upstream = pg
+                logger.info("journal kept in \(pg.address); \(dir.path) holds this server's copy")
+            }
+            let server = try TeamServer(options: .init(data: dir, socketPath: socket, upstream: upstream), logger: logger)
             try server.start()
             server.runUntilSignalled()
         } catch let e as DeskError {
             logger.error("\(terminalSafe(e.message, lineBreaks: .space))")
             throw ExitCode(e.status.rawValue)
+        } catch let e as PostgresStoreError {
+            logger.error("\(terminalSafe(e.description, lineBreaks: .space))")
+            throw ExitCode(ExitStatus.ioFailure.rawValue)
         }
+    }
+
+    /// Every server on one database runs with one configuration: the first
+    /// stores its own; a later one must have the same text (a new data
+    /// directory made with --init takes the stored one).
+    static func agreeOnConfiguration(_ dir: DataDirectory, _ pg: PostgresEventStore, adoptStored: Bool, logger: Logger) throws {
+        let mine = try dir.readConfigurationFile().text
+        let shared = try pg.sharedConfiguration(offering: mine)
+        guard shared != mine else { return }
+        if adoptStored {
+            try dir.writeAtomically(dir.configPath, shared, mode: 0o600)
+            logger.info("took the configuration the other servers on \(pg.address) run with")
+            return
+        }
+        throw DeskError.config("\(dir.configPath) differs from the configuration the other servers on \(pg.address) run with (stored in the database by the first server): servers on one store must share one configuration; copy it with bscdesk export-journal, or start from an empty data directory with --init")
     }
 }

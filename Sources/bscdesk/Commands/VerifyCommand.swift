@@ -14,8 +14,15 @@ struct VerifyCommand: ParsableCommand {
         """)
     @OptionGroup var global: GlobalOptions
     @Option(help: "A head hash recorded earlier, which must still be in the chain.") var against: String?
+    @Option(help: ArgumentHelp("Check a PostgreSQL store instead of a data directory (docs/postgresql.md).", valueName: "postgresql://USER@HOST:PORT/DB"))
+    var store: String?
 
     func run() throws {
+        if let store {
+            if against != nil { throw ValidationError("--against is for a data directory's journal; with --store, compare the printed head") }
+            try verifyStore(store)
+            return
+        }
         var bad = false
         try runDesk(global) { desk in
             if let against, against.count != 64 || !against.allSatisfy({ $0.isHexDigit && !$0.isUppercase }) {
@@ -45,6 +52,26 @@ struct VerifyCommand: ParsableCommand {
                 }
             }
             out += bad ? (r.firstBreak == nil && r.foundEarlierHead != false ? "result: EVENTS LOST\n" : "result: TAMPERING FOUND\n") : "result: chain intact\n"
+            emit(out)
+        }
+        if bad { throw ExitCode(ExitStatus.damage.rawValue) }
+    }
+}
+
+extension VerifyCommand {
+    /// The same report as for files: a head line to compare with an export's.
+    func verifyStore(_ url: String) throws {
+        var bad = false
+        try runStoreCommand("verify") {
+            let pg = try openPostgresStore(url, prepare: false)
+            let r = try pg.verifyChain()
+            var out = "checked \(r.events) events in \(pg.address)\n"
+            out += "head: \(r.headHash) (seq \(r.headSeq))\n"
+            if let b = r.firstBreak {
+                out += "TAMPERED: \(terminalSafe(b))\n"
+                bad = true
+            }
+            out += bad ? "result: TAMPERING FOUND\n" : "result: chain intact\n"
             emit(out)
         }
         if bad { throw ExitCode(ExitStatus.damage.rawValue) }

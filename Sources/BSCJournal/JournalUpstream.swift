@@ -1,0 +1,161 @@
+import BSCCore
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A shared store this journal is a local copy of (the PostgreSQL store,
+/// docs/postgresql.md). With one set, the journal's files hold exactly the
+/// store's lines, byte for byte, in the segments an export would write;
+/// appends are made in the store (which stamps them under its own lock)
+/// and copied down, so everything that reads files reads the shared
+/// journal.
+public protocol JournalUpstream: AnyObject, Sendable {
+    /// Every line after position `seq`, oldest first, exactly as stored
+    /// (without its newline). Positions are gap-free.
+    func lines(after seq: Int64, _ line: (Int64, [UInt8]) throws -> Void) throws
+    /// Appends as `EventStore.append` does (a retry with stored ids gets
+    /// the stored events back).
+    func append(_ events: [Event], expected: Int64) throws -> [Event]
+    /// The stored event with this id, if any (a resent request's answer).
+    func storedEvent(id: String) throws -> Event?
+}
+
+extension Journal {
+    /// Copies what the upstream store has beyond this journal's last line;
+    /// returns how many lines it copied. Refuses a journal that is not a
+    /// copy of the store (its last line differs from the store's line at
+    /// that position, or the store is behind it).
+    @discardableResult
+    public func pullUpstream() throws -> Int {
+        guard let upstream else { return 0 }
+        try ensureDirectory()
+        let lockPath = path(Self.lockName)
+        let lockFd = try openCreatingLock(lockPath)
+        defer { fs.close(lockFd) }
+        try acquireLock(lockFd, lockPath)
+        defer { fs.unlock(lockFd) }
+        return try pullLocked(upstream, through: Int64.max)
+    }
+
+    /// `pullUpstream` with the lock held, up to position `through`.
+    func pullLocked(_ upstream: any JournalUpstream, through: Int64) throws -> Int {
+        let local = try readTail(try segments())
+        var pending: [(segment: String, bytes: [UInt8])] = []
+        var checked = local.seq == 0
+        var storeSeq: Int64 = 0
+        var copied = 0
+        let decoder = EventDecoder()
+        struct Done: Error {}
+        do {
+            try upstream.lines(after: max(0, local.seq - 1)) { seq, line in
+                storeSeq = seq
+                let d: EventDecoder.Decoded
+                do { d = try decoder.decode(line) } catch {
+                    throw JournalError.rejected("the shared store's line at position \(seq) does not decode (\(error)); nothing was copied")
+                }
+                if !checked {
+                    guard seq == local.seq, d.hash == local.hash else {
+                        throw JournalError.rejected("\(directory) is not a copy of the shared store: its last line (seq \(local.seq)) differs from the store's; give this server a new, empty data directory with the configuration file only")
+                    }
+                    checked = true
+                    return
+                }
+                if seq > through { throw Done() }
+                let segment = Self.segmentName(for: d.event.at)
+                if pending.last?.segment != segment { pending.append((segment, [])) }
+                pending[pending.count - 1].bytes += line
+                pending[pending.count - 1].bytes.append(10)
+                copied += 1
+            }
+        } catch is Done {}
+        if !checked {
+            throw JournalError.rejected("\(directory) holds \(local.seq) events but the shared store only \(storeSeq): the store lost events this server saw, or this data directory belongs to another store; nothing was copied")
+        }
+        for (segment, bytes) in pending {
+            let p = path(segment)
+            let isNew = !fs.exists(p)
+            let fd = try fs.open(p, flags: O_WRONLY | O_CREAT | O_APPEND, mode: fileMode)
+            defer { fs.close(fd) }
+            if isNew { try? fs.fchmod(fd, mode: fileMode, path: p) }
+            try writeAll(fd, bytes, path: p)
+            try fs.fdatasync(fd, path: p)
+            if isNew {
+                let dfd = try fs.open(directory, flags: O_RDONLY | O_DIRECTORY, mode: 0)
+                defer { fs.close(dfd) }
+                try fs.fsync(dfd, path: directory)
+            }
+        }
+        return copied
+    }
+
+    /// `append` with an upstream store: catch up from the store, build the
+    /// events on its head, append them there, copy the stored lines down.
+    /// When another server appended first, the events are built again (on
+    /// the new head, with the same ids).
+    func appendThroughUpstream(
+        _ upstream: any JournalUpstream,
+        cursor: inout JournalCursor?,
+        follow: ((Event) -> Void)?,
+        issues: ((LoadIssue) -> Void)?,
+        make: (JournalTail) throws -> [Event]
+    ) throws -> AppendReport {
+        try ensureDirectory()
+        let lockPath = path(Self.lockName)
+        let lockFd = try openCreatingLock(lockPath)
+        defer { fs.close(lockFd) }
+        try acquireLock(lockFd, lockPath)
+        defer { fs.unlock(lockFd) }
+        var firstIds: [String]? = nil
+        for _ in 0..<100 {
+            try pullLocked(upstream, through: Int64.max)
+            let tail: JournalTail
+            if var c = cursor {
+                tail = try catchUp(&c, follow: follow, issues: issues)
+                cursor = c
+            } else {
+                tail = try readTail(try segments())
+            }
+            var made = try make(tail)
+            if made.isEmpty { return AppendReport(events: []) }
+            // The same ids on every try: a client's id must reach the store.
+            if let ids = firstIds {
+                for i in made.indices where i < ids.count { made[i].id = ids[i] }
+            } else {
+                firstIds = made.map(\.id)
+            }
+            let stored: [Event]
+            do {
+                stored = try upstream.append(made, expected: tail.seq)
+            } catch EventStoreError.conflict {
+                continue
+            }
+            guard let first = stored.first, let last = stored.last, first.seq > tail.seq else {
+                // Saved by an earlier try whose answer was lost: already
+                // copied and folded.
+                throw JournalError.rejected("these events were saved earlier (seq \(stored.first?.seq ?? 0)); nothing new was saved")
+            }
+            // Only our own lines: a later server's are copied (and
+            // folded, in order) by the next catch-up.
+            try pullLocked(upstream, through: last.seq)
+            if var c = cursor {
+                _ = try catchUp(&c, follow: nil, issues: issues)
+                cursor = c
+            }
+            return AppendReport(events: stored)
+        }
+        throw JournalError.rejected("the shared journal kept moving on while this server tried to append (100 tries); nothing was saved")
+    }
+
+    private func openCreatingLock(_ p: String) throws -> Int32 {
+        let existed = fs.exists(p)
+        let fd = try fs.open(p, flags: O_RDWR | O_CREAT, mode: fileMode)
+        if !existed { try? fs.fchmod(fd, mode: fileMode, path: p) }
+        return fd
+    }
+
+    private func acquireLock(_ fd: Int32, _ lockPath: String) throws {
+        guard try fs.lock(fd, path: lockPath, timeoutSeconds: lockTimeoutSeconds) else {
+            throw JournalError.locked(path: lockPath, waitedSeconds: lockTimeoutSeconds)
+        }
+    }
+}

@@ -1,0 +1,139 @@
+import Foundation
+import Logging
+import NIOCore
+import PostgresNIO
+
+/// Why the PostgreSQL store could not do what was asked.
+public enum PostgresStoreError: Error, Sendable, CustomStringConvertible {
+    /// No connection could be made or kept.
+    case unavailable(String)
+    /// The connection broke after COMMIT was sent: the events may or may
+    /// not be stored. Sending the same events again (same ids) is safe:
+    /// the store answers with the stored position.
+    case outcomeUnknown(String)
+    /// A reader found position `found` right after `after`: positions are
+    /// gap-free by construction, so this is a bug, never a normal state.
+    case gap(after: Int64, found: Int64)
+    /// PostgreSQL refused a statement.
+    case database(String)
+
+    public var description: String {
+        switch self {
+        case .unavailable(let why): return "the PostgreSQL store is unavailable: \(why)"
+        case .outcomeUnknown(let why):
+            return "the connection to PostgreSQL broke while committing (\(why)): the events may or may not be saved; send the same request again (its event ids make a retry safe)"
+        case .gap(let after, let found):
+            return "BUG: the PostgreSQL store skipped from position \(after) to \(found); positions are gap-free by construction, so nothing after \(after) was delivered. Report this with the server's log"
+        case .database(let why): return "PostgreSQL refused: \(why)"
+        }
+    }
+
+    /// A PostgresNIO error in one line, with the server's own message when there is one.
+    static func describe(_ error: Error) -> String {
+        if let e = error as? PSQLError {
+            if let info = e.serverInfo, let message = info[.message] {
+                return "\(info[.sqlState] ?? "?"): \(message)"
+            }
+            return "\(e.code)"
+        }
+        return "\(error)"
+    }
+
+    static func sqlState(_ error: Error) -> String? {
+        (error as? PSQLError)?.serverInfo?[.sqlState]
+    }
+}
+
+/// A mutex for state shared with the subscription threads.
+final class Mutex: @unchecked Sendable {
+    private let m = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
+    init() { pthread_mutex_init(m, nil) }
+    deinit {
+        pthread_mutex_destroy(m)
+        m.deallocate()
+    }
+    func locked<R>(_ body: () throws -> R) rethrows -> R {
+        pthread_mutex_lock(m)
+        defer { pthread_mutex_unlock(m) }
+        return try body()
+    }
+}
+
+/// One connection used from blocking code, one caller at a time: made on
+/// first use, dropped when it breaks and made again on the next call (so a
+/// server rides out a restarted or promoted database).
+final class PostgresSession: @unchecked Sendable {
+    let address: PostgresAddress
+    let logger: Logger
+    private let mutex = Mutex()
+    private var connection: PostgresConnection?
+    private static let ids = Mutex()
+    nonisolated(unsafe) private static var nextId = 0
+
+    init(address: PostgresAddress, logger: Logger) {
+        self.address = address
+        self.logger = logger
+    }
+
+    deinit { try? connection?.close().wait() }
+
+    /// Runs `body` with the connection, holding it for the whole body (a
+    /// transaction, say). A body that throws a connection error leaves
+    /// the connection dropped.
+    func with<R>(_ body: (Connection) throws -> R) throws -> R {
+        try mutex.locked {
+            let c = try connected()
+            do {
+                return try body(Connection(raw: c, logger: logger))
+            } catch {
+                if c.isClosed { connection = nil }
+                throw error
+            }
+        }
+    }
+
+    /// Drops the connection (after a failed transaction whose state is unknown).
+    func reset() {
+        mutex.locked {
+            if let c = connection { try? c.close().wait() }
+            connection = nil
+        }
+    }
+
+    private func connected() throws -> PostgresConnection {
+        if let c = connection, !c.isClosed { return c }
+        connection = nil
+        let id = Self.ids.locked { () -> Int in
+            Self.nextId += 1
+            return Self.nextId
+        }
+        do {
+            let c = try PostgresConnection.connect(on: PostgresConnection.defaultEventLoopGroup.any(), configuration: address.configuration,
+                                                   id: id, logger: logger).wait()
+            connection = c
+            return c
+        } catch {
+            throw PostgresStoreError.unavailable("cannot connect to \(address): \(PostgresStoreError.describe(error))")
+        }
+    }
+
+    /// The blocking face of one connection.
+    struct Connection {
+        let raw: PostgresConnection
+        let logger: Logger
+
+        @discardableResult
+        func query(_ q: PostgresQuery) throws -> PostgresQueryResult {
+            do {
+                return try raw.query(q, logger: logger).wait()
+            } catch {
+                if raw.isClosed { throw PostgresStoreError.unavailable("the connection broke: \(PostgresStoreError.describe(error))") }
+                throw error
+            }
+        }
+
+        func run(_ sql: String) throws {
+            try query(PostgresQuery(unsafeSQL: sql))
+        }
+    }
+}
