@@ -106,3 +106,9 @@ let package = Package(
     ],
     swiftLanguageModes: [.v6]
 )
+
+// Strict settings for every target of ours, in one place: Swift 6 mode
+// (complete concurrency checking) above, and no warning left standing.
+for target in package.targets where target.type != .system {
+    target.swiftSettings = (target.swiftSettings ?? []) + [.unsafeFlags(["-warnings-as-errors"])]
+}

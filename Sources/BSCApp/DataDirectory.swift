@@ -56,7 +56,7 @@ public struct DataDirectory: Sendable {
         if p.hasPrefix("/") { return p }
         var buf = [CChar](repeating: 0, count: Int(PATH_MAX))
         guard getcwd(&buf, buf.count) != nil else { return p }
-        let cwd = String(cString: buf)
+        let cwd = buf.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
         return cwd + "/" + p
     }
 

@@ -127,16 +127,12 @@ public struct DoctorChecks {
         case .callbackSet: .callback
         case .merged: .merge
         case .linked: .link
-        case .opened, .absorbed, .viewed, .sealedContent: nil
+        case .opened, .absorbed, .viewed, .sealedContent, .importVoided: nil
         }
     }
 
     /// `2026-11.jsonl`: the segment a line written at `t` belongs in.
-    static func monthFile(_ t: Instant) -> String {
-        let d = CivilDateTime(utc: t).date
-        let y = String(d.year)
-        return String(repeating: "0", count: max(0, 4 - y.count)) + y + "-" + (d.month < 10 ? "0" : "") + String(d.month) + Journal.segmentSuffix
-    }
+    static func monthFile(_ t: Instant) -> String { Journal.segmentName(for: t) }
 
     /// Control characters inside strings (escaped or raw: C0 but tab and
     /// line feed, DEL, C1, bidi overrides) and keys repeated in one object.

@@ -38,6 +38,7 @@ extension Journal {
     }
 
     /// `pullUpstream` with the lock held, up to position `through`.
+    @discardableResult
     func pullLocked(_ upstream: any JournalUpstream, through: Int64) throws -> Int {
         let local = try readTail(try segments())
         var pending: [(segment: String, bytes: [UInt8])] = []

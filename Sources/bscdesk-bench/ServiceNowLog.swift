@@ -24,7 +24,7 @@ enum ServiceNowLog {
     /// Writes `tickets` incidents to `path`; returns the rows written.
     @discardableResult
     static func write(tickets: Int, to path: String) throws -> Int {
-        FileManager.default.createFile(atPath: path, contents: nil)
+        _ = FileManager.default.createFile(atPath: path, contents: nil)
         guard let out = FileHandle(forWritingAtPath: path) else { throw CocoaError(.fileWriteUnknown) }
         defer { try? out.close() }
         var rng = Rng(state: UInt64(tickets))

@@ -48,12 +48,10 @@ enum StressAppend {
             }
             for notice in desk.notices { FileHandle.standardError.write("bscdesk: note: \(terminalSafe(notice))\n".data(using: .utf8)!) }
             return 0
-        } catch let e as DeskError {
-            FileHandle.standardError.write("bscdesk: \(terminalSafe(e.message, lineBreaks: .space))\n".data(using: .utf8)!)
-            return e.status.rawValue
         } catch {
-            FileHandle.standardError.write("bscdesk: \(terminalSafe(String(describing: error), lineBreaks: .space))\n".data(using: .utf8)!)
-            return 74
+            // Everything in the block throws DeskError.
+            FileHandle.standardError.write("bscdesk: \(terminalSafe(error.message, lineBreaks: .space))\n".data(using: .utf8)!)
+            return error.status.rawValue
         }
     }
 }

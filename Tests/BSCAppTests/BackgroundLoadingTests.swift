@@ -188,7 +188,7 @@ struct BackgroundLoadingTests {
         let (w, bob) = try world()
         let journal = w.data.journalPath
         try FileManager.default.moveItem(atPath: journal, toPath: journal + ".away")
-        FileManager.default.createFile(atPath: journal, contents: Data("not a directory".utf8))
+        _ = FileManager.default.createFile(atPath: journal, contents: Data("not a directory".utf8))
         let load = try bob.startLoadingHistory()
         load.waitUntilFinished()
         guard case .failed(let e)? = load.take() else { Issue.record("a journal that is a file loaded"); return }

@@ -23,7 +23,7 @@ import Testing
 
     static func append(_ path: String, _ text: String) throws {
         let h = FileHandle(forWritingAtPath: path) ?? {
-            FileManager.default.createFile(atPath: path, contents: nil)
+            _ = FileManager.default.createFile(atPath: path, contents: nil)
             return FileHandle(forWritingAtPath: path)!
         }()
         h.seekToEndOfFile()

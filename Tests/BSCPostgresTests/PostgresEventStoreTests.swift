@@ -229,7 +229,7 @@ final class PostgresEventStoreTests: XCTestCase {
         DispatchQueue.global().async(group: group) {
             do {
                 let head = try holder.head()
-                try holder.append([note(1, "held", at: clock.now())], expected: head.seq) { c in
+                _ = try holder.append([note(1, "held", at: clock.now())], expected: head.seq) { c in
                     held.signal()
                     try c.run("SELECT pg_sleep(1.5)")
                 }

@@ -149,7 +149,7 @@ import Testing
         let f = try seeded()
         let journal = f.dir + "/data/journal"
         try FileManager.default.moveItem(atPath: journal, toPath: journal + ".away")
-        FileManager.default.createFile(atPath: journal, contents: Data("not a directory".utf8))
+        _ = FileManager.default.createFile(atPath: journal, contents: Data("not a directory".utf8))
         let (s, load) = try f.loadingSession()
         var t = terminal(s)
         t.press(.function(3))

@@ -25,7 +25,6 @@ import Testing
 
         var g = CellGrid(width: 40, height: 10)
         HelpOverlay(title: "Help", help: table.help).render(in: g.bounds, grid: &g)
-        let text = g.rows().joined(separator: "\n")
         // Every key on the bar appears in the help, with its help text.
         for entry in table.help.barEntries {
             let line = g.rows().first { $0.contains(entry.help) }

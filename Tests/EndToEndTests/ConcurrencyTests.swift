@@ -33,7 +33,7 @@ struct ConcurrencyTests {
             try p.run()
             procs.append((p, out))
         }
-        FileManager.default.createFile(atPath: barrier, contents: Data())
+        _ = FileManager.default.createFile(atPath: barrier, contents: Data())
         var refs: [String] = []
         for (p, out) in procs {
             let data = out.fileHandleForReading.readDataToEndOfFile()

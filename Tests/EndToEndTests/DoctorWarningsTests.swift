@@ -29,8 +29,8 @@ import Testing
         let lines = try desk.journalLines()
         let file = try FileManager.default.contentsOfDirectory(atPath: desk.journalDirectory).filter { $0.hasSuffix(".jsonl") }.sorted().last!
         try JournalPlanting.plant(desk, ["type": "ticket.closed", "ref": "BSC-000002", "tickets": 2, "ts": monthStart,
-                                         "caller": nil, "caller_type": nil, "category": nil, "queue": nil, "priority": nil,
-                                         "channel": nil, "summary": nil, "received": nil])
+                                         "caller": NSNull(), "caller_type": NSNull(), "category": NSNull(), "queue": NSNull(), "priority": NSNull(),
+                                         "channel": NSNull(), "summary": NSNull(), "received": NSNull()])
         let r = try desk.run(["doctor"])
         #expect(r.status == 0, "warnings alone exit 0: \(r.stdout)")
         let n = lines.count

@@ -18,8 +18,8 @@ struct HostileFilesTests {
     /// `seconds` to finish; one still running then is killed and reported.
     func runWithDeadline(_ desk: Bscdesk, _ args: [String], seconds: Double = 2) throws -> (finished: Bool, result: Bscdesk.Result) {
         let dir = try TempDir.make()
-        FileManager.default.createFile(atPath: dir + "/out", contents: nil)
-        FileManager.default.createFile(atPath: dir + "/err", contents: nil)
+        _ = FileManager.default.createFile(atPath: dir + "/out", contents: nil)
+        _ = FileManager.default.createFile(atPath: dir + "/err", contents: nil)
         let p = Process()
         p.executableURL = URL(fileURLWithPath: Bscdesk.binary)
         p.arguments = args
@@ -155,7 +155,7 @@ struct HostileFilesTests {
         let desk = try Bscdesk.fresh()
         _ = try desk.log(summary: "first")
         for name in ["2099-01.jsonl", "2026-13.jsonl", "2026-00.jsonl"] {
-            FileManager.default.createFile(atPath: desk.journalDirectory + "/" + name, contents: nil)
+            _ = FileManager.default.createFile(atPath: desk.journalDirectory + "/" + name, contents: nil)
         }
         _ = try desk.log(summary: "second")
         for name in ["2099-01.jsonl", "2026-13.jsonl", "2026-00.jsonl"] {

@@ -85,7 +85,7 @@ final class TeamServerFixture {
         p.arguments = ["--reuid=\(service)", "--regid=\(group)", "--init-groups", "--",
                        "/usr/bin/env", "-i", "PATH=/usr/bin:/bin", "TZ=UTC",
                        Bscdesk.binary, "serve", "--data", data, "--socket", socket] + extra
-        FileManager.default.createFile(atPath: serverLog, contents: nil)
+        _ = FileManager.default.createFile(atPath: serverLog, contents: nil)
         let log = try FileHandle(forWritingTo: URL(fileURLWithPath: serverLog))
         log.seekToEndOfFile()
         p.standardOutput = log
@@ -147,7 +147,7 @@ final class TeamServerFixture {
         p.arguments = ["-u", login, "--", "/usr/bin/env", "-i", "PATH=/usr/bin:/bin", "TZ=UTC", "BSCDESK_SYSTEM_CONFIG=/nonexistent",
                        "BSCDESK_SERVER=\(socket)", Bscdesk.binary] + args
         let out = root + "/out-\(tag)"
-        FileManager.default.createFile(atPath: out, contents: nil)
+        _ = FileManager.default.createFile(atPath: out, contents: nil)
         let h = try FileHandle(forWritingTo: URL(fileURLWithPath: out))
         p.standardOutput = h
         p.standardError = h

@@ -236,7 +236,7 @@ private func writeAll(_ fd: Int32, _ base: UnsafeRawPointer?, _ count: Int) -> B
 /// then flips `current`, so a signal arriving mid-update still sees a
 /// whole draft. Paths are copied to C strings once.
 final class SignalDraft: @unchecked Sendable {
-    nonisolated(unsafe) static let shared = SignalDraft()
+    static let shared = SignalDraft()
     private var buffers: [UnsafeMutablePointer<UInt8>?] = [nil, nil]
     private var capacities = [0, 0]
     private var lengths = [0, 0]

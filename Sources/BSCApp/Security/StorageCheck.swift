@@ -14,7 +14,7 @@ public enum StorageCheck {
     /// judged from the mount table: the longest mount point above the path.
     public static func networkFilesystem(at path: String, mounts: String? = nil) -> String? {
         var resolved = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
-        let real = realpath(path, &resolved) != nil ? String(cString: resolved) : path
+        let real = realpath(path, &resolved) != nil ? resolved.withUnsafeBufferPointer { String(cString: $0.baseAddress!) } : path
         guard let table = mounts ?? readSmallFile("/proc/mounts", system: true) else { return nil }
         var best: (point: String, type: String)? = nil
         for line in table.split(separator: "\n") {

@@ -52,7 +52,7 @@ extension Optional where Wrapped == String {
 func callbackTime(_ text: String, desk: Desk) throws -> Instant {
     do {
         return try InputParsing.receivedTime(text, zone: desk.zone, now: Instant(millis: Int64.max / 4))
-    } catch let e as DeskError {
-        throw DeskError.usage(e.message.replacingOccurrences(of: "bad time", with: "bad call-back time"))
+    } catch {
+        throw DeskError.usage(error.message.replacingOccurrences(of: "bad time", with: "bad call-back time"))
     }
 }
