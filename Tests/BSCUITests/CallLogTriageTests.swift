@@ -25,6 +25,26 @@ struct CallLogTriageTests {
         #expect(rows.contains { $0.contains("Never change bank details during the call") })
     }
 
+    /// A caller with history no longer hides the article: both show, the
+    /// history above it.
+    @Test func aKnownCallersHistoryAndTheCategorysArticleShowTogether() throws {
+        let f = try FrontDeskFixture()
+        let d = try f.desk()
+        _ = try f.log(d, caller: "Pat Known", reference: "S40111", category: "payroll.payslip")
+        var t = TestTerminal(root: FrontDeskTabs.root(session: try f.session()), width: 80, height: 24, now: FrontDeskFixture.start)
+        t.press(.tab)  // name → ref
+        t.type("S40111")
+        t.press(.tab, .tab, .tab)  // ref → type → category → summary
+        t.type("Caller says my bank details have changed")
+        t.press(.ctrl("g"))
+        let rows = t.rows
+        let history = rows.firstIndex { $0.hasPrefix("History of Pat Known") }
+        let article = rows.firstIndex { $0.hasPrefix("Article: Bank-detail change") }
+        #expect(history != nil, "\(rows.joined(separator: "\n"))")
+        #expect(article != nil, "\(rows.joined(separator: "\n"))")
+        if let history, let article { #expect(history < article) }
+    }
+
     @Test func noSuggestionWithoutWordsAndCtrlGSaysSo() throws {
         let f = try FrontDeskFixture()
         var t = TestTerminal(root: FrontDeskTabs.root(session: try f.session()), width: 80, height: 24, now: FrontDeskFixture.start)

@@ -710,9 +710,18 @@ public struct CallLogScreen: Screen {
         } else if let first = hints.first {
             grid.put("⚠ Repeat? \(first.text)" + (desk.store[first.ref]?.isOpen == true ? " (F8 adds to it)" : ""), in: parts[7], style: Style(.warning))
         }
-        if caller == nil, let cat = selectedCategory, let text = article(for: cat.id) {
-            renderArticle(text, title: cat.name, in: parts[8], grid: &grid)
-        } else {
+        // A known caller with a category that has an article: both, the
+        // history kept short, since the article says what to do now.
+        let guidance = selectedCategory.flatMap { cat in article(for: cat.id).map { (title: cat.name, text: $0) } }
+        switch (caller, guidance) {
+        case (nil, let g?):
+            renderArticle(g.text, title: g.title, in: parts[8], grid: &grid)
+        case (let known?, let g?):
+            let historyRows = min(known.refs.count + 1, max(2, parts[8].height / 3))
+            let (top, rest) = parts[8].splitTop(historyRows)
+            renderHistory(of: known, in: top, grid: &grid)
+            renderArticle(g.text, title: g.title, in: rest, grid: &grid)
+        default:
             renderHistory(of: caller, in: parts[8], grid: &grid)
         }
 
