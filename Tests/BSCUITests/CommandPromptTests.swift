@@ -143,3 +143,24 @@ import Testing
         #expect(t.rows.joined().contains("Ready"))
     }
 }
+
+/// Help (F1) lists every key the bar shows, on every screen, at 80×24.
+@Suite struct HelpMatchesBarTests {
+    @Test func everyBarKeyIsInHelpAt80x24() throws {
+        let f = try FrontDeskFixture()
+        try f.log(try f.desk(), caller: "Ann Able")
+        var t = TestTerminal(root: FrontDeskTabs.root(session: try f.session()), width: 80, height: 24, now: FrontDeskFixture.start)
+        for (name, keys) in [("call", [Key.function(2)]), ("list", [.function(3)]), ("detail", [.function(3), .enter]),
+                             ("board", [.escape, .function(11)]), ("fcr", [.function(12)])] {
+            t.press(keys)
+            t.tick(now: FrontDeskFixture.start)
+            let barKeys = FunctionKeyBar(t.app.keyHelp).fitting(width: 80).map(\.barKey.label)
+            t.press(.function(1))
+            let help = t.rows.joined(separator: "\n")
+            for k in barKeys {
+                #expect(help.contains("│ " + k + " ") || help.contains("│ " + k + ",") || help.contains(", " + k + " "), "\(name): help lacks \(k):\n\(help)")
+            }
+            t.press(.escape)
+        }
+    }
+}
