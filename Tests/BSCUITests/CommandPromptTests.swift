@@ -112,3 +112,55 @@ import Testing
         #expect(t.rows.contains { $0.contains(":, Esc :") && $0.contains("Command line") })
     }
 }
+
+/// The mouse, as htop uses it: a click on the function bar presses its
+/// key; a click on a list row selects it, a second click opens it.
+@Suite struct MouseTests {
+    @Test func clickingTheBarPressesItsKeyAndClickingARowSelectsThenOpens() throws {
+        let f = try FrontDeskFixture()
+        let d = try f.desk()
+        try f.log(d, caller: "Ann Able")
+        try f.log(d, caller: "Bob Baker")
+        var t = TestTerminal(root: FrontDeskTabs.root(session: try f.session()), width: 80, height: 24, now: FrontDeskFixture.start)
+        let bar = t.rows[23]
+        let list = bar.range(of: "F3List")!
+        t.press(.click(x: bar.distance(from: bar.startIndex, to: list.lowerBound) + 2, y: 23))
+        #expect(t.rows[0].hasPrefix("bscdesk › Tickets"), "\(t.rows[0])")
+        #expect(t.rows[3].hasPrefix("▸ BSC-000002"))
+        t.press(.click(x: 20, y: 4))  // the second row
+        #expect(t.rows[4].hasPrefix("▸ BSC-000001"), "\(t.rows[4])")
+        #expect(t.app.stack.count == 1)
+        t.press(.click(x: 20, y: 4))  // again: open it
+        #expect(t.app.stack.count == 2)
+        #expect(t.rows[1] == "BSC-000001  OPEN")
+        // A click on the bar's F2 from the ticket shows the call form.
+        let bar2 = t.rows[23]
+        let call = bar2.range(of: "F2Call")!
+        t.press(.click(x: bar2.distance(from: bar2.startIndex, to: call.lowerBound), y: 23))
+        #expect(t.rows[0].hasPrefix("bscdesk › Log a call"), "\(t.rows[0])")
+        // Clicks on the form change nothing: the call timer does not start.
+        t.press(.click(x: 10, y: 5))
+        #expect(t.rows.joined().contains("Ready"))
+    }
+}
+
+/// Help (F1) lists every key the bar shows, on every screen, at 80×24.
+@Suite struct HelpMatchesBarTests {
+    @Test func everyBarKeyIsInHelpAt80x24() throws {
+        let f = try FrontDeskFixture()
+        try f.log(try f.desk(), caller: "Ann Able")
+        var t = TestTerminal(root: FrontDeskTabs.root(session: try f.session()), width: 80, height: 24, now: FrontDeskFixture.start)
+        for (name, keys) in [("call", [Key.function(2)]), ("list", [.function(3)]), ("detail", [.function(3), .enter]),
+                             ("board", [.escape, .function(11)]), ("fcr", [.function(12)])] {
+            t.press(keys)
+            t.tick(now: FrontDeskFixture.start)
+            let barKeys = FunctionKeyBar(t.app.keyHelp).fitting(width: 80).map(\.barKey.label)
+            t.press(.function(1))
+            let help = t.rows.joined(separator: "\n")
+            for k in barKeys {
+                #expect(help.contains("│ " + k + " ") || help.contains("│ " + k + ",") || help.contains(", " + k + " "), "\(name): help lacks \(k):\n\(help)")
+            }
+            t.press(.escape)
+        }
+    }
+}

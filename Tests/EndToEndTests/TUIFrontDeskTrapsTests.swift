@@ -427,5 +427,30 @@ struct TUIFrontDeskTrapsTests {
         try tmux.keys("a", "Enter")
         try tmux.waitFor("a", "Quit bscdesk?")
     }
+
+    /// A left click as xterm reports it (SGR 1006: press, then release),
+    /// at a 0-based cell.
+    func click(_ name: String, x: Int, y: Int) throws {
+        for end in ["M", "m"] {
+            let bytes = Array("\u{1B}[<0;\(x + 1);\(y + 1)\(end)".utf8).map { String(format: "%02x", $0) }
+            _ = try tmux.run(["send-keys", "-t", name, "-H"] + bytes)
+        }
+    }
+
+    @Test func mouseClicksOnTheBarAndOnListRows() throws {
+        defer { tmux.kill() }
+        let desk = try Bscdesk.fresh()
+        _ = try desk.log(caller: "Ann Able")
+        _ = try desk.log(caller: "Bob Baker")
+        try start(desk)
+        let bar = try tmux.capture("a").split(separator: "\n").last.map(String.init) ?? ""
+        guard let f3 = bar.range(of: "F3List") else { throw TestFailure("no F3List on the bar: \(bar)") }
+        try click("a", x: bar.distance(from: bar.startIndex, to: f3.lowerBound) + 1, y: 23)
+        try tmux.waitFor("a", "2 shown")
+        try click("a", x: 20, y: 4)  // the second row: selected
+        try tmux.waitFor("a", "▸ BSC-000001")
+        try click("a", x: 20, y: 4)  // again: opened
+        try tmux.waitFor("a", "BSC-000001  OPEN")
+    }
 }
 
