@@ -110,6 +110,21 @@ final class ImportEndToEndTests: XCTestCase {
         let written = FileManager.default.fileExists(atPath: desk.data + "/journal") ? try journalLines(desk) : []
         XCTAssertEqual(written, [])
 
+        // A mapping with the file's values, then used.
+        let map = dir + "/map.toml"
+        let written2 = try desk.run(["import", "servicenow", file, "--write-mapping", map])
+        XCTAssertEqual(written2.status, 0, written2.stderr)
+        let mapText = try String(contentsOfFile: map, encoding: .utf8)
+        XCTAssertTrue(mapText.contains(#""Category 1" = "cs.general-enquiry""#), mapText)
+        XCTAssertTrue(mapText.contains(#""Group 1" = "payroll""#), mapText)
+        XCTAssertTrue(try String(contentsOfFile: map + ".categories.toml", encoding: .utf8).contains(#"name = "Category 1""#))
+        let mapped = try desk.run(["import", "servicenow", file, "--mapping", map, "--dry-run"])
+        XCTAssertEqual(mapped.status, 0, mapped.stderr)
+        try (mapText + "\n[extra]\n").write(toFile: map, atomically: true, encoding: .utf8)
+        let badMap = try desk.run(["import", "servicenow", file, "--mapping", map, "--dry-run"])
+        XCTAssertEqual(badMap.status, 64)
+        XCTAssertTrue(badMap.stderr.contains("extra: unknown key"), badMap.stderr)
+
         // No terminal to answer the question: refused, nothing written.
         let ask = try desk.run(["import", "servicenow", file])
         XCTAssertEqual(ask.status, 64, ask.stderr)
