@@ -25,7 +25,12 @@ public struct ImportPlan: Sendable {
     /// Source tickets already in the journal (a re-import, or the part of
     /// an interrupted import that was written): skipped.
     public var alreadyImported = 0
-    public var stories: [(ticket: SourceTicket, steps: [StoryStep])] = []
+    /// What to write: each source ticket's story, from step `from` (0 for
+    /// a new ticket; more for one whose story an interrupted import cut),
+    /// on `ref` when the ticket already exists.
+    public var stories: [(ticket: SourceTicket, steps: [StoryStep], ref: TicketRef?, from: Int)] = []
+    /// Tickets whose story an interrupted import cut off: carried on.
+    public var carriedOn = 0
     public var eventsByType: [EventType: Int] = [:]
     public var adaptations: [Adaptation: Int] = [:]
     public var assigneesAsText = 0
@@ -65,13 +70,16 @@ public enum Importer {
         let existing = try desk.importedTickets()
         var builder = StoryBuilder(mapping: mapping, taxonomy: desk.taxonomy)
         for t in read.tickets {
-            if existing[format.rawValue + "\u{0}" + t.sourceRef] != nil {
+            let known = existing[format.rawValue + "\u{0}" + t.sourceRef]
+            let steps = builder.story(t)
+            let from = known?.events ?? 0
+            if known != nil && from >= steps.count {
                 plan.alreadyImported += 1
                 continue
             }
-            let steps = builder.story(t)
-            for s in steps { plan.eventsByType[s.body.type, default: 0] += 1 }
-            plan.stories.append((t, steps))
+            if known != nil { plan.carriedOn += 1 }
+            for s in steps[from...] { plan.eventsByType[s.body.type, default: 0] += 1 }
+            plan.stories.append((t, steps, known?.ref, from))
         }
         plan.adaptations = builder.adaptations
         plan.assigneesAsText = builder.assigneesAsText.count
@@ -80,9 +88,9 @@ public enum Importer {
         return plan
     }
 
-    /// Appends the plan's stories: whole stories only in each append (so a
-    /// ticket is in the journal completely or not at all), about
-    /// `eventsPerAppend` events per write. `progress` gets the events
+    /// Appends the plan's stories, about `eventsPerAppend` events per
+    /// write, whole stories in each (a write cut by a kill can still cut
+    /// one: the next run carries on from its next event). `progress` gets the events
     /// written so far after each append. Returns the events written.
     @discardableResult
     public static func write(_ plan: ImportPlan, desk: Desk, eventsPerAppend: Int = 20_000,
@@ -94,8 +102,8 @@ public enum Importer {
         while start < plan.stories.count {
             var end = start
             var count = 0
-            while end < plan.stories.count && (count == 0 || count + plan.stories[end].steps.count <= eventsPerAppend) {
-                count += plan.stories[end].steps.count
+            while end < plan.stories.count && (count == 0 || count + plan.stories[end].steps.count - plan.stories[end].from <= eventsPerAppend) {
+                count += plan.stories[end].steps.count - plan.stories[end].from
                 end += 1
             }
             let chunk = plan.stories[start..<end]
@@ -103,10 +111,13 @@ public enum Importer {
                 var events: [Event] = []
                 events.reserveCapacity(count)
                 var number = nextRef.number
-                for (t, steps) in chunk {
-                    let ref = TicketRef(number)
-                    number += 1
-                    for (place, s) in steps.enumerated() {
+                for (t, steps, known, from) in chunk {
+                    let ref: TicketRef
+                    if let known { ref = known } else {
+                        ref = TicketRef(number)
+                        number += 1
+                    }
+                    for (place, s) in steps.enumerated() where place >= from {
                         var source = ImportSource(batch: plan.batch, system: system, file: plan.fileName, row: s.line, at: s.at)
                         if place == 0 {
                             source.sourceRef = t.sourceRef
@@ -134,6 +145,7 @@ public enum Importer {
         out += "  file: \(p.rows) rows (\(p.delimiterName)-separated\(p.hadBOM ? ", UTF-8 byte order mark" : "")), \(p.sourceTickets) source tickets\n"
         out += "  rejected rows: \(p.rejected.count)\n"
         if p.alreadyImported > 0 { out += "  already imported (skipped): \(p.alreadyImported) tickets\n" }
+        if p.carriedOn > 0 { out += "  cut off by an interrupted import (carried on): \(p.carriedOn) tickets\n" }
         out += "  to write: \(p.stories.count) tickets, \(p.events) events\n"
         for t in EventType.allCases where (p.eventsByType[t] ?? 0) > 0 {
             out += "    \(t.rawValue.padding(18)) \(p.eventsByType[t]!)\n"

@@ -130,6 +130,7 @@ public enum SnapshotCodec {
             w.str(i.sourceRef)
             w.optSym(i.sourceCategory)
             w.bool(i.fcrUnknown)
+            w.int(i.events)
         }
     }
 
@@ -205,7 +206,7 @@ public enum SnapshotCodec {
         t.lastSeq = try r.int64()
         if try r.bool() {
             t.imported = ImportedFrom(batch: try r.sym(), system: try r.sym(), sourceRef: try r.str(),
-                                      sourceCategory: try r.optSym(), fcrUnknown: try r.bool())
+                                      sourceCategory: try r.optSym(), fcrUnknown: try r.bool(), events: try r.int())
         }
         return t
     }

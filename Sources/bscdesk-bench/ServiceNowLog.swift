@@ -59,6 +59,10 @@ enum ServiceNowLog {
             t += 5 + rng.int(120)
             assigned = "Resolver \(rng.int(200))"
             row("Active")
+            // An update that changes nothing the story reads (the log has
+            // a row for every field edit).
+            t += 1 + rng.int(60)
+            row("Active")
             if rng.chance(40) {
                 t += 30 + rng.int(600)
                 reassign += 1

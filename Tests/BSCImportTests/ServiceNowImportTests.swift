@@ -119,6 +119,31 @@ final class ServiceNowImportTests: XCTestCase {
         XCTAssertEqual(third.events, 0)
     }
 
+    /// A write cut by a kill can cut a story: the next run carries on from
+    /// the ticket's next event, and the journal is the uninterrupted one.
+    func testAnImportCutInTheMiddleOfAStoryCarriesOn() throws {
+        let whole = try makeImportDesk()
+        try importFixture(.servicenow, "servicenow_incident_event_log.csv", mapping: "servicenow_mapping.toml", into: whole)
+        let cut = try makeImportDesk()
+        let input = try CSVInput(path: fixturePath("servicenow_incident_event_log.csv"))
+        let mapping = try fixtureMapping("servicenow_mapping.toml", desk: cut)
+        var partial = try Importer.plan(.servicenow, input: input, mapping: mapping, zone: .london, desk: cut)
+        partial.stories = Array(partial.stories.prefix(3))
+        partial.stories[2].steps = Array(partial.stories[2].steps.prefix(2))  // INC3: opened, resolved; 3 more to come
+        try Importer.write(partial, desk: cut)
+        let rest = try Importer.plan(.servicenow, input: input, mapping: mapping, zone: .london, desk: cut)
+        XCTAssertEqual(rest.alreadyImported, 2)
+        XCTAssertEqual(rest.carriedOn, 1)
+        XCTAssertEqual(rest.events, 56 - 3 - 4 - 2)
+        try Importer.write(rest, desk: cut)
+        func story(_ d: Desk) throws -> [String] {
+            var out: [String] = []
+            try d.eventStore.read(after: .start, { e in out.append("\(e.id) \(e.ref) \(e.type.rawValue) \(e.happenedAt)") }, issue: { _ in })
+            return out
+        }
+        XCTAssertEqual(try story(cut), try story(whole))
+    }
+
     func testVoidTakesTheBatchOutOfEveryViewAndFigure() throws {
         let desk = try makeImportDesk()
         let plan = try importFixture(.servicenow, "servicenow_incident_event_log.csv", mapping: "servicenow_mapping.toml", into: desk)

@@ -18,15 +18,15 @@ extension Desk {
         return found
     }
 
-    /// Imported tickets by "system\u{0}source number". Each source ticket's
-    /// story is written whole in one append, so a ticket found here is
-    /// complete: a re-import skips it, and an interrupted import carries on
-    /// with the tickets not found.
-    public func importedTickets() throws(DeskError) -> [String: TicketRef] {
+    /// Imported tickets by "system\u{0}source number", with how many events
+    /// of their story the journal holds: a re-import skips complete ones,
+    /// and an import killed in the middle of a write (which can cut a
+    /// story) carries on from the next event.
+    public func importedTickets() throws(DeskError) -> [String: (ref: TicketRef, events: Int)] {
         try needHistory()
-        var out: [String: TicketRef] = [:]
+        var out: [String: (ref: TicketRef, events: Int)] = [:]
         store.forEach { t in
-            if let i = t.imported { out[i.system + "\u{0}" + i.sourceRef] = t.ref }
+            if let i = t.imported { out[i.system + "\u{0}" + i.sourceRef] = (t.ref, i.events) }
         }
         return out
     }

@@ -38,8 +38,12 @@ public struct ImportedFrom: Sendable, Equatable {
     /// The source did not say how the first contact ended: the ticket is
     /// left out of gross and net FCR (`"fcr": null`).
     public var fcrUnknown: Bool
+    /// How many imported events the ticket has: an import killed in the
+    /// middle of a write carries on from the next one.
+    public var events: Int
 
-    public init(batch: String, system: String, sourceRef: String, sourceCategory: String?, fcrUnknown: Bool) {
+    public init(batch: String, system: String, sourceRef: String, sourceCategory: String?, fcrUnknown: Bool, events: Int = 1) {
+        self.events = events
         self.batch = batch
         self.system = system
         self.sourceRef = sourceRef

@@ -254,6 +254,7 @@ public struct TicketStore: Sendable {
             if t.pendingSince != nil { Self.endPause(&t, at: when) }
             t.statusBeforePending = nil
         }
+        if event.source != nil && t.imported != nil { t.imported!.events += 1 }
         t.status = newStatus
         t.lastChangedAt = when
         t.lastSeq = event.seq
