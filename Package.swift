@@ -87,7 +87,7 @@ let package = Package(
         .testTarget(name: "BSCUITests", dependencies: ["BSCCore", "BSCApp", "BSCUI", "BSCTestSupport"]),
         .testTarget(name: "BSCProtocolTests", dependencies: ["BSCProtocol"]),
         .testTarget(name: "BSCPostgresTests", dependencies: ["BSCCore", "BSCJournal", "BSCPostgres", "BSCTestSupport"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["BSCCore", "BSCJournal", "bscdesk", "bscdesk-bench"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["BSCCore", "BSCJournal", "BSCTestSupport", "bscdesk", "bscdesk-bench"]),
     ],
     swiftLanguageModes: [.v6]
 )
