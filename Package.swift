@@ -102,7 +102,7 @@ let package = Package(
         .testTarget(name: "BSCImportTests", dependencies: ["BSCCore", "BSCJournal", "BSCApp", "BSCImport", "BSCTestSupport"],
                     exclude: ["Fixtures"]),
         .testTarget(name: "BSCPostgresTests", dependencies: ["BSCCore", "BSCJournal", "BSCPostgres", "BSCTestSupport"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["BSCCore", "BSCJournal", "bscdesk", "bscdesk-bench"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["BSCCore", "BSCJournal", "BSCTestSupport", "bscdesk", "bscdesk-bench"]),
     ],
     swiftLanguageModes: [.v6]
 )

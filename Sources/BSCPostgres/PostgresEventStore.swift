@@ -95,6 +95,14 @@ public final class PostgresEventStore: EventStore, @unchecked Sendable {
         }
     }
 
+    /// A server setting (`synchronous_commit`, say), for reports.
+    public func setting(_ name: String) throws -> String {
+        try session.with { c in
+            guard let row = try c.query("SELECT current_setting(\(name))").first else { return "?" }
+            return try row.decode(String.self)
+        }
+    }
+
     // MARK: - EventStore
 
     public func head() throws -> StoreHead {

@@ -1,0 +1,207 @@
+import BSCTestSupport
+import Foundation
+import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The journal on PostgreSQL with real processes (docs/postgresql.md): a
+/// throwaway cluster run by the postgres account, `bscdesk serve --store`
+/// as the service account, agents through runuser. Needs root and the
+/// postgresql package (CI has both); without them every test fails saying so.
+@Suite("Journal on PostgreSQL", .serialized)
+struct PostgresServeTests {
+    /// A desk made in files (serve --init, then its people added), and a
+    /// database for it; nothing runs yet.
+    func setUp() throws -> (TeamServerFixture, TestPostgresCluster, String) {
+        let f = try TeamServerFixture()
+        do {
+            try f.startServer(extra: ["--init", "--supervisor", f.sup])
+            guard f.stopServer() == 0 else { throw TestFailure("serve --init failed: \(f.log())") }
+            try f.addUsers("""
+            [users.\(f.amy)]
+            role = "agent"
+            queues = ["customer-services"]
+
+            [users.\(f.ben)]
+            role = "agent"
+            queues = ["customer-services"]
+            """)
+            let cluster = try TestPostgresCluster()
+            try cluster.createDatabase("desk")
+            return (f, cluster, cluster.url(database: "desk"))
+        } catch {
+            f.cleanUp()
+            throw error
+        }
+    }
+
+    func log(_ f: TeamServerFixture, _ login: String, socket: String, summary: String = "a question") throws -> String {
+        let r = try f.runAs(login, [Bscdesk.binary, "log", "--caller", "Pat Caller", "--channel", "phone", "--category", "cs.general-enquiry",
+                                    "--summary", summary], env: ["BSCDESK_SERVER": socket])
+        guard r.status == 0 else { throw TestFailure("log as \(login) on \(socket) failed (\(r.status)): \(r.stderr)") }
+        return r.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    func client(_ f: TeamServerFixture, _ login: String, socket: String, _ args: [String]) throws -> Bscdesk.Result {
+        try f.runAs(login, [Bscdesk.binary] + args, env: ["BSCDESK_SERVER": socket])
+    }
+
+    @Test func twoServersOnOneStoreShareTicketsReferencesAndConfiguration() throws {
+        let (f, cluster, url) = try setUp()
+        defer { cluster.stop(); f.cleanUp() }
+        let second = SecondServer(f, name: "desk2")
+        defer { second.stop() }
+        // The first server stores its configuration in the database; the
+        // second, made with --init, takes it from there.
+        try f.startServer(extra: ["--store", url])
+        try second.start(extra: ["--init", "--supervisor", f.sup, "--store", url])
+
+        let a = try log(f, f.amy, socket: f.socket, summary: "first")
+        let b = try log(f, f.ben, socket: second.socket, summary: "second")
+        let c = try log(f, f.amy, socket: second.socket, summary: "third")
+        #expect([a, b, c] == ["BSC-000001", "BSC-000002", "BSC-000003"], "references must be issued once across servers")
+        let note = try client(f, f.ben, socket: f.socket, ["note", "BSC-000002", "seen on the first server"])
+        #expect(note.status == 0, "\(note.stderr)")
+
+        // Each server sees the other's events.
+        for socket in [f.socket, second.socket] {
+            let show = try client(f, f.amy, socket: socket, ["show", "BSC-000002"])
+            #expect(show.status == 0, "\(show.stderr)")
+            #expect(show.stdout.contains("seen on the first server"), "\(socket): \(show.stdout)")
+        }
+        let stats1 = try client(f, f.sup, socket: f.socket, ["stats", "--format", "json"])
+        let stats2 = try client(f, f.sup, socket: second.socket, ["stats", "--format", "json"])
+        #expect(stats1.status == 0 && stats2.status == 0, "\(stats1.stderr) \(stats2.stderr)")
+        #expect(withoutAsAt(stats1.stdout) == withoutAsAt(stats2.stdout), "both servers must project the same journal")
+
+        // The store verifies; its export verifies as files with the same head.
+        let verify = try Bscdesk(data: f.root + "/unused").run(["verify", "--store", url])
+        #expect(verify.status == 0, "\(verify.stderr)")
+        let storeHead = verify.stdout.split(separator: "\n").first { $0.hasPrefix("head: ") }.map(String.init)
+        #expect(storeHead?.hasSuffix("(seq 4)") == true, "\(verify.stdout)")
+        let exportParent = f.root + "/exports"
+        try FileManager.default.createDirectory(atPath: exportParent, withIntermediateDirectories: false)
+        try TeamServerFixture.check(TeamServerFixture.command("/bin/chown", [f.sup, exportParent]), "chown")
+        let out = exportParent + "/desk"
+        let export = try f.runAs(f.sup, [Bscdesk.binary, "export-journal", "--store", url, "--out", out])
+        #expect(export.status == 0, "\(export.stderr)")
+        let files = try f.runAs(f.sup, [Bscdesk.binary, "--data", out, "verify"])
+        #expect(files.status == 0, "\(files.stderr)")
+        #expect(files.stdout.split(separator: "\n").first { $0.hasPrefix("head: ") }.map(String.init) == storeHead,
+                "export: \(files.stdout) store: \(verify.stdout)")
+        // And the server's own copy is that same journal, byte for byte.
+        let copy = try String(contentsOfFile: f.data + "/journal/" + (try FileManager.default.contentsOfDirectory(atPath: out + "/journal").sorted().last!), encoding: .utf8)
+        let exported = try String(contentsOfFile: out + "/journal/" + (try FileManager.default.contentsOfDirectory(atPath: out + "/journal").sorted().last!), encoding: .utf8)
+        #expect(copy == exported)
+        // A second export into the same place is refused and changes nothing.
+        let again = try f.runAs(f.sup, [Bscdesk.binary, "export-journal", "--store", url, "--out", out])
+        #expect(again.status == 65, "\(again.stderr)")
+    }
+
+    @Test func aServerWithADifferentConfigurationRefusesToRun() throws {
+        let (f, cluster, url) = try setUp()
+        defer { cluster.stop(); f.cleanUp() }
+        let second = SecondServer(f, name: "desk3")
+        defer { second.stop() }
+        try f.startServer(extra: ["--store", url])
+        // A desk made on its own: its configuration is not the shared one.
+        try second.start(extra: ["--init", "--supervisor", f.amy])
+        second.stop()
+        let refused = try second.runToEnd(extra: ["--store", url])
+        #expect(refused.status == 78, "\(refused.stderr)")
+        #expect(refused.stderr.contains("differs from the configuration the other servers on postgresql://bscdesk@127.0.0.1"), "\(refused.stderr)")
+    }
+
+    @Test func importJournalLoadsFilesIntoAnEmptyStoreWithTheSameHead() throws {
+        let (f, cluster, url) = try setUp()
+        defer { cluster.stop(); f.cleanUp() }
+        // Some history in files, made through the file-store server.
+        try f.startServer()
+        for i in 0..<5 { _ = try log(f, f.amy, socket: f.socket, summary: "file \(i)") }
+        #expect(f.stopServer() == 0)
+        let files = try f.runAs(f.service, [Bscdesk.binary, "verify", "--store", "postgresql://nobody@127.0.0.1:1/x"])
+        #expect(files.status == 74, "an unreachable store must fail clearly: \(files.stderr)")
+        let imported = try f.runAs(f.service, [Bscdesk.binary, "import-journal", f.data, "--store", url])
+        #expect(imported.status == 0, "\(imported.stderr)")
+        let head = imported.stdout.split(separator: "\n").first { $0.hasPrefix("head: ") }.map(String.init)
+        let verify = try Bscdesk(data: f.root + "/unused").run(["verify", "--store", url])
+        #expect(verify.stdout.split(separator: "\n").first { $0.hasPrefix("head: ") }.map(String.init) == head, "\(verify.stdout)")
+        #expect(head?.hasSuffix("(seq 5)") == true)
+        let again = try f.runAs(f.service, [Bscdesk.binary, "import-journal", f.data, "--store", url])
+        #expect(again.status == 65 && again.stderr.contains("already holds 5 events"), "\(again.stderr)")
+        // The server then runs on the store with the same data directory
+        // (its files are already the store's copy) and goes on numbering.
+        try f.startServer(extra: ["--store", url])
+        #expect(try log(f, f.ben, socket: f.socket) == "BSC-000006")
+    }
+}
+
+/// Figures without the moment they were asked for.
+func withoutAsAt(_ json: String) -> String {
+    json.split(separator: "\n").filter { !$0.contains("\"as_at\"") }.joined(separator: "\n")
+}
+
+/// A second `bscdesk serve` (another site) for the same fixture: its own
+/// data directory and socket, the same service account and people.
+final class SecondServer {
+    let f: TeamServerFixture
+    let data: String
+    let socket: String
+    let logPath: String
+    private var process: Process?
+
+    init(_ f: TeamServerFixture, name: String) {
+        self.f = f
+        data = f.dataParent + "/" + name
+        socket = f.socketDir + "/" + name + ".sock"
+        logPath = f.root + "/" + name + ".log"
+    }
+
+    private func makeProcess(_ extra: [String]) throws -> Process {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
+        p.arguments = ["--reuid=\(f.service)", "--regid=\(f.group)", "--init-groups", "--",
+                       "/usr/bin/env", "-i", "PATH=/usr/bin:/bin", "TZ=UTC",
+                       Bscdesk.binary, "serve", "--data", data, "--socket", socket] + extra
+        FileManager.default.createFile(atPath: logPath, contents: nil)
+        let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
+        p.standardOutput = log
+        p.standardError = log
+        p.standardInput = FileHandle.nullDevice
+        return p
+    }
+
+    func start(extra: [String] = []) throws {
+        let p = try makeProcess(extra)
+        try p.run()
+        process = p
+        let deadline = Date().addingTimeInterval(60)
+        while Date() < deadline {
+            var st = stat()
+            if lstat(socket, &st) == 0, st.st_mode & S_IFMT == S_IFSOCK, st.st_mode & 0o777 == 0o660 { return }
+            if !p.isRunning { throw TestFailure("the second bscdesk serve exited (\(p.terminationStatus)): \(log())") }
+            usleep(50_000)
+        }
+        throw TestFailure("the second bscdesk serve did not make its socket within 60 s: \(log())")
+    }
+
+    /// Runs serve expecting it to refuse; returns its status and log.
+    func runToEnd(extra: [String]) throws -> Bscdesk.Result {
+        let p = try makeProcess(extra)
+        try p.run()
+        p.waitUntilExit()
+        return Bscdesk.Result(status: p.terminationStatus, stdout: "", stderr: log())
+    }
+
+    func stop() {
+        guard let p = process else { return }
+        if p.isRunning {
+            kill(p.processIdentifier, SIGTERM)
+            p.waitUntilExit()
+        }
+        process = nil
+    }
+
+    func log() -> String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
+}
