@@ -45,6 +45,9 @@ struct BSCDesk: ParsableCommand {
             VerifyCommand.self,
             DemoCommand.self,
             ServeCommand.self,
+            SubjectAccessCommand.self,
+            EraseCommand.self,
+            RetentionCommand.self,
         ]
     )
 

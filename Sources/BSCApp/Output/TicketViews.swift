@@ -161,6 +161,10 @@ public enum TicketViews {
         case .linked(let to): return "linked to \(to)"
         case .viewed: return "viewed"
         case .sealedContent: return "sealed content"
+        case .erased(let tickets, let reason, let basis):
+            return "personal data erased (\(basis)) of " + tickets.map(\.description).joined(separator: ", ") + ": \(reason)"
+        case .accessed(let tickets):
+            return "subject access request answered from " + tickets.map(\.description).joined(separator: ", ")
         }
     }
 

@@ -19,8 +19,17 @@ public struct Event: Sendable, Equatable {
     /// restricted journal of this queue (`"sealed":"appointeeship"`); the
     /// body then holds the redacted form. nil for ordinary events.
     public var sealed: String?
+    /// The event's personal content, encrypted with its ticket's key
+    /// (docs/data-protection.md); the body then holds the redacted form.
+    public var enc: String?
+    /// On a correction of the caller's name or reference: the blind index
+    /// of the new value ("" for none), so figures need no decryption.
+    public var toIndex: String?
 
-    public init(version: Int = Event.formatVersion, seq: Int64 = 0, id: String, at: Instant, user: String, ref: TicketRef, body: EventBody, sealed: String? = nil) {
+    public init(version: Int = Event.formatVersion, seq: Int64 = 0, id: String, at: Instant, user: String, ref: TicketRef, body: EventBody, sealed: String? = nil,
+                enc: String? = nil, toIndex: String? = nil) {
+        self.enc = enc
+        self.toIndex = toIndex
         self.version = version
         self.seq = seq
         self.id = id
@@ -55,6 +64,10 @@ public enum EventType: String, CaseIterable, Sendable {
     case viewed = "ticket.viewed"
     /// Only in restricted journals: the personal content of a sealed event.
     case sealedContent = "content.sealed"
+    /// Tickets whose keys were destroyed (erasure or retention).
+    case erased = "subject.erased"
+    /// A subject access request answered from these tickets.
+    case accessed = "subject.accessed"
 }
 
 public struct Caller: Sendable, Equatable, Hashable {
@@ -65,6 +78,11 @@ public struct Caller: Sendable, Equatable, Hashable {
     public var reference: String?
     public var phone: String?
     public var email: String?
+    /// Blind indexes (keyed HMACs, docs/data-protection.md) of the folded
+    /// name and reference: "" when there is none, nil on events written
+    /// before encryption. "Same caller" figures use them when present.
+    public var nameIndex: String?
+    public var referenceIndex: String?
 
     public init(name: String, type: CallerType, reference: String? = nil, phone: String? = nil, email: String? = nil) {
         self.name = name
@@ -137,6 +155,12 @@ public enum EventBody: Sendable, Equatable {
     /// Restricted journals only: the personal fields of main-journal event
     /// `of`, as a flat string map.
     case sealedContent(of: String, content: [String: String])
+    /// The keys of `tickets` were destroyed: their personal content is
+    /// gone for good. Holds nothing personal. `basis` is `request` or
+    /// `retention`.
+    case erased(tickets: [TicketRef], reason: String, basis: String)
+    /// A subject access request was answered from `tickets`.
+    case accessed(tickets: [TicketRef])
 
     public var type: EventType {
         switch self {
@@ -159,6 +183,8 @@ public enum EventBody: Sendable, Equatable {
         case .linked: return .linked
         case .viewed: return .viewed
         case .sealedContent: return .sealedContent
+        case .erased: return .erased
+        case .accessed: return .accessed
         }
     }
 }
