@@ -140,8 +140,15 @@ extension Desk {
             }
         }
         if plain > 0 { files.insert(data.journalPath + " (events written before encryption)") }
-        let needles = refs.map { Array($0.description.utf8) }
-        for dir in [data.journalPath + "/torn"] + restrictedJournalFolders() {
+        // The references, and the person's details in clear (known until
+        // the keys go): drafts of unsaved calls name no ticket.
+        var texts = Set(refs.map(\.description))
+        for r in refs {
+            guard let c = store[r]?.caller else { continue }
+            for v in [c.name, c.reference ?? "", c.phone ?? "", c.email ?? ""] where v.count >= 4 && v != Self.erasedText { texts.insert(v) }
+        }
+        let needles = texts.map { Array($0.utf8) }
+        for dir in [data.journalPath + "/torn", data.path + "/drafts"] + restrictedJournalFolders() {
             for name in listNames(dir) {
                 let path = dir + "/" + name
                 guard let bytes = try? SafeFile.read(path, limit: 256 << 20) else { continue }

@@ -73,7 +73,7 @@ struct EraseCommand: ParsableCommand {
                 out += "warning: \(report.plaintextEvents) event(s) of these tickets were written before encryption and stay readable in the live journal; migrate the data directory (docs/data-protection.md)\n"
             }
             for f in report.filesStillHolding where !f.hasPrefix(desk.data.journalPath + " ") {
-                out += "warning: \(f) may still hold them in clear (written before encryption); delete it once the journal verifies\n"
+                out += "warning: \(f) may still hold them in clear (a draft, or written before encryption): delete it by hand (docs/data-protection.md)\n"
             }
             emit(out)
         }
@@ -96,7 +96,7 @@ struct RetentionCommand: ParsableCommand {
                 var out = "shredded \(report.erased.count) ticket(s) past retention: " + report.erased.map(\.description).joined(separator: " ") + "\n"
                 _ = due
                 for f in report.filesStillHolding where !f.hasPrefix(desk.data.journalPath + " ") {
-                    out += "warning: \(f) may still hold them in clear (written before encryption); delete it once the journal verifies\n"
+                    out += "warning: \(f) may still hold them in clear (a draft, or written before encryption): delete it by hand (docs/data-protection.md)\n"
                 }
                 if report.plaintextEvents > 0 {
                     out += "warning: \(report.plaintextEvents) event(s) of these tickets were written before encryption and stay readable in the live journal\n"
