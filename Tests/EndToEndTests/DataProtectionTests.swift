@@ -195,3 +195,15 @@ struct DataProtectionTests {
         try handle.close()
     }
 }
+
+@Suite("Test support: the decrypted journal")
+struct DecryptedJournalTests {
+    @Test func journalObjectsHoldTheDecryptedFields() throws {
+        let desk = try Bscdesk.fresh()
+        _ = try desk.log(caller: "Decrypt Me", summary: "findable summary")
+        let objs = try desk.journalObjects()
+        #expect(objs.count == 1)
+        #expect(objs.first?["summary"] as? String == "findable summary", "\(objs)")
+        #expect(objs.first?["caller"] as? String == "Decrypt Me")
+    }
+}
