@@ -147,8 +147,23 @@ public enum ConfigurationLoader {
                     guard s > 0, s < 1 else { throw fail("desk.at_risk_share", "must be between 0 and 1, e.g. 0.75", near: "at_risk_share") }
                     config.atRiskShare = s
                 }
+                if let y = try number(desk, "retention_years_after_closure", "desk.") {
+                    guard y >= 1, y <= 100, y == y.rounded() else {
+                        throw fail("desk.retention_years_after_closure", "must be a whole number of years from 1 to 100, e.g. 6", near: "retention_years_after_closure")
+                    }
+                    config.retentionYears = Int(y)
+                }
                 if let g = try string(desk, "shared_group", "desk."), !g.isEmpty { config.sharedGroup = g }
                 if let t = try string(desk, "theme", "desk."), !t.isEmpty { config.theme = t }
+            }
+            for (n, c) in try tables(root, "categories").enumerated() {
+                let path = "categories[\(n + 1)]."
+                if let y = try number(c, "retention_years_after_closure", path), let id = try string(c, "id", path) {
+                    guard y >= 1, y <= 100, y == y.rounded() else {
+                        throw fail(path + "retention_years_after_closure", "must be a whole number of years from 1 to 100", near: "retention_years_after_closure")
+                    }
+                    config.retentionYearsByCategory[id] = Int(y)
+                }
             }
             if let t = root["targets"]?.table {
                 func pct(_ key: String, _ assign: (Double) -> Void) throws(DeskError) {

@@ -251,7 +251,11 @@ public struct DemoGenerator {
             }
         }
         do {
-            try desk.journal.writeHistory(streaming: generate)
+            // Encrypted like everything else; appointeeship tickets are
+            // restricted (their keys in its folder) from their opening.
+            let protector = try HistoryProtector(desk: desk)
+            try desk.journal.writeHistory { emit in try generate { e in try emit(protector.protect(e)) } }
+            try protector.storeKeys()
         } catch {
             throw DeskError.from(error)
         }

@@ -47,6 +47,8 @@ public final class Desk: @unchecked Sendable {
     /// Personal content of restricted tickets this user may read, by event id.
     var sealedContent: [String: [String: String]] = [:]
     let restrictedStore: RestrictedStore
+    /// The ticket keys and the blind-index key (Protection/).
+    public let keys: KeyStore
     var suggesterCache: CategorySuggester?
     var repeatIndexCache: (stamp: Int, index: [String: [TicketRef]])?
     /// The metrics engine, kept between queries and brought up to date from
@@ -76,6 +78,8 @@ public final class Desk: @unchecked Sendable {
                                fileMode: shared ? 0o660 : 0o600, directoryMode: shared ? 0o2770 : 0o700)
         self.eventStore = FileEventStore(journal: journal)
         self.restrictedStore = RestrictedStore(data: data, fs: fs, clock: clock)
+        self.keys = KeyStore(directory: data.path + "/keys", login: login, owner: shared ? nil : geteuid(),
+                             fileMode: shared ? 0o660 : 0o600, directoryMode: shared ? 0o2770 : 0o700)
         self.store = TicketStore(customerServices: QueueID.customerServices, restrictedQueues: config.taxonomy.restrictedQueueIds,
                                  restrictedCategories: config.taxonomy.restrictedCategories)
     }
@@ -96,6 +100,7 @@ public final class Desk: @unchecked Sendable {
         self.journal = engine.journal
         self.eventStore = engine.eventStore
         self.restrictedStore = engine.restrictedStore
+        self.keys = engine.keys
         self.store = TicketStore(customerServices: QueueID.customerServices, restrictedQueues: config.taxonomy.restrictedQueueIds,
                                  restrictedCategories: config.taxonomy.restrictedCategories)
     }
@@ -154,10 +159,12 @@ public final class Desk: @unchecked Sendable {
         // regrowing a large array while loading.
         s.reserveCapacity(Int(journalBytes() / 1000) + 1024)
         reloadSealedContent()
+        keys.loadAll(restrictedQueues: restrictedQueueList)
         // The snapshot cache holds only what every reader may see: it is
         // used (and written) only by a reader with no sealed content to
-        // merge back, so restricted personal data never lands in it.
-        if sealedContent.isEmpty {
+        // merge back and no restricted key, so restricted personal data
+        // never lands in it.
+        if sealedContent.isEmpty && !restrictedQueueList.contains(where: mayRead) && !keys.readsRestricted(restrictedQueueList) {
             let loaded = try loadState(writeThreshold: snapshotWriteThreshold)
             (store, cursor, issues) = (loaded.store, loaded.cursor, loaded.issues)
             loads += 1
@@ -168,7 +175,7 @@ public final class Desk: @unchecked Sendable {
         let needIds = !sealedContent.isEmpty
         do {
             try journal.read(from: &c, keepIdsAndHashes: needIds, parallel: true) { [self] d in
-                s.apply(d.event.sealed == nil ? d.event : unsealed(d.event))
+                s.apply(unsealed(d.event, forFold: true))
             } issue: { found.append($0) }
         } catch {
             throw DeskError.from(error)
@@ -210,7 +217,7 @@ public final class Desk: @unchecked Sendable {
                     reloadSealedContent()
                     reloaded = true
                 }
-                fold(unsealed(d.event))
+                fold(unsealed(d.event, forFold: true))
                 changed = true
             } issue: { issues.append($0) }
         } catch {
@@ -272,17 +279,13 @@ public final class Desk: @unchecked Sendable {
                     reloadSealedContent()
                     reloaded = true
                 }
-                fold(unsealed(e))
+                fold(unsealed(e, forFold: true))
             }, issues: { [self] i in issues.append(i) }) { [self] tail in
-                let events = try make(tail, &ids)
-                let (main, sealedByQueue) = seal(events)
+                var events = try make(tail, &ids)
+                // Every writer's personal content is encrypted here, with
+                // its ticket's key (Protection/DeskProtection.swift).
+                let main = try protect(&events)
                 for e in events { originals[e.id] = e }
-                // Personal content first: if this fails nothing is written;
-                // if the main write then fails, the content is never
-                // matched to any event and stays invisible.
-                for q in sealedByQueue.keys.sorted() {
-                    try restrictedStore.write(sealedByQueue[q]!, queue: q, group: taxonomy.queue(q)?.group, login: login)
-                }
                 return main
             }
             for e in report.events {

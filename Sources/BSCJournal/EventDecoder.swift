@@ -65,6 +65,7 @@ enum Field: UInt8 {
     case reason, text, field, from, to, rating, source, h
     case sealed, how, callback, into, of
     case sourceAt, batch, sourceSystem, sourceFile, sourceRow, sourceRef, sourceCategory
+    case enc, xn, xr, xt, refs, basis
     case unknown
 
     /// Resolves a key by its length and first byte, then confirms it with
@@ -81,6 +82,10 @@ enum Field: UInt8 {
         case (1, 104): return .h
         case (2, 105): return is_("id", .id)
         case (2, 111): return is_("of", .of)
+        case (2, 120): return k[1] == 110 ? .xn : k[1] == 114 ? .xr : k[1] == 116 ? .xt : .unknown
+        case (3, 101): return is_("enc", .enc)
+        case (4, 114): return is_("refs", .refs)
+        case (5, 98): return k[2] == 115 ? is_("basis", .basis) : is_("batch", .batch)
         case (3, 104): return is_("how", .how)
         case (4, 105): return is_("into", .into)
         case (2, 116): return k[1] == 115 ? .ts : is_("to", .to)
@@ -109,7 +114,6 @@ enum Field: UInt8 {
         case (10, 99): return is_("caller_ref", .callerRef)
         case (11, 99): return is_("caller_type", .callerType)
         case (11, 100): return is_("duration_ms", .durationMs)
-        case (5, 98): return is_("batch", .batch)
         case (9, 115): return is_("source_at", .sourceAt)
         case (10, 115): return k[8] == 111 ? is_("source_row", .sourceRow) : is_("source_ref", .sourceRef)
         case (11, 115): return is_("source_file", .sourceFile)
@@ -156,6 +160,7 @@ private struct Fields {
     var note: Span?, assignee: Span?, reason: Span?, text: Span?, field: Span?
     var from: Span?, to: Span?, source: Span?
     var sealed: Span?, how: Span?, callback: Span?, into: Span?, of: Span?
+    var enc: Span?, xn: Span?, xr: Span?, xt: Span?, refs: Span?, basis: Span?
 
     mutating func set(_ f: Field, _ value: Span) {
         switch f {
@@ -187,6 +192,12 @@ private struct Fields {
         case .sourceFile: sourceFile = value
         case .sourceRef: sourceRef = value
         case .sourceCategory: sourceCategory = value
+        case .enc: enc = value
+        case .xn: xn = value
+        case .xr: xr = value
+        case .xt: xt = value
+        case .refs: refs = value
+        case .basis: basis = value
         case .id: id = value
         case .h: h = value
         case .user: user = value
@@ -224,6 +235,12 @@ private struct Fields {
         case .sourceFile: return sourceFile
         case .sourceRef: return sourceRef
         case .sourceCategory: return sourceCategory
+        case .enc: return enc
+        case .xn: return xn
+        case .xr: return xr
+        case .xt: return xt
+        case .refs: return refs
+        case .basis: return basis
         case .id: return id
         case .h: return h
         case .user: return user
@@ -300,8 +317,10 @@ extension Scanner {
         switch eventType {
         case .opened:
             let ct = try need(f, .callerType, "caller_type", as: CallerType.self)
-            let caller = Caller(name: try needText(f, .caller, "caller"), type: ct, reference: try str(f, .callerRef),
+            var caller = Caller(name: try needText(f, .caller, "caller"), type: ct, reference: try str(f, .callerRef),
                                 phone: try str(f, .phone), email: try str(f, .email))
+            caller.nameIndex = try str(f, .xn)
+            caller.referenceIndex = try str(f, .xr)
             let priority = try need(f, .priority, "priority", as: Priority.self)
             body = .opened(caller: caller, category: try needRepeated(f, .category, "category"), queue: try needRepeated(f, .queue, "queue"),
                            priority: priority, contact: try contact(f), details: f.details ?? [:])
@@ -351,6 +370,10 @@ extension Scanner {
             body = .viewed
         case .sealedContent:
             body = .sealedContent(of: try needText(f, .of, "of"), content: f.details ?? [:])
+        case .erased:
+            body = .erased(tickets: try refList(f), reason: try needText(f, .reason, "reason"), basis: try needText(f, .basis, "basis"))
+        case .accessed:
+            body = .accessed(tickets: try refList(f))
         case .importVoided:
             body = .importVoided(batch: try needText(f, .batch, "batch"))
         }
@@ -370,9 +393,22 @@ extension Scanner {
         let id = keepIds ? try text(idSpan) : ""
         let hash = keepIds ? try f.h.map { sp throws(DecodeError) in try text(sp) } : nil
         let sealed = try f.sealed.map { sp throws(DecodeError) in try repeated(sp) }
-        let event = Event(version: Int(v), seq: seq, id: id, at: at, user: try repeated(userSpan), ref: ref, body: body, sealed: sealed,
+        var event = Event(version: Int(v), seq: seq, id: id, at: at, user: try repeated(userSpan), ref: ref, body: body, sealed: sealed,
                           source: source)
+        if let sp = f.enc { event.enc = try text(sp) }
+        if let sp = f.xt { event.toIndex = try text(sp) }
         return EventDecoder.Decoded(event: event, tickets: Int(tickets), hash: hash)
+    }
+
+    /// `refs`: ticket references separated by single spaces, at least one.
+    func refList(_ f: Fields) throws(DecodeError) -> [TicketRef] {
+        let text = try needText(f, .refs, "refs")
+        var out: [TicketRef] = []
+        for part in text.split(separator: " ", omittingEmptySubsequences: false) {
+            guard let r = TicketRef(parsing: String(part)) else { throw DecodeError("\"refs\" holds \"\(part.prefix(20))\", not a ticket reference like BSC-000123") }
+            out.append(r)
+        }
+        return out
     }
 
     func refField(_ f: Fields, _ field: Field, _ name: String) throws(DecodeError) -> TicketRef {

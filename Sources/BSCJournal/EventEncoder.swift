@@ -28,6 +28,7 @@ public enum EventEncoder {
                 w.optionalString("source_category", src.sourceCategory)
             }
         }
+        if let enc = e.enc { w.string("enc", enc) }
         switch e.body {
         case .opened(let caller, let category, let queue, let priority, let contact, let details):
             w.string("caller", caller.name)
@@ -35,6 +36,8 @@ public enum EventEncoder {
             w.optionalString("caller_ref", caller.reference)
             w.optionalString("phone", caller.phone)
             w.optionalString("email", caller.email)
+            w.optionalString("xn", caller.nameIndex)
+            w.optionalString("xr", caller.referenceIndex)
             w.string("category", category)
             w.string("queue", queue)
             w.string("priority", priority.rawValue)
@@ -65,6 +68,7 @@ public enum EventEncoder {
             w.string("field", field.rawValue)
             w.string("from", from)
             w.string("to", to)
+            w.optionalString("xt", e.toIndex)
         case .feedback(let rating, let source):
             w.int("rating", Int64(rating))
             w.string("source", source.rawValue)
@@ -85,6 +89,12 @@ public enum EventEncoder {
             w.stringMap("details", content)
         case .importVoided(let batch):
             w.string("batch", batch)
+        case .erased(let tickets, let reason, let basis):
+            w.string("refs", tickets.map(\.description).joined(separator: " "))
+            w.string("reason", reason)
+            w.string("basis", basis)
+        case .accessed(let tickets):
+            w.string("refs", tickets.map(\.description).joined(separator: " "))
         }
         return w.body
     }

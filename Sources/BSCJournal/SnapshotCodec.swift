@@ -26,7 +26,7 @@ public enum SnapshotCodec {
             "pendingReason", "statusBeforePending", "pauses", "rating", "ratingSource", "noteCount",
             "lastChangedAt", "lastSeq", "imported",
         ]
-        public static let caller = ["name", "type", "reference", "phone", "email"]
+        public static let caller = ["name", "type", "reference", "phone", "email", "nameIndex", "referenceIndex"]
         public static let contactRecord = ["channel", "summary", "received", "durationMillis"]
         public static let loggedContact = ["record", "by", "loggedAt"]
         public static let pause = ["start", "end", "reason"]
@@ -71,6 +71,8 @@ public enum SnapshotCodec {
         w.optStr(t.caller.reference)
         w.optStr(t.caller.phone)
         w.optStr(t.caller.email)
+        w.optStr(t.caller.nameIndex)
+        w.optStr(t.caller.referenceIndex)
         w.str(t.summary)
         w.sym(t.channel.rawValue)
         w.int64(t.openedAt.millis)
@@ -146,6 +148,8 @@ public enum SnapshotCodec {
         t.caller.reference = try r.optStr()
         t.caller.phone = try r.optStr()
         t.caller.email = try r.optStr()
+        t.caller.nameIndex = try r.optStr()
+        t.caller.referenceIndex = try r.optStr()
         t.summary = try r.str()
         t.channel = try r.enumSym(Channel.self)
         t.openedAt = Instant(millis: try r.int64())

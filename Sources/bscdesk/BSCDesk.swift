@@ -48,6 +48,9 @@ struct BSCDesk: ParsableCommand {
             ServeCommand.self,
             ExportJournalCommand.self,
             ImportJournalCommand.self,
+            SubjectAccessCommand.self,
+            EraseCommand.self,
+            RetentionCommand.self,
         ]
     )
 

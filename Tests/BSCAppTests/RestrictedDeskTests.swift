@@ -84,16 +84,17 @@ struct RestrictedDeskTests {
         try sup.addNote(r, "Spoke to Quaglia's niece")
         try sup.route(r, to: "appointeeship", details: [:], note: "Quaglia needs a call")
         let main = try w.mainJournalBytes()
-        #expect(!leaks(main))
-        #expect(main.contains("\"sealed\":\"appointeeship\""))
+        #expect(!leaks(main) && !main.contains("niece"))
+        #expect(main.contains("\"enc\":"))
         #expect(main.contains("\"category\":\"appointeeship.allowance\""))  // stats still have what they need
-        // The content is in the restricted journal, not readable by others.
-        let dir = w.data.path + "/restricted/appointeeship/sup"
-        let files = try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.hasSuffix(".jsonl") }
+        // The ticket's key is in the queue's folder (this writer's), not readable by others.
+        let dir = w.data.path + "/keys/restricted/appointeeship/sup"
+        let files = try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.hasSuffix(".keys") }
         #expect(files.count == 1)
         let content = try String(contentsOfFile: dir + "/" + files[0], encoding: .utf8)
-        #expect(content.contains(Self.name) && content.contains("Spoke to Quaglia"))
-        for path in [dir + "/" + files[0], dir, w.data.path + "/restricted/appointeeship"] {
+        #expect(content.hasPrefix(r.description + " "))
+        #expect(!FileManager.default.fileExists(atPath: w.data.path + "/restricted"), "no restricted journal is written any more")
+        for path in [dir + "/" + files[0], dir, w.data.path + "/keys/restricted/appointeeship"] {
             let mode = try #require(FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int)
             #expect(mode & 0o004 == 0, "\(path) is world-readable: \(String(mode, radix: 8))")
         }
@@ -106,8 +107,8 @@ struct RestrictedDeskTests {
         try ann.route(r, to: "appointeeship", details: ["client-reference": "CL-SECRET"], note: "Late secret note")
         try ann.addNote(r, "After routing secret")
         let main = try w.mainJournalBytes()
-        // The documented limit: what was written before the routing stays in the main journal.
-        #expect(main.contains("Early summary"))
+        // Nothing is in clear, before the routing or after (the old limit is closed).
+        #expect(!main.contains("Early summary") && !main.contains("Early Name"))
         #expect(!main.contains("CL-SECRET") && !main.contains("Late secret note") && !main.contains("After routing secret"))
         let bob = try w.desk("bob")
         let t = try bob.ticket(r)

@@ -48,8 +48,7 @@ struct ConcurrencyTests {
         var seqs: [Int] = []
         var opened: [String] = []
         var summaries = Set<String>()
-        for line in lines {
-            let obj = try JSONSerialization.jsonObject(with: Data(line.utf8)) as! [String: Any]
+        for obj in try desk.journalObjects() {
             seqs.append(obj["seq"] as! Int)
             if obj["type"] as? String == "ticket.opened" {
                 opened.append(obj["ref"] as! String)
@@ -100,8 +99,7 @@ struct ConcurrencyTests {
         }
         // Every line is complete and parses; every acknowledged event is there.
         var present = Set<String>()
-        for line in try desk.journalLines() {
-            let obj = try JSONSerialization.jsonObject(with: Data(line.utf8)) as! [String: Any]
+        for obj in try desk.journalObjects() {
             if let s = obj["summary"] as? String, let tag = s.split(separator: " ").first { present.insert(String(tag)) }
         }
         let lost = acknowledged.subtracting(present)

@@ -78,23 +78,27 @@ struct RestrictedEndToEndTests {
         for line in try desk.journalLines() {
             #expect(!leaks(line), "main journal line leaks: \(line)")
         }
-        #expect(try desk.journalLines().contains { $0.contains("\"sealed\":\"appointeeship\"") })
+        #expect(try desk.journalLines().contains { $0.contains("\"enc\":") })
+        #expect(!FileManager.default.fileExists(atPath: desk.data + "/restricted"), "no restricted journal is written any more")
+        // The ticket's key is in the queue's folder of the key store.
         let fm = FileManager.default
-        let root = desk.data + "/restricted/appointeeship"
-        var sawContent = false
+        let root = desk.data + "/keys/restricted/appointeeship"
+        var sawKey = false
         for writer in try fm.contentsOfDirectory(atPath: root) {
             for f in try fm.contentsOfDirectory(atPath: root + "/" + writer) {
                 let path = root + "/" + writer + "/" + f
                 let mode = try #require(try fm.attributesOfItem(atPath: path)[.posixPermissions] as? Int)
                 #expect(mode & 0o007 == 0, "\(path) mode \(String(mode, radix: 8))")
-                if f.hasSuffix(".jsonl") {
-                    let text = try String(contentsOfFile: path, encoding: .utf8)
-                    if leaks(text) { sawContent = true }
-                }
+                if f.hasSuffix(".keys") { sawKey = true }
             }
             let mode = try #require(try fm.attributesOfItem(atPath: root + "/" + writer)[.posixPermissions] as? Int)
             #expect(mode & 0o004 == 0)
         }
+        for f in (try? fm.contentsOfDirectory(atPath: desk.data + "/keys/tickets")) ?? [] {
+            #expect(!(try String(contentsOfFile: desk.data + "/keys/tickets/" + f, encoding: .utf8)).contains("BSC-000001 "),
+                    "the restricted ticket's key is also in the main store")
+        }
+        let sawContent = sawKey
         #expect(sawContent)
     }
 }

@@ -57,7 +57,10 @@ extension Desk {
         s.setRestrictedCategories(taxonomy.restrictedCategories)
         let before = s.eventCount
         do {
-            try journal.read(from: &c, keepIdsAndHashes: false, parallel: true) { s.apply($0.event) } issue: { found.append($0) }
+            try journal.read(from: &c, keepIdsAndHashes: false, parallel: true) { [self] d in
+                // Restricted content never goes into what a snapshot holds.
+                s.apply(decrypted(d.event, forFold: true, restricted: false))
+            } issue: { found.append($0) }
         } catch {
             throw DeskError.from(error)
         }

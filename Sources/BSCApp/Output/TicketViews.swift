@@ -174,6 +174,10 @@ public enum TicketViews {
         case .viewed: return "viewed"
         case .sealedContent: return "sealed content"
         case .importVoided(let batch): return "import batch \(batch) voided"
+        case .erased(let tickets, let reason, let basis):
+            return "personal data erased (\(basis)) of " + tickets.map(\.description).joined(separator: ", ") + ": \(reason)"
+        case .accessed(let tickets):
+            return "subject access request answered from " + tickets.map(\.description).joined(separator: ", ")
         }
     }
 

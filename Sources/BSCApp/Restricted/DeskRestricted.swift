@@ -15,8 +15,11 @@ extension Desk {
         sealedContent = restrictedStore.readContent(mayRead: { [self] in mayRead(restrictedQueue: $0) }, login: login)
     }
 
-    /// The event with its sealed content put back, when this user has it.
-    func unsealed(_ e: Event) -> Event {
+    /// The event with its personal content put back, when this user has
+    /// it: decrypted with its ticket's key (Protection/), or, for events
+    /// written before encryption, from a restricted journal.
+    func unsealed(_ e: Event, forFold: Bool = false) -> Event {
+        if e.enc != nil || e.sealed == nil { return decrypted(e, forFold: forFold) }
         guard e.sealed != nil, let c = sealedContent[e.id] else { return e }
         var full = e
         full.body = Sealing.unseal(e.body, c)

@@ -21,6 +21,13 @@ public struct DeskConfiguration: Sendable {
     public var sharedGroup: String?
     /// The screen's colour theme unless `--theme` or BSCDESK_THEME says otherwise.
     public var theme: String?
+    /// Retention: personal data is shredded this many years after a
+    /// ticket closes (`retention_years_after_closure`), per category where
+    /// a category says otherwise.
+    public var retentionYears: Int = 6
+    public var retentionYearsByCategory: [String: Int] = [:]
+
+    public func retentionYears(category: String) -> Int { retentionYearsByCategory[category] ?? retentionYears }
 
     public init(taxonomy: Taxonomy) { self.taxonomy = taxonomy }
 

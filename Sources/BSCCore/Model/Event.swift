@@ -22,10 +22,18 @@ public struct Event: Sendable, Equatable {
     /// Set on an imported event: its batch, source and source time
     /// (ImportSource.swift). nil for events made in bscdesk.
     public var source: ImportSource?
+    /// The event's personal content, encrypted with its ticket's key
+    /// (docs/data-protection.md); the body then holds the redacted form.
+    public var enc: String?
+    /// On a correction of the caller's name or reference: the blind index
+    /// of the new value ("" for none), so figures need no decryption.
+    public var toIndex: String?
 
     public init(version: Int = Event.formatVersion, seq: Int64 = 0, id: String, at: Instant, user: String, ref: TicketRef, body: EventBody, sealed: String? = nil,
-                source: ImportSource? = nil) {
+                source: ImportSource? = nil, enc: String? = nil, toIndex: String? = nil) {
         self.source = source
+        self.enc = enc
+        self.toIndex = toIndex
         self.version = version
         self.seq = seq
         self.id = id
@@ -62,6 +70,10 @@ public enum EventType: String, CaseIterable, Sendable {
     case sealedContent = "content.sealed"
     /// `bscdesk import --void`: the batch's tickets leave every view and figure.
     case importVoided = "import.voided"
+    /// Tickets whose keys were destroyed (erasure or retention).
+    case erased = "subject.erased"
+    /// A subject access request answered from these tickets.
+    case accessed = "subject.accessed"
 }
 
 public struct Caller: Sendable, Equatable, Hashable {
@@ -72,6 +84,11 @@ public struct Caller: Sendable, Equatable, Hashable {
     public var reference: String?
     public var phone: String?
     public var email: String?
+    /// Blind indexes (keyed HMACs, docs/data-protection.md) of the folded
+    /// name and reference: "" when there is none, nil on events written
+    /// before encryption. "Same caller" figures use them when present.
+    public var nameIndex: String?
+    public var referenceIndex: String?
 
     public init(name: String, type: CallerType, reference: String? = nil, phone: String? = nil, email: String? = nil) {
         self.name = name
@@ -146,6 +163,12 @@ public enum EventBody: Sendable, Equatable {
     case sealedContent(of: String, content: [String: String])
     /// An import batch was voided (on the batch's first ticket).
     case importVoided(batch: String)
+    /// The keys of `tickets` were destroyed: their personal content is
+    /// gone for good. Holds nothing personal. `basis` is `request` or
+    /// `retention`.
+    case erased(tickets: [TicketRef], reason: String, basis: String)
+    /// A subject access request was answered from `tickets`.
+    case accessed(tickets: [TicketRef])
 
     public var type: EventType {
         switch self {
@@ -169,6 +192,8 @@ public enum EventBody: Sendable, Equatable {
         case .viewed: return .viewed
         case .sealedContent: return .sealedContent
         case .importVoided: return .importVoided
+        case .erased: return .erased
+        case .accessed: return .accessed
         }
     }
 }

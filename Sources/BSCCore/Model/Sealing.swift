@@ -17,7 +17,10 @@ public enum Sealing {
             c["summary"] = contact.summary
             putDetails(details)
             contact.summary = ""
-            return (.opened(caller: Caller(name: "", type: caller.type), category: category, queue: queue, priority: priority, contact: contact, details: [:]), c)
+            var redactedCaller = Caller(name: "", type: caller.type)
+            redactedCaller.nameIndex = caller.nameIndex
+            redactedCaller.referenceIndex = caller.referenceIndex
+            return (.opened(caller: redactedCaller, category: category, queue: queue, priority: priority, contact: contact, details: [:]), c)
         case .contactLogged(var contact):
             c["summary"] = contact.summary
             contact.summary = ""
@@ -49,7 +52,7 @@ public enum Sealing {
         case .identityVerified(let how):
             c["how"] = how
             return (.identityVerified(how: ""), c)
-        case .assigned, .pending, .resumed, .closed, .feedback, .callbackSet, .merged, .absorbed, .linked, .viewed, .sealedContent, .importVoided:
+        case .assigned, .pending, .resumed, .closed, .feedback, .callbackSet, .merged, .absorbed, .linked, .viewed, .sealedContent, .importVoided, .erased, .accessed:
             return nil
         }
     }
@@ -61,7 +64,9 @@ public enum Sealing {
         switch body {
         case .opened(let caller, let category, let queue, let priority, var contact, _):
             contact.summary = c["summary"] ?? contact.summary
-            let full = Caller(name: c["caller"] ?? caller.name, type: caller.type, reference: c["caller_ref"], phone: c["phone"], email: c["email"])
+            var full = Caller(name: c["caller"] ?? caller.name, type: caller.type, reference: c["caller_ref"], phone: c["phone"], email: c["email"])
+            full.nameIndex = caller.nameIndex
+            full.referenceIndex = caller.referenceIndex
             return .opened(caller: full, category: category, queue: queue, priority: priority, contact: contact, details: details)
         case .contactLogged(var contact):
             contact.summary = c["summary"] ?? contact.summary

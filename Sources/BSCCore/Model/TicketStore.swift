@@ -142,7 +142,7 @@ public struct TicketStore: Sendable {
             return
         }
         switch event.body {
-        case .viewed, .sealedContent, .importVoided:
+        case .viewed, .sealedContent, .importVoided, .erased, .accessed:
             // Not a change to the ticket.
             return
         case .absorbed(let from):
@@ -220,6 +220,10 @@ public struct TicketStore: Sendable {
             if t.firstResponseAt == nil { t.firstResponseAt = when }
         case .corrected(let field, _, let to):
             Self.correct(&t, field: field, to: to)
+            if let ix = event.toIndex {
+                if field == .callerName { t.caller.nameIndex = ix }
+                if field == .callerReference { t.caller.referenceIndex = ix }
+            }
             if field == .category, t.restrictedQueue == nil, let q = restrictedCategories[to] {
                 t.restrictedQueue = intern(q)
                 t.restricted = true
@@ -245,7 +249,7 @@ public struct TicketStore: Sendable {
             if !t.mergedFrom.contains(from) { t.mergedFrom.append(from) }
         case .linked(let other):
             if !t.links.contains(other) { t.links.append(other) }
-        case .viewed, .sealedContent, .importVoided:
+        case .viewed, .sealedContent, .importVoided, .erased, .accessed:
             break
         }
         // Any event that takes the ticket out of pending (routing it, say)

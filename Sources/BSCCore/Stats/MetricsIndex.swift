@@ -303,7 +303,12 @@ public struct MetricsIndex: Sendable {
             }
         }
         fcrMoment[slot] = moment
-        if let raw = t.caller.reference, !raw.isEmpty {
+        // A caller written with blind indexes is matched on them alone, so
+        // the figures do not depend on whether its content can be read
+        // (docs/data-protection.md): "#" keeps them apart from clear keys.
+        if let ix = t.caller.referenceIndex {
+            refKey[slot] = ix.isEmpty ? -1 : refs.id("#" + ix)
+        } else if let raw = t.caller.reference, !raw.isEmpty {
             if let k = caches.refs[raw] { refKey[slot] = k } else {
                 let ref = CallerIdentity.referenceKey(raw)
                 let k = ref.isEmpty ? -1 : refs.id(ref)
@@ -314,7 +319,9 @@ public struct MetricsIndex: Sendable {
             refKey[slot] = -1
         }
         var folded = ""
-        if !t.caller.name.isEmpty {
+        if let ix = t.caller.nameIndex {
+            folded = ix.isEmpty ? "" : "#" + ix
+        } else if !t.caller.name.isEmpty {
             if let c = caches.folded[t.caller.name] { folded = c } else {
                 folded = CallerIdentity.nameKey(t.caller.name)
                 caches.folded[t.caller.name] = folded

@@ -101,6 +101,8 @@ def load(journal_dir):
                     tickets[ref] = {
                         "ref": ref, "received": ts(e["received"]), "opened": at, "opened_by": e["user"],
                         "raw_name": e.get("caller", ""), "raw_ref": e.get("caller_ref"),
+                        # Encrypted journals: the blind indexes, compared as they are.
+                        "ix_name": e.get("xn"), "ix_ref": e.get("xr"),
                         "category": e["category"], "first_category": e["category"], "channel": e["channel"],
                         "contacts": [(ts(e["received"]), e.get("duration_ms"))],
                         "routed": False, "resolved": None, "fcr": False, "fcr_moment": None,
@@ -127,15 +129,19 @@ def load(journal_dir):
                     field, to = e["field"], e["to"]
                     if field == "caller-name":
                         t["raw_name"] = to
+                        if "xt" in e:
+                            t["ix_name"] = e["xt"]
                     elif field == "caller-ref":
                         t["raw_ref"] = to or None
+                        if "xt" in e:
+                            t["ix_ref"] = e["xt"]
                     elif field == "category":
                         if len(t["contacts"]) <= 1 and not t["reopens"] and not t["routed"]:
                             t["first_category"] = to
                         t["category"] = to
     for t in tickets.values():
-        t["name"] = fold(t["raw_name"])
-        t["ref_key"] = norm_ref(t["raw_ref"])
+        t["name"] = ("#" + t["ix_name"] if t["ix_name"] else "") if t["ix_name"] is not None else fold(t["raw_name"])
+        t["ref_key"] = ("#" + t["ix_ref"] if t["ix_ref"] else "") if t["ix_ref"] is not None else norm_ref(t["raw_ref"])
     return list(tickets.values())
 
 
