@@ -109,7 +109,7 @@ import Testing
         var t = TestTerminal(root: FrontDeskTabs.root(session: s), width: 100, height: 40, now: FrontDeskFixture.start)
         t.press(.function(3), .function(1))
         #expect(t.rows.contains { $0.contains("Commands: :q :quit :help :call :list") }, "\(t.rows.joined(separator: "\n"))")
-        #expect(t.rows.contains { $0.contains(":, Esc :") && $0.contains("Command line") })
+        #expect(t.rows.contains { $0.contains("│ :  ") && $0.contains("Command line (Esc : in text fields)") })
     }
 }
 

@@ -79,8 +79,8 @@ struct CounterScreen: Screen {
         var t = TestTerminal(root: CounterScreen(), width: 50, height: 14)
         t.press(.char("?"))
         let help = t.rows.joined(separator: "\n")
-        for line in ["┌ Help: Counter ─", "│ F2, +     Add one ", "│ Enter     Open a child screen ", "│ F1, ?     Show keys for this screen ",
-                     "│ Esc       Back to the previous screen ", "│ F10, q    Quit ", "│ :, Esc :  Command line (Esc : in text fields) │",
+        for line in ["┌ Help: Counter ─", "│ F2, +   Add one ", "│ Enter   Open a child screen ", "│ F1, ?   Show keys for this screen ",
+                     "│ Esc     Back to the previous screen ", "│ F10, q  Quit ", "│ :       Command line (Esc : in text fields) │",
                      "│ Commands: :q :quit :help ", "│ Esc or ? to close "] {
             #expect(help.contains(line), "help lacks \(line):\n\(help)")
         }

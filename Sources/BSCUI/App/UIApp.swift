@@ -29,7 +29,8 @@ public struct UIApp {
         KeyBinding([.function(1), .char("?")], bar: "Help", help: "Show keys for this screen", action: .help),
         KeyBinding([.escape], help: "Back to the previous screen", action: .back),
         KeyBinding([.function(10), .char("q")], bar: "Quit", help: "Quit", action: .quit),
-        KeyBinding([.char(":"), .alt(":")], help: "Command line (Esc : in text fields)", action: .command),
+        // Esc : (for text fields) is taken in `handle` before the screen.
+        KeyBinding([.char(":")], help: "Command line (Esc : in text fields)", action: .command),
     ])
 
     /// The commands the app itself runs, whatever the screen.

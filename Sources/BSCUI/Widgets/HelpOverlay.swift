@@ -26,7 +26,7 @@ public struct HelpOverlay {
         // The commands, packed a few to a line so the keys keep the room.
         var line = "Commands:"
         for c in commands.map({ ":" + $0.usage }) {
-            if line.displayWidth + 1 + c.displayWidth > max(40, keyWidth + 40) {
+            if line.displayWidth + 1 + c.displayWidth > 72 {
                 out.append(line)
                 line = "         "
             }
