@@ -164,7 +164,7 @@ final class SecondServer {
         p.arguments = ["--reuid=\(f.service)", "--regid=\(f.group)", "--init-groups", "--",
                        "/usr/bin/env", "-i", "PATH=/usr/bin:/bin", "TZ=UTC",
                        Bscdesk.binary, "serve", "--data", data, "--socket", socket] + extra
-        FileManager.default.createFile(atPath: logPath, contents: nil)
+        _ = FileManager.default.createFile(atPath: logPath, contents: nil)
         let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
         p.standardOutput = log
         p.standardError = log
