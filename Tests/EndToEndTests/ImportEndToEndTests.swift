@@ -23,6 +23,18 @@ final class ImportEndToEndTests: XCTestCase {
         return out
     }
 
+    /// The journal's events as each data directory decrypts them, without
+    /// what depends on that directory's own keys (ciphertext, blind
+    /// indexes) or on when a line was written (`ts`, `h`): two imports of
+    /// one file into two data directories must agree on everything else.
+    func comparableEvents(_ desk: Bscdesk) throws -> [String] {
+        try desk.journalObjects().map { object in
+            var o = object
+            for k in ["ts", "h", "enc", "xn", "xr", "xt"] { o[k] = nil }
+            return String(decoding: try JSONSerialization.data(withJSONObject: o, options: [.sortedKeys]), as: UTF8.self)
+        }
+    }
+
     func generate(tickets: Int) throws -> String {
         let file = try TempDir.make() + "/incident_event_log.csv"
         let p = Process()
@@ -42,7 +54,8 @@ final class ImportEndToEndTests: XCTestCase {
         XCTAssertEqual(a.status, 0, a.stderr)
         XCTAssertTrue(a.stdout.contains("Imported 12000 tickets"), a.stdout)
         XCTAssertTrue(a.stderr.contains("bscdesk: import: "), "plain progress lines when not a terminal: \(a.stderr)")
-        let expected = try journalLines(whole)
+        let expected = try comparableEvents(whole)
+        let wholeLines = try journalLines(whole)
         XCTAssertGreaterThan(expected.count, 60_000)
 
         // Killed with SIGKILL as soon as the first append has landed.
@@ -75,7 +88,7 @@ final class ImportEndToEndTests: XCTestCase {
         let b = try killed.run(["import", "servicenow", file, "--yes"])
         XCTAssertEqual(b.status, 0, b.stderr)
         XCTAssertTrue(b.stdout.contains("already imported (skipped): "), b.stdout)
-        let resumed = try journalLines(killed)
+        let resumed = try comparableEvents(killed)
         XCTAssertEqual(resumed.count, expected.count)
         // The first line that differs, if any (not the whole journal).
         let firstDifference = zip(resumed, expected).enumerated().first { $0.element.0 != $0.element.1 }
@@ -87,7 +100,7 @@ final class ImportEndToEndTests: XCTestCase {
         let again = try whole.run(["import", "servicenow", file, "--yes"])
         XCTAssertEqual(again.status, 0, again.stderr)
         XCTAssertTrue(again.stdout.contains("to write: 0 tickets, 0 events"), again.stdout)
-        XCTAssertTrue(try journalLines(whole) == expected, "a re-import changed the journal")
+        XCTAssertTrue(try journalLines(whole) == wholeLines, "a re-import changed the journal")
     }
 
     func testDryRunRejectsConfirmationAndRoles() throws {
