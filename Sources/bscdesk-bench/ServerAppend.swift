@@ -22,6 +22,8 @@ enum ServerAppend {
         var count = 50
         var abandon: String?
         var version = protocolVersion
+        var acked: String?
+        var deadline = 120.0
         var it = args.makeIterator()
         while let a = it.next() {
             switch a {
@@ -30,6 +32,8 @@ enum ServerAppend {
             case "--count": count = it.next().flatMap(Int.init) ?? count
             case "--abandon-event-id": abandon = it.next()
             case "--protocol": version = it.next().flatMap(Int.init) ?? version
+            case "--acked": acked = it.next()
+            case "--deadline": deadline = it.next().flatMap(Double.init) ?? deadline
             default:
                 FileHandle.standardError.write("bscdesk-bench server-append: unknown argument \(a)\n".data(using: .utf8)!)
                 return 64
@@ -49,6 +53,7 @@ enum ServerAppend {
                 return error.status
             }
         }
+        if let acked { return resubmitting(socket: socket, clients: clients, count: count, acked: acked, deadline: deadline) }
         let path = socket
         if version != protocolVersion {
             do {
@@ -92,5 +97,60 @@ enum ServerAppend {
                      Double(latencies.count) / max(seconds, 0.001)))
         for f in failures.prefix(5) { FileHandle.standardError.write("bscdesk-bench: \(f)\n".data(using: .utf8)!) }
         return failures.isEmpty && latencies.count == clients * count ? 0 : 1
+    }
+
+    /// `--acked FILE [--deadline S]`: the failover test's clients. Each
+    /// request keeps its event id until the server acknowledges it: a
+    /// lost connection, a server restarting or a database failing over
+    /// get the same request again (reconnecting), so nothing is lost and
+    /// nothing is saved twice. Each acknowledged event id is written to
+    /// FILE (one line each, flushed) only after its answer arrived. Exit 1
+    /// if any request was still unacknowledged at the deadline.
+    static func resubmitting(socket: String, clients: Int, count: Int, acked: String, deadline: Double) -> Int32 {
+        guard let file = fopen(acked, "a") else {
+            FileHandle.standardError.write("bscdesk-bench: cannot open \(acked)\n".data(using: .utf8)!)
+            return 74
+        }
+        nonisolated(unsafe) let out = file
+        let lock = NSLock()
+        nonisolated(unsafe) var unacknowledged = 0
+        nonisolated(unsafe) var resent = 0
+        let end = Date().addingTimeInterval(deadline)
+        DispatchQueue.concurrentPerform(iterations: clients) { worker in
+            var client: DeskClient?
+            for i in 0..<count {
+                let id = EventIds.random()
+                var done = false
+                var tries = 0
+                while !done && Date() < end {
+                    tries += 1
+                    do {
+                        if client == nil { client = try DeskClient(path: socket, client: "bscdesk-bench") }
+                        let r = try client!.run(Request(id: i, eventId: id, log: call(worker * count + i)))
+                        if r.status == 0 {
+                            done = true
+                        } else {
+                            client = nil
+                            usleep(100_000)
+                        }
+                    } catch {
+                        client = nil
+                        usleep(100_000)
+                    }
+                }
+                lock.lock()
+                if done {
+                    fputs(id + "\n", out)
+                    fflush(out)
+                    if tries > 1 { resent += 1 }
+                } else {
+                    unacknowledged += 1
+                }
+                lock.unlock()
+            }
+        }
+        fclose(file)
+        print("server-append --acked: \(clients) clients x \(count): \(clients * count - unacknowledged) acknowledged (\(resent) after resending), \(unacknowledged) not")
+        return unacknowledged == 0 ? 0 : 1
     }
 }
