@@ -149,7 +149,7 @@ final class SecondServer {
     let data: String
     let socket: String
     let logPath: String
-    private var process: Process?
+    private(set) var process: Process?
 
     init(_ f: TeamServerFixture, name: String) {
         self.f = f
