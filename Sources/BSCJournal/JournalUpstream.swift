@@ -18,6 +18,8 @@ public protocol JournalUpstream: AnyObject, Sendable {
     func append(_ events: [Event], expected: Int64) throws -> [Event]
     /// The stored event with this id, if any (a resent request's answer).
     func storedEvent(id: String) throws -> Event?
+    /// The store's newest stamp.
+    func head() throws -> StoreHead
 }
 
 extension Journal {
@@ -70,7 +72,16 @@ extension Journal {
             }
         } catch is Done {}
         if !checked {
-            throw JournalError.rejected("\(directory) holds \(local.seq) events but the shared store only \(storeSeq): the store lost events this server saw, or this data directory belongs to another store; nothing was copied")
+            // The store is behind this copy. After a failover that is
+            // expected: a commit is visible on the old primary before its
+            // synchronous standby confirms it, so this server may have
+            // copied lines that never reached the standby, and that no
+            // append was ever acknowledged for. If the copy holds the
+            // store's newest line, the lines after it go aside; anything
+            // else is another store.
+            let head = try upstream.head()
+            if head.seq < local.seq, try setAsideBeyond(seq: head.seq, hash: head.hash) { return try pullLocked(upstream, through: through) }
+            throw JournalError.rejected("\(directory) holds \(local.seq) events but the shared store only \(head.seq), and its line at \(head.seq) is not the store's: this data directory belongs to another store; nothing was copied")
         }
         for (segment, bytes) in pending {
             let p = path(segment)
@@ -145,6 +156,52 @@ extension Journal {
             return AppendReport(events: stored)
         }
         throw JournalError.rejected("the shared journal kept moving on while this server tried to append (100 tries); nothing was saved")
+    }
+
+    /// Moves every local line after position `seq` to
+    /// `torn/beyond-store-SEQ.jsonl` if the local line at `seq` is the
+    /// store's (same hash); true if it did.
+    func setAsideBeyond(seq: Int64, hash storeHash: String) throws -> Bool {
+        // Find the byte just after the local line at `seq`.
+        let decoder = EventDecoder()
+        var cut: (segment: String, offset: Int)? = nil
+        var localHash = StoreHead.genesisHash
+        let all = try segments()
+        outer: for segment in all {
+            let bytes = try SafeFile.read(path(segment), limit: Int.max)
+            var start = 0
+            for (i, b) in bytes.enumerated() where b == 10 {
+                if let d = try? decoder.decode(Array(bytes[start..<i])), d.event.seq <= seq {
+                    localHash = d.hash ?? ""
+                    if d.event.seq == seq {
+                        cut = (segment, i + 1)
+                        break outer
+                    }
+                }
+                start = i + 1
+            }
+        }
+        if seq == 0, let first = all.first { cut = (first, 0) }
+        guard let cut, localHash == storeHash else { return false }
+        try fs.makeDirectory(path("torn"), mode: directoryMode)
+        try SafeFile.checkDirectory(path("torn"))
+        let side = path("torn/beyond-store-\(seq).jsonl")
+        let sfd = try fs.open(side, flags: O_WRONLY | O_CREAT | O_APPEND, mode: fileMode)
+        defer { fs.close(sfd) }
+        guard let from = all.firstIndex(of: cut.segment) else { return false }
+        for (k, segment) in all[from...].enumerated() {
+            let bytes = try SafeFile.read(path(segment), limit: Int.max)
+            let keep = k == 0 ? cut.offset : 0
+            if bytes.count > keep { try writeAll(sfd, Array(bytes[keep...]), path: side) }
+        }
+        try fs.fsync(sfd, path: side)
+        for (k, segment) in all[from...].enumerated() {
+            let fd = try fs.open(path(segment), flags: O_WRONLY, mode: 0)
+            defer { fs.close(fd) }
+            try fs.ftruncate(fd, size: Int64(k == 0 ? cut.offset : 0), path: path(segment))
+            try fs.fdatasync(fd, path: path(segment))
+        }
+        return true
     }
 
     private func openCreatingLock(_ p: String) throws -> Int32 {

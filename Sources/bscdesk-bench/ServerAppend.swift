@@ -32,6 +32,8 @@ enum ServerAppend {
         var startAt: Double?
         var serverPid: Int32?
         var rate: Double?
+        var acked: String?
+        var deadline = 120.0
         var it = args.makeIterator()
         while let a = it.next() {
             switch a {
@@ -45,6 +47,8 @@ enum ServerAppend {
             case "--start-at": startAt = it.next().flatMap(Double.init)
             case "--server-pid": serverPid = it.next().flatMap(Int32.init)
             case "--rate": rate = it.next().flatMap(Double.init).flatMap { $0 > 0 ? $0 : nil }
+            case "--acked": acked = it.next()
+            case "--deadline": deadline = it.next().flatMap(Double.init) ?? deadline
             default:
                 FileHandle.standardError.write("bscdesk-bench server-append: unknown argument \(a)\n".data(using: .utf8)!)
                 return 64
@@ -64,6 +68,7 @@ enum ServerAppend {
                 return error.status
             }
         }
+        if let acked { return resubmitting(socket: socket, clients: clients, count: count, acked: acked, deadline: deadline) }
         let path = socket
         if version != protocolVersion {
             do {
@@ -232,4 +237,61 @@ enum ServerAppend {
 final class UncheckedClient: @unchecked Sendable {
     let client: DeskClient
     init(_ client: DeskClient) { self.client = client }
+}
+
+extension ServerAppend {
+    /// `--acked FILE [--deadline S]`: the failover test's clients. Each
+    /// request keeps its event id until the server acknowledges it: a
+    /// lost connection, a server restarting or a database failing over
+    /// get the same request again (reconnecting), so nothing is lost and
+    /// nothing is saved twice. Each acknowledged event id is written to
+    /// FILE (one line each, flushed) only after its answer arrived. Exit 1
+    /// if any request was still unacknowledged at the deadline.
+    static func resubmitting(socket: String, clients: Int, count: Int, acked: String, deadline: Double) -> Int32 {
+        guard let file = fopen(acked, "a") else {
+            FileHandle.standardError.write("bscdesk-bench: cannot open \(acked)\n".data(using: .utf8)!)
+            return 74
+        }
+        nonisolated(unsafe) let out = file
+        let lock = NSLock()
+        nonisolated(unsafe) var unacknowledged = 0
+        nonisolated(unsafe) var resent = 0
+        let end = Date().addingTimeInterval(deadline)
+        DispatchQueue.concurrentPerform(iterations: clients) { worker in
+            var client: DeskClient?
+            for i in 0..<count {
+                let id = EventIds.random()
+                var done = false
+                var tries = 0
+                while !done && Date() < end {
+                    tries += 1
+                    do {
+                        if client == nil { client = try DeskClient(path: socket, client: "bscdesk-bench") }
+                        let r = try client!.run(Request(id: i, eventId: id, log: call(worker * count + i)))
+                        if r.status == 0 {
+                            done = true
+                        } else {
+                            client = nil
+                            usleep(100_000)
+                        }
+                    } catch {
+                        client = nil
+                        usleep(100_000)
+                    }
+                }
+                lock.lock()
+                if done {
+                    fputs(id + "\n", out)
+                    fflush(out)
+                    if tries > 1 { resent += 1 }
+                } else {
+                    unacknowledged += 1
+                }
+                lock.unlock()
+            }
+        }
+        fclose(file)
+        print("server-append --acked: \(clients) clients x \(count): \(clients * count - unacknowledged) acknowledged (\(resent) after resending), \(unacknowledged) not")
+        return unacknowledged == 0 ? 0 : 1
+    }
 }

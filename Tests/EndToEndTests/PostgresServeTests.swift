@@ -13,7 +13,7 @@ import Glibc
 struct PostgresServeTests {
     /// A desk made in files (serve --init, then its people added), and a
     /// database for it; nothing runs yet.
-    func setUp() throws -> (TeamServerFixture, TestPostgresCluster, String) {
+    func setUp(settings: [String] = []) throws -> (TeamServerFixture, TestPostgresCluster, String) {
         let f = try TeamServerFixture()
         do {
             try f.startServer(extra: ["--init", "--supervisor", f.sup])
@@ -27,7 +27,7 @@ struct PostgresServeTests {
             role = "agent"
             queues = ["customer-services"]
             """)
-            let cluster = try TestPostgresCluster()
+            let cluster = try TestPostgresCluster(settings: settings)
             try cluster.createDatabase("desk")
             return (f, cluster, cluster.url(database: "desk"))
         } catch {
@@ -149,7 +149,7 @@ final class SecondServer {
     let data: String
     let socket: String
     let logPath: String
-    private var process: Process?
+    private(set) var process: Process?
 
     init(_ f: TeamServerFixture, name: String) {
         self.f = f
