@@ -326,7 +326,7 @@ public final class KeyStore: @unchecked Sendable {
     /// there first, then removed from where it was.
     public func move(_ ref: TicketRef, key: DataKey, to queue: String, gid: gid_t?) throws {
         try add(ref, key, queue: queue, gid: gid)
-        try withKeyLock { try removeLines([ref], from: ticketsDir) }
+        _ = try withKeyLock { try removeLines([ref], from: ticketsDir) }
     }
 
     /// Destroys the keys of `refs` wherever they are, after recording them
