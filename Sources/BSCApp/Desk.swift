@@ -164,7 +164,7 @@ public final class Desk: @unchecked Sendable {
         // used (and written) only by a reader with no sealed content to
         // merge back and no restricted key, so restricted personal data
         // never lands in it.
-        if sealedContent.isEmpty && !restrictedQueueList.contains(where: mayRead) && !keys.readsRestricted(restrictedQueueList) {
+        if sealedContent.isEmpty && !keys.readsRestricted(restrictedQueueList) {
             let loaded = try loadState(writeThreshold: snapshotWriteThreshold)
             (store, cursor, issues) = (loaded.store, loaded.cursor, loaded.issues)
             loads += 1
