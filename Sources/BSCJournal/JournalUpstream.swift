@@ -45,13 +45,11 @@ extension Journal {
         let local = try readTail(try segments())
         var pending: [(segment: String, bytes: [UInt8])] = []
         var checked = local.seq == 0
-        var storeSeq: Int64 = 0
         var copied = 0
         let decoder = EventDecoder()
         struct Done: Error {}
         do {
             try upstream.lines(after: max(0, local.seq - 1)) { seq, line in
-                storeSeq = seq
                 let d: EventDecoder.Decoded
                 do { d = try decoder.decode(line) } catch {
                     throw JournalError.rejected("the shared store's line at position \(seq) does not decode (\(error)); nothing was copied")

@@ -45,7 +45,7 @@ struct PostgresFailoverTests {
         let clients = 50, each = 4
         let ackA = f.root + "/acked-a", ackB = f.root + "/acked-b"
         for p in [ackA, ackB] {
-            FileManager.default.createFile(atPath: p, contents: nil)
+            _ = FileManager.default.createFile(atPath: p, contents: nil)
             _ = chmod(p, 0o666)
         }
         let (a, outA) = try f.spawnBench(f.amy, ["server-append", "--socket", f.socket, "--clients", "\(clients)", "--count", "\(each)",
@@ -128,7 +128,7 @@ extension TeamServerFixture {
         p.executableURL = URL(fileURLWithPath: "/usr/sbin/runuser")
         p.arguments = ["-u", login, "--", "/usr/bin/env", "-i", "PATH=/usr/bin:/bin", "TZ=UTC", Bscdesk.bench] + args
         let out = root + "/bench-\(tag)"
-        FileManager.default.createFile(atPath: out, contents: nil)
+        _ = FileManager.default.createFile(atPath: out, contents: nil)
         let h = try FileHandle(forWritingTo: URL(fileURLWithPath: out))
         p.standardOutput = h
         p.standardError = h
