@@ -25,6 +25,21 @@ import Glibc
 /// old file's blocks are freed like an unlinked file's. Every file is
 /// opened with `SafeFile` (no links, regular files only); a damaged line is
 /// reported with file:line and skipped.
+/// Where keys live when several servers share one journal (PostgreSQL):
+/// the only copy of them, so an erasure there is an erasure everywhere,
+/// and a ticket opened through one server can be read through another.
+public protocol SharedKeys: AnyObject, Sendable {
+    /// Stores keys; a ticket already erased stays erased.
+    func store(_ entries: [(ref: TicketRef, key: DataKey, queue: String?)]) throws
+    /// Destroys the keys of `refs` (and remembers them as erased).
+    func erase(_ refs: [TicketRef]) throws
+    /// Keys stored and erased since `version` (0: all), and the version now.
+    func changes(after version: Int64) throws -> (keys: [(ref: TicketRef, key: DataKey, queue: String?)], erased: [TicketRef], version: Int64)
+    /// The blind-index key every server uses: the stored one, else
+    /// `proposed`, stored now.
+    func indexKey(proposing proposed: DataKey) throws -> DataKey
+}
+
 public final class KeyStore: @unchecked Sendable {
     public let directory: String
     let owner: uid_t?
@@ -51,6 +66,20 @@ public final class KeyStore: @unchecked Sendable {
 
     /// The writer: restricted keys it stores go to its own folder.
     let login: String
+    /// Set on a server whose journal is shared (PostgreSQL): keys then live
+    /// there only, never in this directory, and are read into memory.
+    public var shared: (any SharedKeys)?
+    private var sharedVersion: Int64 = 0
+
+    /// Reads what other servers stored or erased since the last look.
+    public func refreshShared() throws {
+        guard let shared else { return }
+        let (keys, erased, version) = try shared.changes(after: lock.withLock { sharedVersion })
+        lock.lock(); defer { lock.unlock() }
+        for k in keys { set(k.ref, k.key, queue: k.queue) }
+        for r in erased { markErased(r) }
+        sharedVersion = max(sharedVersion, version)
+    }
 
     public init(directory: String, login: String, owner: uid_t?, fileMode: mode_t, directoryMode: mode_t) {
         self.login = login
@@ -84,6 +113,10 @@ public final class KeyStore: @unchecked Sendable {
     /// of `restrictedQueues` (a folder it cannot read is skipped quietly:
     /// that is the restriction working).
     public func loadAll(restrictedQueues: [String]) {
+        if shared != nil {
+            do { try refreshShared() } catch { lock.withLock { problems.append("the shared key store: \(error)") } }
+            return
+        }
         lock.lock(); defer { lock.unlock() }
         loadErased()
         for name in list(ticketsDir) where name.hasSuffix(".keys") { loadBucket(ticketsDir + "/" + name, queue: nil) }
@@ -102,6 +135,11 @@ public final class KeyStore: @unchecked Sendable {
     /// The key of `ref`; a miss re-reads its buckets once (another
     /// process may have opened the ticket since).
     public func state(_ ref: TicketRef, restrictedQueues: [String], fresh: Bool = false) -> State {
+        if shared != nil {
+            if !fresh, let s = lock.withLock({ known(ref) }) { return s }
+            do { try refreshShared() } catch { lock.withLock { problems.append("the shared key store: \(error)") } }
+            return lock.withLock { known(ref) } ?? .none
+        }
         lock.lock(); defer { lock.unlock() }
         if !fresh, let s = known(ref) { return s }
         loadErased()
@@ -206,6 +244,16 @@ public final class KeyStore: @unchecked Sendable {
 
     /// The blind-index key, created on first use when `create`.
     public func indexKey(create: Bool) throws(FileError) -> DataKey? {
+        if let shared {
+            if let k = lock.withLock({ cachedIndexKey }) { return k }
+            do {
+                let k = try shared.indexKey(proposing: DataKey.random())
+                lock.withLock { cachedIndexKey = k }
+                return k
+            } catch {
+                throw FileError("read", "the shared key store", EIO, detail: "cannot give the blind-index key: \(error)")
+            }
+        }
         lock.lock(); defer { lock.unlock() }
         if let k = cachedIndexKey { return k }
         // Readers of a directory without one look once, not per event.
@@ -281,6 +329,11 @@ public final class KeyStore: @unchecked Sendable {
     /// Stores a new ticket's key: in the main store, or in a restricted
     /// queue's folder (group `gid` when there is one).
     public func add(_ ref: TicketRef, _ key: DataKey, queue: String?, gid: gid_t?) throws {
+        if let shared {
+            try shared.store([(ref, key, queue)])
+            lock.withLock { set(ref, key, queue: queue) }
+            return
+        }
         try withKeyLock {
             let dir: String
             var mode = fileMode
@@ -299,6 +352,11 @@ public final class KeyStore: @unchecked Sendable {
     /// Stores many new keys at once (a generated history): one write and
     /// one fsync per bucket file.
     public func addMany(_ entries: [(TicketRef, DataKey, String?)], gid: (String) -> gid_t?) throws {
+        if let shared {
+            try shared.store(entries.map { (ref: $0.0, key: $0.1, queue: $0.2) })
+            lock.withLock { for (ref, key, queue) in entries { set(ref, key, queue: queue) } }
+            return
+        }
         try withKeyLock {
             var byFile: [String: (text: String, queue: String?)] = [:]
             for (ref, key, queue) in entries {
@@ -326,6 +384,7 @@ public final class KeyStore: @unchecked Sendable {
     /// there first, then removed from where it was.
     public func move(_ ref: TicketRef, key: DataKey, to queue: String, gid: gid_t?) throws {
         try add(ref, key, queue: queue, gid: gid)
+        if shared != nil { return }
         _ = try withKeyLock { try removeLines([ref], from: ticketsDir) }
     }
 
@@ -333,7 +392,12 @@ public final class KeyStore: @unchecked Sendable {
     /// in `erased.list`. Returns the files rewritten.
     @discardableResult
     public func destroy(_ refs: [TicketRef], restrictedQueues: [String]) throws -> [String] {
-        try withKeyLock {
+        if let shared {
+            try shared.erase(refs)
+            lock.withLock { for r in refs { markErased(r) } }
+            return []
+        }
+        return try withKeyLock {
             try appendLine(directory + "/erased.list", refs.map { $0.description + "\n" }.joined())
             var changed = try removeLines(refs, from: ticketsDir)
             for q in restrictedQueues {

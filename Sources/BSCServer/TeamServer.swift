@@ -18,7 +18,10 @@ public final class TeamServer: @unchecked Sendable {
         public var socketPath: String
         /// The shared store (PostgreSQL) the data directory's journal copies.
         public var upstream: (any JournalUpstream)?
-        public init(data: DataDirectory, socketPath: String, upstream: (any JournalUpstream)? = nil) {
+        /// Where the data-protection keys live when the journal is shared.
+        public var sharedKeys: (any SharedKeys)?
+        public init(data: DataDirectory, socketPath: String, upstream: (any JournalUpstream)? = nil, sharedKeys: (any SharedKeys)? = nil) {
+            self.sharedKeys = sharedKeys
             self.data = data
             self.socketPath = socketPath
             self.upstream = upstream
@@ -38,7 +41,7 @@ public final class TeamServer: @unchecked Sendable {
         self.options = options
         self.logger = logger
         try Self.checkDataDirectory(options.data)
-        let projection = try SharedProjection(data: options.data, upstream: options.upstream)
+        let projection = try SharedProjection(data: options.data, upstream: options.upstream, sharedKeys: options.sharedKeys)
         for issue in projection.loadIssues.prefix(5) {
             logger.warning("skipped damaged journal line \(terminalSafe(String(describing: issue)))")
         }

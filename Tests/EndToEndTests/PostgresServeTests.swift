@@ -71,15 +71,19 @@ struct PostgresServeTests {
             #expect(show.status == 0, "\(show.stderr)")
             #expect(show.stdout.contains("ticket.noted"), "\(socket): \(show.stdout)")
         }
-        // Their personal fields are readable only where the ticket's key
-        // is: keys are not shared between servers yet (docs/postgresql.md,
-        // "Keys in PostgreSQL"). When they are, this known issue stops
-        // being recorded and the test says so.
-        withKnownIssue("data keys are per server: a ticket opened on the second server cannot be decrypted on the first") {
-            for socket in [f.socket, second.socket] {
-                let show = try client(f, f.amy, socket: socket, ["show", "BSC-000002"])
-                #expect(show.stdout.contains("seen on the first server") && show.stdout.contains("second"), "\(socket): \(show.stdout)")
-            }
+        // Their personal fields too: every server reads every ticket's key
+        // from the database (docs/postgresql.md, "Keys in PostgreSQL").
+        for socket in [f.socket, second.socket] {
+            let show = try client(f, f.amy, socket: socket, ["show", "BSC-000002"])
+            #expect(show.stdout.contains("seen on the first server") && show.stdout.contains("second"), "\(socket): \(show.stdout)")
+        }
+        // One blind-index key for both: the same caller through either
+        // server is the same caller in the figures.
+        let callerIndexes = Set(try f.journal().filter { $0["type"] as? String == "ticket.opened" }.compactMap { $0["xn"] as? String })
+        #expect(callerIndexes.count == 1, "Pat Caller has \(callerIndexes.count) blind indexes across the two servers")
+        // No key is kept in either server's own directory.
+        for dir in [f.data, second.data] {
+            #expect(!FileManager.default.fileExists(atPath: dir + "/keys/tickets"), "\(dir) holds keys of its own")
         }
         let stats1 = try client(f, f.sup, socket: f.socket, ["stats", "--format", "json"])
         let stats2 = try client(f, f.sup, socket: second.socket, ["stats", "--format", "json"])

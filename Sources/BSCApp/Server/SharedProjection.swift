@@ -24,7 +24,8 @@ public final class SharedProjection: @unchecked Sendable {
 
     /// `upstream`: the shared store (PostgreSQL) this server's journal
     /// copies; the projection is then caught up before every request.
-    public init(data: DataDirectory, clock: Clock = SystemClock(), upstream: (any JournalUpstream)? = nil) throws(DeskError) {
+    public init(data: DataDirectory, clock: Clock = SystemClock(), upstream: (any JournalUpstream)? = nil,
+                sharedKeys: (any SharedKeys)? = nil) throws(DeskError) {
         self.data = data
         let config = try Desk.loadConfiguration(data)
         self.config = config
@@ -33,6 +34,8 @@ public final class SharedProjection: @unchecked Sendable {
         // but is never in a team, so never auto-assigned work.
         engineConfig.users[Self.engineLogin] = UserProfile(login: Self.engineLogin, name: "bscdesk server", role: .supervisor, queues: [])
         engine = try Desk(data: data, config: engineConfig, login: Self.engineLogin, clock: clock, ids: RandomIds())
+        // Before anything is read: keys come from the shared store only.
+        engine.keys.shared = sharedKeys
         if let upstream {
             engine.journal.upstream = upstream
             do { try engine.journal.pullUpstream() } catch { throw DeskError.from(error) }
@@ -77,7 +80,11 @@ public final class SharedProjection: @unchecked Sendable {
     /// Folds in what other servers appended to the shared store.
     public func catchUpWithUpstream() throws(DeskError) {
         guard hasUpstream else { return }
-        do { try engine.journal.pullUpstream() } catch { throw DeskError.from(error) }
+        do {
+            try engine.journal.pullUpstream()
+            // Keys other servers stored or erased since the last request.
+            try engine.keys.refreshShared()
+        } catch { throw DeskError.from(error) }
         try engine.refresh()
     }
 

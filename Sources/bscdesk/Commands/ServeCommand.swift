@@ -58,13 +58,18 @@ struct ServeCommand: ParsableCommand {
                 throw DeskError.usage("--supervisor goes with --init")
             }
             var upstream: PostgresEventStore? = nil
+            var sharedKeys: PostgresKeys? = nil
             if let store {
                 let pg = try openPostgresStore(store, prepare: true)
                 try Self.agreeOnConfiguration(dir, pg, adoptStored: initialise, logger: logger)
                 upstream = pg
-                logger.info("journal kept in \(pg.address); \(dir.path) holds this server's copy")
+                // Every server on the database reads every ticket's key.
+                let keys = PostgresKeys(address: pg.address, logger: logger)
+                do { try keys.prepare() } catch { throw DeskError(.ioFailure, "cannot prepare the shared key store in \(pg.address): \(error)") }
+                sharedKeys = keys
+                logger.info("journal and keys kept in \(pg.address); \(dir.path) holds this server's copy of the journal")
             }
-            let server = try TeamServer(options: .init(data: dir, socketPath: socket, upstream: upstream), logger: logger)
+            let server = try TeamServer(options: .init(data: dir, socketPath: socket, upstream: upstream, sharedKeys: sharedKeys), logger: logger)
             try server.start()
             server.runUntilSignalled()
         } catch let e as DeskError {

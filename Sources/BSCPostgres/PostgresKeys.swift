@@ -1,0 +1,132 @@
+import BSCCore
+import BSCJournal
+import Foundation
+import Logging
+import PostgresNIO
+
+/// The data-protection keys of servers that share a PostgreSQL journal
+/// (docs/postgresql.md, "Keys in PostgreSQL"): one table beside the
+/// events, so a key reaches the synchronous standby with the same
+/// guarantee as the events encrypted with it (it is stored before them),
+/// and every server reads every ticket.
+///
+/// An erased ticket keeps its row with no key (so a late writer cannot
+/// give it a new one); the table is vacuumed at once, so the old row
+/// version does not linger in the heap. WAL and base backups still hold it
+/// until they expire: docs/postgresql.md says how long.
+public final class PostgresKeys: SharedKeys, @unchecked Sendable {
+    private let session: PostgresSession
+
+    public init(address: PostgresAddress, logger: Logger) {
+        self.session = PostgresSession(address: address, logger: logger)
+    }
+
+    /// Creates the tables if missing (safe from several servers at once).
+    public func prepare() throws {
+        try session.with { c in
+            try c.run("BEGIN")
+            do {
+                try c.run("SELECT pg_advisory_xact_lock(7283910456)")
+                try c.run("CREATE SEQUENCE IF NOT EXISTS bscdesk_key_version")
+                try c.run("""
+                    CREATE TABLE IF NOT EXISTS bscdesk_keys (
+                        ticket bigint PRIMARY KEY, key text, queue text, version bigint NOT NULL)
+                    """)
+                try c.run("CREATE INDEX IF NOT EXISTS bscdesk_keys_version ON bscdesk_keys (version)")
+                try c.run("""
+                    CREATE TABLE IF NOT EXISTS bscdesk_index_key (
+                        one boolean PRIMARY KEY DEFAULT true CHECK (one), key text NOT NULL)
+                    """)
+                try c.run("COMMIT")
+            } catch {
+                try? c.run("ROLLBACK")
+                throw error
+            }
+        }
+    }
+
+    public func store(_ entries: [(ref: TicketRef, key: DataKey, queue: String?)]) throws {
+        guard !entries.isEmpty else { return }
+        try session.with { c in
+            try c.run("BEGIN")
+            do {
+                for e in entries {
+                    let ticket = Int64(e.ref.number)
+                    let key = Data(e.key.bytes).base64EncodedString()
+                    // A new key, or the same key moved to another queue; an
+                    // erased ticket (no key) stays erased.
+                    try c.query("""
+                        INSERT INTO bscdesk_keys (ticket, key, queue, version)
+                        VALUES (\(ticket), \(key), \(e.queue), nextval('bscdesk_key_version'))
+                        ON CONFLICT (ticket) DO UPDATE SET key = EXCLUDED.key, queue = EXCLUDED.queue, version = EXCLUDED.version
+                        WHERE bscdesk_keys.key IS NOT NULL
+                        """)
+                }
+                try c.run("COMMIT")
+            } catch {
+                try? c.run("ROLLBACK")
+                throw error
+            }
+        }
+    }
+
+    public func erase(_ refs: [TicketRef]) throws {
+        guard !refs.isEmpty else { return }
+        try session.with { c in
+            try c.run("BEGIN")
+            do {
+                for r in refs {
+                    let ticket = Int64(r.number)
+                    try c.query("""
+                        INSERT INTO bscdesk_keys (ticket, key, queue, version)
+                        VALUES (\(ticket), NULL, NULL, nextval('bscdesk_key_version'))
+                        ON CONFLICT (ticket) DO UPDATE SET key = NULL, queue = NULL, version = EXCLUDED.version
+                        """)
+                }
+                try c.run("COMMIT")
+            } catch {
+                try? c.run("ROLLBACK")
+                throw error
+            }
+            // Outside the transaction: the dead row versions that held the
+            // keys go now, not at the next autovacuum.
+            try c.run("VACUUM bscdesk_keys")
+        }
+    }
+
+    public func changes(after version: Int64) throws -> (keys: [(ref: TicketRef, key: DataKey, queue: String?)], erased: [TicketRef], version: Int64) {
+        try session.with { c in
+            var keys: [(ref: TicketRef, key: DataKey, queue: String?)] = []
+            var erased: [TicketRef] = []
+            var newest = version
+            let rows = try c.query("SELECT ticket, key, queue, version FROM bscdesk_keys WHERE version > \(version) ORDER BY version")
+            for row in rows {
+                let (ticket, key, queue, v) = try row.decode((Int64, String?, String?, Int64).self)
+                newest = max(newest, v)
+                guard ticket > 0, ticket < Int64(Int32.max) else { continue }
+                let ref = TicketRef(Int(ticket))
+                if let key {
+                    guard let data = Data(base64Encoded: key), let k = DataKey(bytes: Array(data)) else {
+                        throw PostgresStoreError.database("the key row of \(ref) is damaged (not a base64 32-byte key)")
+                    }
+                    keys.append((ref, k, queue))
+                } else {
+                    erased.append(ref)
+                }
+            }
+            return (keys, erased, newest)
+        }
+    }
+
+    public func indexKey(proposing proposed: DataKey) throws -> DataKey {
+        try session.with { c in
+            let text = Data(proposed.bytes).base64EncodedString()
+            try c.query("INSERT INTO bscdesk_index_key (one, key) VALUES (true, \(text)) ON CONFLICT DO NOTHING")
+            guard let row = try c.query("SELECT key FROM bscdesk_index_key").first,
+                  let data = Data(base64Encoded: try row.decode(String.self)), let k = DataKey(bytes: Array(data)) else {
+                throw PostgresStoreError.database("the blind-index key row is missing or damaged")
+            }
+            return k
+        }
+    }
+}

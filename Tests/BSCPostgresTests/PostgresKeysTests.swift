@@ -1,0 +1,74 @@
+import BSCCore
+import BSCJournal
+import BSCTestSupport
+import Foundation
+import XCTest
+@testable import BSCPostgres
+
+/// The data-protection keys shared by the servers of one database: what
+/// one stores the other reads, an erasure is seen by both and leaves no
+/// key in the table, and a late writer cannot bring an erased key back.
+final class PostgresKeysTests: XCTestCase {
+    nonisolated(unsafe) static var cluster: TestPostgresCluster?
+    nonisolated(unsafe) static var clusterError: String?
+
+    override class func setUp() {
+        super.setUp()
+        do { cluster = try TestPostgresCluster() } catch { clusterError = "\(error)" }
+    }
+
+    override class func tearDown() {
+        cluster?.stop()
+        cluster = nil
+        super.tearDown()
+    }
+
+    func keyStores() throws -> (KeyStore, KeyStore, TestPostgresCluster) {
+        guard let cluster = Self.cluster else {
+            throw TestPostgresCluster.Failure("cannot start PostgreSQL for this test: \(Self.clusterError ?? "unknown")")
+        }
+        try cluster.createDatabase("keys")
+        let address = try PostgresAddress(parsing: cluster.url(database: "keys"))
+        let root = NSTemporaryDirectory() + "bscdesk-keys-" + UUID().uuidString
+        var stores: [KeyStore] = []
+        for site in ["a", "b"] {
+            let keys = PostgresKeys(address: address, logger: .init(label: "test"))
+            try keys.prepare()
+            let store = KeyStore(directory: root + "/" + site + "/keys", login: "server", owner: nil, fileMode: 0o600, directoryMode: 0o700)
+            store.shared = keys
+            stores.append(store)
+        }
+        addTeardownBlock { try? FileManager.default.removeItem(atPath: root) }
+        return (stores[0], stores[1], cluster)
+    }
+
+    func testWhatOneServerStoresTheOtherReadsAndAnErasureReachesBoth() throws {
+        let (a, b, cluster) = try keyStores()
+        let k1 = DataKey.random(), k2 = DataKey.random()
+        try a.add(TicketRef(1), k1, queue: nil, gid: nil)
+        try b.add(TicketRef(2), k2, queue: nil, gid: nil)
+        XCTAssertEqual(b.state(TicketRef(1), restrictedQueues: []), .key(k1, queue: nil))
+        XCTAssertEqual(a.state(TicketRef(2), restrictedQueues: []), .key(k2, queue: nil))
+        // Routing into a restricted queue moves the key; both see the queue.
+        try a.move(TicketRef(2), key: k2, to: "appointeeship", gid: nil)
+        try b.refreshShared()
+        XCTAssertEqual(b.state(TicketRef(2), restrictedQueues: []), .key(k2, queue: "appointeeship"))
+        // One blind-index key, whoever asks first.
+        XCTAssertEqual(try a.indexKey(create: true), try b.indexKey(create: true))
+
+        try a.destroy([TicketRef(1)], restrictedQueues: [])
+        try b.refreshShared()
+        XCTAssertEqual(b.state(TicketRef(1), restrictedQueues: []), .erased)
+        // The row stays (so the ticket stays erased) without its key.
+        let left = try cluster.psql("SELECT count(*) FROM bscdesk_keys WHERE ticket = 1 AND key IS NOT NULL", database: "keys")
+        XCTAssertEqual(left.trimmingCharacters(in: .whitespacesAndNewlines), "0")
+        // A stale writer storing the old key again does not bring it back.
+        try b.add(TicketRef(1), k1, queue: nil, gid: nil)
+        try a.refreshShared()
+        XCTAssertEqual(a.state(TicketRef(1), restrictedQueues: [], fresh: true), .erased)
+        // Neither server wrote a key file of its own.
+        for store in [a, b] {
+            XCTAssertFalse(FileManager.default.fileExists(atPath: store.directory + "/tickets"), store.directory)
+        }
+    }
+}
