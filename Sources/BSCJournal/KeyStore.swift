@@ -71,6 +71,33 @@ public final class KeyStore: @unchecked Sendable {
     public var shared: (any SharedKeys)?
     private var sharedVersion: Int64 = 0
 
+    /// Every key this process has read, and every erased ticket: a data
+    /// directory's keys moved into a shared store, or back out.
+    public func everyKey() -> (keys: [(ref: TicketRef, key: DataKey, queue: String?)], erased: [TicketRef]) {
+        lock.lock(); defer { lock.unlock() }
+        var keys: [(ref: TicketRef, key: DataKey, queue: String?)] = []
+        var erased: [TicketRef] = []
+        for i in kind.indices {
+            if kind[i] == 1, let k = DataKey(bytes: Array(flat[i * 32 ..< i * 32 + 32])) { keys.append((TicketRef(i + 1), k, queueOf[i])) }
+            if kind[i] == 2 { erased.append(TicketRef(i + 1)) }
+        }
+        return (keys, erased)
+    }
+
+    /// Writes `key` as this directory's blind-index key (a directory
+    /// exported from a shared store); refuses if it already has another.
+    public func adoptIndexKey(_ key: DataKey) throws(FileError) {
+        if let existing = try indexKey(create: false) {
+            guard existing == key else { throw FileError("write", directory + "/index.key", EEXIST, detail: "already holds another blind-index key") }
+            return
+        }
+        lock.lock(); defer { lock.unlock() }
+        try makeDirectory(directory, mode: directoryMode, gid: nil)
+        try appendLine(directory + "/index.key", Data(key.bytes).base64EncodedString() + "\n", exclusive: true)
+        cachedIndexKey = key
+        indexKeyAbsent = false
+    }
+
     /// Reads what other servers stored or erased since the last look.
     public func refreshShared() throws {
         guard let shared else { return }

@@ -118,6 +118,17 @@ public final class PostgresKeys: SharedKeys, @unchecked Sendable {
         }
     }
 
+    /// The stored blind-index key, without storing one if there is none.
+    public func storedIndexKey() throws -> DataKey? {
+        try session.with { c in
+            guard let row = try c.query("SELECT key FROM bscdesk_index_key").first else { return nil }
+            guard let data = Data(base64Encoded: try row.decode(String.self)), let k = DataKey(bytes: Array(data)) else {
+                throw PostgresStoreError.database("the blind-index key row is damaged")
+            }
+            return k
+        }
+    }
+
     public func indexKey(proposing proposed: DataKey) throws -> DataKey {
         try session.with { c in
             let text = Data(proposed.bytes).base64EncodedString()

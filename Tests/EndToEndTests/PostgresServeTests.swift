@@ -105,6 +105,9 @@ struct PostgresServeTests {
         #expect(files.status == 0, "\(files.stderr)")
         #expect(files.stdout.split(separator: "\n").first { $0.hasPrefix("head: ") }.map(String.init) == storeHead,
                 "export: \(files.stdout) store: \(verify.stdout)")
+        // With the store's keys: the files read as the servers do.
+        let shown = try f.runAs(f.sup, [Bscdesk.binary, "--data", out, "show", "BSC-000002"])
+        #expect(shown.status == 0 && shown.stdout.contains("second") && shown.stdout.contains("seen on the first server"), "\(shown.stdout) \(shown.stderr)")
         // And the server's own copy is that same journal, byte for byte.
         let copy = try String(contentsOfFile: f.data + "/journal/" + (try FileManager.default.contentsOfDirectory(atPath: out + "/journal").sorted().last!), encoding: .utf8)
         let exported = try String(contentsOfFile: out + "/journal/" + (try FileManager.default.contentsOfDirectory(atPath: out + "/journal").sorted().last!), encoding: .utf8)
@@ -149,6 +152,9 @@ struct PostgresServeTests {
         // (its files are already the store's copy) and goes on numbering.
         try f.startServer(extra: ["--store", url])
         #expect(try log(f, f.ben, socket: f.socket) == "BSC-000006")
+        // The files' keys went into the store with the journal.
+        let shown = try client(f, f.amy, socket: f.socket, ["show", "BSC-000003"])
+        #expect(shown.stdout.contains("file 2"), "\(shown.stdout) \(shown.stderr)")
     }
 }
 

@@ -81,6 +81,15 @@ struct ExportJournalCommand: ParsableCommand {
                 } else {
                     printError("bscdesk export-journal: note: the store holds no configuration (no server has run on it yet); bscdesk will write a default one on first use")
                 }
+                // The keys, so the files read as the store does (and stay
+                // erased where the store's are).
+                let shared = PostgresKeys(address: pg.address, logger: Logger(label: "bscdesk.export-journal"))
+                try shared.prepare()
+                let (keys, erased, _) = try shared.changes(after: 0)
+                let local = KeyStore(directory: out + "/keys", login: "export-journal", owner: nil, fileMode: 0o600, directoryMode: 0o700)
+                if !keys.isEmpty { try local.addMany(keys.map { ($0.ref, $0.key, $0.queue) }) { _ in nil } }
+                if !erased.isEmpty { try local.destroy(erased, restrictedQueues: []) }
+                if let index = try shared.storedIndexKey() { try local.adoptIndexKey(index) }
                 emit("exported \(count) events from \(pg.address) to \(out)\nhead: \(head.hash) (seq \(head.seq))\n")
             } catch {
                 _ = try? FileManager.default.removeItem(atPath: out)
@@ -140,6 +149,23 @@ struct ImportJournalCommand: ParsableCommand {
             let pg = try openPostgresStore(store, prepare: true)
             if let shared = try pg.storedConfiguration(), shared != config {
                 throw DeskError.refused("the store already holds a different configuration; nothing was imported")
+            }
+            let held = try pg.head().seq
+            guard held == 0 else {
+                throw DeskError.refused("the store already holds \(held) events: import-journal loads only into an empty store; nothing was imported")
+            }
+            // The directory's keys go first: no event is in the store
+            // before the key that reads it.
+            let restricted = try Desk.loadConfiguration(dir).taxonomy.queues.filter(\.restricted).map(\.id)
+            let local = KeyStore(directory: dir.path + "/keys", login: "import-journal", owner: nil, fileMode: 0o600, directoryMode: 0o700)
+            local.loadAll(restrictedQueues: restricted)
+            let (keys, erased) = local.everyKey()
+            let shared = PostgresKeys(address: pg.address, logger: Logger(label: "bscdesk.import-journal"))
+            try shared.prepare()
+            try shared.store(keys)
+            try shared.erase(erased)
+            if let index = try local.indexKey(create: false), try shared.indexKey(proposing: index) != index {
+                throw DeskError.refused("the store already holds another blind-index key; nothing was imported")
             }
             let head = try pg.importLines(lines)
             _ = try pg.sharedConfiguration(offering: config)
