@@ -102,7 +102,9 @@ let package = Package(
         .testTarget(name: "BSCImportTests", dependencies: ["BSCCore", "BSCJournal", "BSCApp", "BSCImport", "BSCTestSupport"],
                     exclude: ["Fixtures"]),
         .testTarget(name: "BSCPostgresTests", dependencies: ["BSCCore", "BSCJournal", "BSCPostgres", "BSCTestSupport"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["BSCCore", "BSCJournal", "BSCTestSupport", "bscdesk", "bscdesk-bench"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["BSCCore", "BSCJournal", "BSCTestSupport", "bscdesk", "bscdesk-bench"],
+                    // Python helpers the tests run by path, not sources.
+                    exclude: ["Scripts"]),
     ],
     swiftLanguageModes: [.v6]
 )
