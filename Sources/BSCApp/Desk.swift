@@ -173,9 +173,14 @@ public final class Desk: @unchecked Sendable {
         // Sealed events are matched to their content by event id; ids are
         // kept only when there is content to match.
         let needIds = !sealedContent.isEmpty
+        let decryption = foldDecryption(everyone: false)
         do {
-            try journal.read(from: &c, keepIdsAndHashes: needIds, parallel: true) { [self] d in
-                s.apply(unsealed(d.event, forFold: true))
+            try journal.read(from: &c, keepIdsAndHashes: needIds, parallel: true, prepare: { decryption.prepare(&$0) }) { [self] d in
+                if d.prepared {
+                    s.apply(decryption.foldable(d, restrictedQueue: s[d.event.ref]?.restrictedQueue))
+                } else {
+                    s.apply(unsealed(d.event, forFold: true))
+                }
             } issue: { found.append($0) }
         } catch {
             throw DeskError.from(error)

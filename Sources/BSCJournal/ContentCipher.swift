@@ -50,9 +50,15 @@ public enum ContentCipher {
     /// The content map, or nil when the blob does not open with this key
     /// (damaged, moved, or another key).
     public static func decrypt(_ enc: String, key: DataKey, ref: TicketRef, type: EventType) -> [String: String]? {
-        guard let data = Data(base64Encoded: enc), data.count >= 28,
-              let box = try? AES.GCM.SealedBox(combined: data),
-              let plain = try? AES.GCM.open(box, using: SymmetricKey(data: key.bytes), authenticating: associatedData(ref, type))
+        decrypt(enc, key: SymmetricKey(data: key.bytes), ref: ref, type: type)
+    }
+
+    /// As above with the key already made: a replay opens several events
+    /// of a ticket with one `SymmetricKey`.
+    public static func decrypt(_ enc: String, key: SymmetricKey, ref: TicketRef, type: EventType) -> [String: String]? {
+        guard let combined = Base64.decode(enc), combined.count >= 28,
+              let box = try? AES.GCM.SealedBox(combined: combined),
+              let plain = try? AES.GCM.open(box, using: key, authenticating: associatedData(ref, type))
         else { return nil }
         return plain.withUnsafeBytes { raw -> [String: String]? in
             let p = raw.bindMemory(to: UInt8.self)

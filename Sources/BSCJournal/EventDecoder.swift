@@ -37,6 +37,12 @@ public struct EventDecoder {
         public var event: Event
         public var tickets: Int
         public var hash: String?
+        /// Set by a replay's `prepare` step (run on the decoding threads)
+        /// once it has dealt with the event's encrypted content.
+        public var prepared = false
+        /// The body as written, kept by `prepare` when it decrypted it, so
+        /// the fold can still withhold it (a ticket it knows is restricted).
+        public var sealedBody: EventBody?
     }
 
     public func decode(_ line: UnsafeBufferPointer<UInt8>) throws(DecodeError) -> Decoded {

@@ -633,13 +633,14 @@ public final class Journal: @unchecked Sendable {
         containing needle: [UInt8]? = nil,
         through lastSegment: String? = nil,
         parallel: Bool = false,
+        prepare: (@Sendable (inout EventDecoder.Decoded) -> Void)? = nil,
         event: (EventDecoder.Decoded) throws -> Void,
         issue: (LoadIssue) -> Void
     ) throws -> Int64 {
         let all = try segments()
         if parallel, needle == nil, lastSegment == nil, parallelRead.threads > 0, try unreadBytes(all, after: cursor) >= parallelRead.minimumBytes,
            let total = try readInParallel(from: &cursor, segments: all, threads: parallelRead.threads,
-                                          keepIdsAndHashes: keepIdsAndHashes, event: event, issue: issue) {
+                                          keepIdsAndHashes: keepIdsAndHashes, prepare: prepare, event: event, issue: issue) {
             return total
         }
         let decoder = EventDecoder(keepIdsAndHashes: keepIdsAndHashes)
@@ -683,7 +684,13 @@ public final class Journal: @unchecked Sendable {
                             }
                             position.follow(d)
                         }
-                        try event(d)
+                        if let prepare {
+                            var d = d
+                            prepare(&d)
+                            try event(d)
+                        } else {
+                            try event(d)
+                        }
                     } issue: { line, reason in
                         position.undecoded &+= 1
                         issue(LoadIssue(file: segment, line: line, reason: reason))

@@ -1,4 +1,5 @@
 import BSCCore
+import Crypto
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -197,13 +198,25 @@ public final class KeyStore: @unchecked Sendable {
     }
 
     private func set(_ ref: TicketRef, _ key: DataKey, queue: String?) {
-        let i = ref.number - 1
-        guard i >= 0 else { return }
+        set(number: ref.number, key.bytes, queue: queue)
+    }
+
+    private func set(number: Int, _ key: [UInt8], queue: String?) {
+        let i = number - 1
+        guard i >= 0, key.count == 32 else { return }
         grow(i)
         if kind[i] == 2 { return }
         kind[i] = 1
-        flat.replaceSubrange(i * 32 ..< i * 32 + 32, with: key.bytes)
-        queueOf[i] = queue
+        flat.withUnsafeMutableBufferPointer { f in
+            for j in 0..<32 { f[i * 32 + j] = key[j] }
+        }
+        if let queue { queueOf[i] = queue } else if !queueOf.isEmpty { queueOf[i] = nil }
+    }
+
+    /// The keys read so far, copied out (copy-on-write) for a replay's
+    /// decoding threads, which then look keys up without the lock.
+    public func table() -> KeyTable {
+        lock.withLock { KeyTable(flat: flat, kind: kind, queueOf: queueOf) }
     }
 
     private func markErased(_ ref: TicketRef) {
@@ -241,18 +254,41 @@ public final class KeyStore: @unchecked Sendable {
         guard let bytes = readFile(path) else { return }
         loadedBuckets.insert(path)
         var lineNo = 0
-        for line in bytes.split(separator: 0x0A, omittingEmptySubsequences: false) {
-            lineNo += 1
-            if line.isEmpty { continue }
-            let parts = line.split(separator: 0x20)
-            guard parts.count == 2, let ref = TicketRef(parsing: String(decoding: parts[0], as: UTF8.self)),
-                  let data = Data(base64Encoded: String(decoding: parts[1], as: UTF8.self)), let key = DataKey(bytes: Array(data))
-            else {
-                problems.append("\(path):\(lineNo): not a key line (BSC-000123 and a base64 key); skipped")
-                continue
+        var key: [UInt8] = []
+        key.reserveCapacity(33)
+        // Parsed from bytes: a replay reads every key, a third of a
+        // million lines for a busy year.
+        bytes.withUnsafeBufferPointer { all in
+            var start = 0
+            while start < all.count {
+                var end = start
+                while end < all.count && all[end] != 0x0A { end += 1 }
+                lineNo += 1
+                defer { start = end + 1 }
+                if end == start { continue }
+                let line = UnsafeBufferPointer(rebasing: all[start..<end])
+                key.removeAll(keepingCapacity: true)
+                guard let space = line.firstIndex(of: 0x20), let number = Self.ticketNumber(UnsafeBufferPointer(rebasing: line[..<space])),
+                      Base64.decode(UnsafeBufferPointer(rebasing: line[(space + 1)...]), into: &key), key.count == 32
+                else {
+                    problems.append("\(path):\(lineNo): not a key line (BSC-000123 and a base64 key); skipped")
+                    continue
+                }
+                set(number: number, key, queue: queue)
             }
-            set(ref, key, queue: queue)
         }
+    }
+
+    /// The number of `BSC-000123` as written in a bucket (nil otherwise).
+    private static func ticketNumber(_ b: UnsafeBufferPointer<UInt8>) -> Int? {
+        guard b.count > 4, b.count <= 16, b[0] == UInt8(ascii: "B"), b[1] == UInt8(ascii: "S"), b[2] == UInt8(ascii: "C"),
+              b[3] == UInt8(ascii: "-") else { return nil }
+        var n = 0
+        for c in b[4...] {
+            guard c >= 0x30, c <= 0x39 else { return nil }
+            n = n * 10 + Int(c - 0x30)  // at most 12 digits: cannot overflow
+        }
+        return n > 0 ? n : nil
     }
 
     private func loadErased() {
@@ -477,5 +513,37 @@ public final class KeyStore: @unchecked Sendable {
             changed.append(path)
         }
         return changed
+    }
+}
+
+/// A copy of the key store's keys at one moment (`KeyStore.table()`).
+public struct KeyTable: Sendable {
+    let flat: [UInt8]
+    let kind: [UInt8]
+    let queueOf: [Int: String]
+
+    public enum Entry {
+        /// A key, and the restricted queue whose folder holds it (if any).
+        case key(queue: String?)
+        case erased
+        /// Not in the table: no key, or one written after it was taken.
+        case unknown
+    }
+
+    public func entry(_ ref: TicketRef) -> Entry {
+        let i = ref.number - 1
+        guard i >= 0, i < kind.count else { return .unknown }
+        switch kind[i] {
+        case 1: return .key(queue: queueOf.isEmpty ? nil : queueOf[i])
+        case 2: return .erased
+        default: return .unknown
+        }
+    }
+
+    /// The ticket's key for AES (nil unless `entry` is `.key`).
+    public func symmetricKey(_ ref: TicketRef) -> SymmetricKey? {
+        let i = ref.number - 1
+        guard i >= 0, i < kind.count, kind[i] == 1 else { return nil }
+        return SymmetricKey(data: flat[i * 32 ..< i * 32 + 32])
     }
 }

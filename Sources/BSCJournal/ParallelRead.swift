@@ -27,11 +27,12 @@ extension Journal {
         segments: [String],
         threads: Int,
         keepIdsAndHashes: Bool,
+        prepare: (@Sendable (inout EventDecoder.Decoded) -> Void)?,
         event: (EventDecoder.Decoded) throws -> Void,
         issue: (LoadIssue) -> Void
     ) throws -> Int64? {
         let work = ChunkQueue(journal: self, segments: segments, start: cursor, keepIdsAndHashes: keepIdsAndHashes,
-                              chunkBytes: parallelRead.chunkBytes, maxAhead: threads * 2)
+                              chunkBytes: parallelRead.chunkBytes, maxAhead: threads * 2, prepare: prepare)
         let workers = startThreads(threads) { work.work() }
         // Decoding on this thread instead would stall once `maxAhead`
         // chunks wait for a taker that is this thread.
@@ -116,6 +117,8 @@ final class ChunkQueue: @unchecked Sendable {
     let keepIdsAndHashes: Bool
     let chunkBytes: Int
     let maxAhead: Int
+    /// Run on each decoded event by the thread that decoded it.
+    let prepare: (@Sendable (inout EventDecoder.Decoded) -> Void)?
 
     private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
     private let changed = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
@@ -133,8 +136,10 @@ final class ChunkQueue: @unchecked Sendable {
     private var failure: Error?
     private var cancelled = false
 
-    init(journal: Journal, segments: [String], start: JournalCursor, keepIdsAndHashes: Bool, chunkBytes: Int, maxAhead: Int) {
+    init(journal: Journal, segments: [String], start: JournalCursor, keepIdsAndHashes: Bool, chunkBytes: Int, maxAhead: Int,
+         prepare: (@Sendable (inout EventDecoder.Decoded) -> Void)? = nil) {
         self.journal = journal
+        self.prepare = prepare
         self.chunkBytes = max(64, chunkBytes)
         self.segments = segments.filter { $0 >= start.segment }
         self.keepIdsAndHashes = keepIdsAndHashes
@@ -197,7 +202,13 @@ final class ChunkQueue: @unchecked Sendable {
                 buffer.withUnsafeBufferPointer { all in
                     var lines = 0
                     _ = Journal.decodeLines(UnsafeBufferPointer(rebasing: all[0..<claim.length]), decoder: decoder, needle: nil, lines: &lines) { d, _ in
-                        chunk.events.append(d)
+                        if let prepare {
+                            var d = d
+                            prepare(&d)
+                            chunk.events.append(d)
+                        } else {
+                            chunk.events.append(d)
+                        }
                     } issue: { line, reason in
                         chunk.issues.append((line, reason, chunk.events.count))
                     }

@@ -56,10 +56,15 @@ extension Desk {
         }
         s.setRestrictedCategories(taxonomy.restrictedCategories)
         let before = s.eventCount
+        // Restricted content never goes into what a snapshot holds.
+        let decryption = foldDecryption(everyone: true)
         do {
-            try journal.read(from: &c, keepIdsAndHashes: false, parallel: true) { [self] d in
-                // Restricted content never goes into what a snapshot holds.
-                s.apply(decrypted(d.event, forFold: true, restricted: false))
+            try journal.read(from: &c, keepIdsAndHashes: false, parallel: true, prepare: { decryption.prepare(&$0) }) { [self] d in
+                if d.prepared {
+                    s.apply(decryption.foldable(d, restrictedQueue: s[d.event.ref]?.restrictedQueue))
+                } else {
+                    s.apply(decrypted(d.event, forFold: true, restricted: false))
+                }
             } issue: { found.append($0) }
         } catch {
             throw DeskError.from(error)

@@ -33,13 +33,13 @@ extension Desk {
                 guard restricted, mayRead(restrictedQueue: q) || e.user == login else { return e }
             }
             guard let content = ContentCipher.decrypt(enc, key: key, ref: e.ref, type: e.type) else {
-                return placeholder(e, Self.unreadableText)
+                return Self.placeholder(e, Self.unreadableText)
             }
             var full = e
             full.body = Sealing.unseal(e.body, content)
             return full
         case .erased:
-            return placeholder(e, Self.erasedText)
+            return Self.placeholder(e, Self.erasedText)
         case .none:
             // A restricted ticket whose key this user is not given keeps
             // its redacted form (views say "(restricted)"); so does a
@@ -52,19 +52,23 @@ extension Desk {
     /// caller would have had, so "same caller" figures match across the
     /// change (once an index key exists).
     func withLegacyIndex(_ e: Event) -> Event {
+        guard Self.needsLegacyIndex(e), let ix = try? keys.indexKey(create: false) else { return e }
+        return (try? Self.encrypt(e, key: nil, indexKey: ix).plain) ?? e
+    }
+
+    static func needsLegacyIndex(_ e: Event) -> Bool {
         switch e.body {
         case .opened(let caller, _, _, _, _, _) where caller.nameIndex == nil:
             break
         case .corrected(.callerName, _, _), .corrected(.callerReference, _, _):
-            if e.toIndex != nil { return e }
+            return e.toIndex == nil
         default:
-            return e
+            return false
         }
-        guard let ix = try? keys.indexKey(create: false) else { return e }
-        return (try? Self.encrypt(e, key: nil, indexKey: ix).plain) ?? e
+        return true
     }
 
-    private func placeholder(_ e: Event, _ text: String) -> Event {
+    static func placeholder(_ e: Event, _ text: String) -> Event {
         var out = e
         let c = ["caller": text, "summary": text, "text": text, "note": text, "reason": text, "how": text, "from": text, "to": text]
         out.body = Sealing.unseal(e.body, c)

@@ -1,0 +1,82 @@
+import BSCCore
+import BSCJournal
+
+/// Decrypting a replay on the decoding threads. Decryption is most of an
+/// encrypted replay's work and needs nothing from the fold, only the keys
+/// as loaded and who is reading: so it runs where lines are decoded, in
+/// parallel, and the fold gets events it can apply as they are. What the
+/// decoding threads cannot settle (a key not in the table, an event of a
+/// restricted journal) is left to `Desk.decrypted` on the fold's thread.
+struct FoldDecryption: Sendable {
+    let keys: KeyTable
+    let indexKey: DataKey?
+    /// Restricted queues whose content this reader may see (none for the
+    /// snapshot's projection, which holds only what everyone may see).
+    let readableQueues: Set<String>
+    /// The reader's login: a writer outside a restricted team still sees
+    /// what it wrote itself. nil for the snapshot's projection.
+    let login: String?
+
+    func prepare(_ d: inout EventDecoder.Decoded) {
+        let e = d.event
+        guard let enc = e.enc else {
+            // Restricted journals' content is matched by id on the fold.
+            guard e.sealed == nil else { return }
+            if Desk.needsLegacyIndex(e), let ix = indexKey {
+                d.event = (try? Desk.encrypt(e, key: nil, indexKey: ix).plain) ?? e
+            }
+            d.prepared = true
+            return
+        }
+        switch e.body {
+        case .noted, .resolved, .reopened:
+            // The projection keeps none of their content: decrypted when shown.
+            d.prepared = true
+            return
+        default: break
+        }
+        switch keys.entry(e.ref) {
+        case .key(let queue):
+            if let queue, !(readableQueues.contains(queue) || e.user == login) {
+                d.prepared = true
+                return
+            }
+            guard let key = keys.symmetricKey(e.ref) else { return }
+            d.sealedBody = e.body
+            if let content = ContentCipher.decrypt(enc, key: key, ref: e.ref, type: e.type) {
+                d.event.body = Sealing.unseal(e.body, content)
+            } else {
+                d.event = Desk.placeholder(e, Desk.unreadableText)
+            }
+            d.prepared = true
+        case .erased:
+            d.event = Desk.placeholder(e, Desk.erasedText)
+            d.prepared = true
+        case .unknown:
+            // Opened by another process since the keys were read: the fold
+            // asks the key store, which reads the bucket again.
+            return
+        }
+    }
+
+    /// The event the fold applies: prepared events as they are, unless the
+    /// projection so far says the ticket is restricted (the key has not
+    /// moved yet) and this reader may not see it.
+    func foldable(_ d: EventDecoder.Decoded, restrictedQueue: String?) -> Event {
+        guard let sealed = d.sealedBody, let q = restrictedQueue,
+              !(readableQueues.contains(q) || d.event.user == login) else { return d.event }
+        var e = d.event
+        e.body = sealed
+        return e
+    }
+}
+
+extension Desk {
+    /// The decryption a replay's decoding threads do for this reader;
+    /// `everyone` for what every reader may see (the snapshot's projection).
+    func foldDecryption(everyone: Bool) -> FoldDecryption {
+        FoldDecryption(keys: keys.table(), indexKey: try? keys.indexKey(create: false),
+                       readableQueues: everyone ? [] : Set(restrictedQueueList.filter { mayRead(restrictedQueue: $0) }),
+                       login: everyone ? nil : login)
+    }
+}

@@ -1,0 +1,51 @@
+/// Strict standard base64 (RFC 4648, with padding) decoded straight from
+/// bytes. Replay decodes one blob per personal event and one key per
+/// ticket: Foundation's decoder wants a `String` and gives a `Data`, two
+/// allocations and a validation pass each, which cost more than the AES
+/// that follows.
+enum Base64 {
+    /// 0-63 for the alphabet, 0xFF for anything else.
+    private static let values: [UInt8] = {
+        var t = [UInt8](repeating: 0xFF, count: 256)
+        for (i, c) in "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8.enumerated() {
+            t[Int(c)] = UInt8(i)
+        }
+        return t
+    }()
+
+    /// Appends the decoded bytes of `text` to `out`; false (with `out` in
+    /// an unspecified state) if `text` is not canonical padded base64.
+    static func decode(_ text: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) -> Bool {
+        let n = text.count
+        guard n % 4 == 0 else { return false }
+        guard n > 0 else { return true }
+        var pad = 0
+        if text[n - 1] == UInt8(ascii: "=") { pad += 1 }
+        if text[n - 2] == UInt8(ascii: "=") { pad += 1 }
+        out.reserveCapacity(out.count + n / 4 * 3 - pad)
+        return values.withUnsafeBufferPointer { v in
+            var i = 0
+            while i < n {
+                let a = v[Int(text[i])], b = v[Int(text[i + 1])]
+                let last = i + 4 == n
+                let c = last && pad == 2 ? 0 : v[Int(text[i + 2])]
+                let d = last && pad >= 1 ? 0 : v[Int(text[i + 3])]
+                // Every value is 0-63, so a 0xFF (not in the alphabet) shows in the top bits.
+                guard (a | b | c | d) & 0xC0 == 0 else { return false }
+                out.append(a << 2 | b >> 4)
+                if !(last && pad == 2) { out.append(b << 4 | c >> 2) }
+                if !(last && pad >= 1) { out.append(c << 6 | d) }
+                i += 4
+            }
+            return true
+        }
+    }
+
+    /// The decoded bytes of `text`, or nil if it is not canonical base64.
+    static func decode(_ text: String) -> [UInt8]? {
+        var text = text
+        var out: [UInt8] = []
+        let ok = text.withUTF8 { decode($0, into: &out) }
+        return ok ? out : nil
+    }
+}
