@@ -177,7 +177,7 @@ public final class Desk: @unchecked Sendable {
         do {
             try journal.read(from: &c, keepIdsAndHashes: needIds, parallel: true, prepare: { decryption.prepare(&$0) }) { [self] d in
                 if d.prepared {
-                    s.apply(decryption.foldable(d, restrictedQueue: s[d.event.ref]?.restrictedQueue))
+                    decryption.fold(d, into: &s)
                 } else {
                     s.apply(unsealed(d.event, forFold: true))
                 }

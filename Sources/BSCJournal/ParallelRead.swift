@@ -202,13 +202,9 @@ final class ChunkQueue: @unchecked Sendable {
                 buffer.withUnsafeBufferPointer { all in
                     var lines = 0
                     _ = Journal.decodeLines(UnsafeBufferPointer(rebasing: all[0..<claim.length]), decoder: decoder, needle: nil, lines: &lines) { d, _ in
-                        if let prepare {
-                            var d = d
-                            prepare(&d)
-                            chunk.events.append(d)
-                        } else {
-                            chunk.events.append(d)
-                        }
+                        chunk.events.append(d)
+                        // In place: a copy out and back costs retains of every string.
+                        if let prepare { chunk.events.updateLast(prepare) }
                     } issue: { line, reason in
                         chunk.issues.append((line, reason, chunk.events.count))
                     }
@@ -360,6 +356,11 @@ final class DecodedBatch: @unchecked Sendable {
         }
         (base + count).initialize(to: d)
         count += 1
+    }
+
+    func updateLast(_ body: (inout EventDecoder.Decoded) -> Void) {
+        guard count > taken else { return }
+        body(&base[count - 1])
     }
 
     func takeNext() -> EventDecoder.Decoded? {

@@ -85,7 +85,7 @@ struct JournalRecoveryTests {
         try Fixture.appendTickets(j, 200)
         let path = try Fixture.segmentPath(j)
         var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
-        var rng = SplitMixForTests(seed: 42)
+        var rng = SplitMix(seed: 42)
         var damagedLines = Set<Int>()
         let lineOf: (Int) -> Int = { off in bytes[0..<off].filter { $0 == 10 }.count + 1 }
         for _ in 0..<20 {
@@ -274,17 +274,5 @@ struct JournalRecoveryTests {
         try Fixture.appendTickets(j, 1)
         let attrs = try FileManager.default.attributesOfItem(atPath: Fixture.segmentPath(j))
         #expect((attrs[.posixPermissions] as! Int) & 0o077 == 0)
-    }
-}
-
-struct SplitMixForTests {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -61,7 +61,7 @@ extension Desk {
         do {
             try journal.read(from: &c, keepIdsAndHashes: false, parallel: true, prepare: { decryption.prepare(&$0) }) { [self] d in
                 if d.prepared {
-                    s.apply(decryption.foldable(d, restrictedQueue: s[d.event.ref]?.restrictedQueue))
+                    decryption.fold(d, into: &s)
                 } else {
                     s.apply(decrypted(d.event, forFold: true, restricted: false))
                 }

@@ -59,15 +59,18 @@ struct FoldDecryption: Sendable {
         }
     }
 
-    /// The event the fold applies: prepared events as they are, unless the
-    /// projection so far says the ticket is restricted (the key has not
-    /// moved yet) and this reader may not see it.
-    func foldable(_ d: EventDecoder.Decoded, restrictedQueue: String?) -> Event {
-        guard let sealed = d.sealedBody, let q = restrictedQueue,
-              !(readableQueues.contains(q) || d.event.user == login) else { return d.event }
+    /// Folds a prepared event: as it is, unless the projection so far
+    /// says its ticket is restricted (the key has not moved yet) and this
+    /// reader may not see it.
+    func fold(_ d: EventDecoder.Decoded, into s: inout TicketStore) {
+        guard let sealed = d.sealedBody, let q = s.restrictedQueue(of: d.event.ref),
+              !(readableQueues.contains(q) || d.event.user == login) else {
+            s.apply(d.event)
+            return
+        }
         var e = d.event
         e.body = sealed
-        return e
+        s.apply(e)
     }
 }
 
@@ -75,7 +78,9 @@ extension Desk {
     /// The decryption a replay's decoding threads do for this reader;
     /// `everyone` for what every reader may see (the snapshot's projection).
     func foldDecryption(everyone: Bool) -> FoldDecryption {
-        FoldDecryption(keys: keys.table(), indexKey: try? keys.indexKey(create: false),
+        // Buckets already read are not read again.
+        keys.loadAll(restrictedQueues: restrictedQueueList)
+        return FoldDecryption(keys: keys.table(), indexKey: try? keys.indexKey(create: false),
                        readableQueues: everyone ? [] : Set(restrictedQueueList.filter { mayRead(restrictedQueue: $0) }),
                        login: everyone ? nil : login)
     }

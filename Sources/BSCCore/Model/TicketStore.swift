@@ -73,6 +73,14 @@ public struct TicketStore: Sendable {
     public var count: Int { ticketCount }
     public private(set) var ticketCount = 0
 
+    /// The restricted queue a ticket is in, without copying the ticket
+    /// out (a replay asks for every decrypted event).
+    public func restrictedQueue(of ref: TicketRef) -> String? {
+        let i = ref.number - 1
+        guard i >= 0, i < slots.count else { return nil }
+        return slots[i]?.restrictedQueue
+    }
+
     public subscript(ref: TicketRef) -> Ticket? {
         let i = ref.number - 1
         return i >= 0 && i < slots.count ? slots[i] : nil

@@ -1,3 +1,4 @@
+import BSCTestSupport
 import Testing
 @testable import BSCCore
 
@@ -162,18 +163,4 @@ private typealias F = CalendarFixtures
         let early = [F.london("2026-11-20", 9)..<F.london("2026-11-23", 15)]
         #expect(cal.addingWorkingMillis(4 * h, to: start, pauses: early) == F.london("2026-11-24", 11))
     }
-}
-
-/// A small deterministic generator so that property tests are reproducible.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func next(below n: Int) -> Int { Int(next() % UInt64(n)) }
 }
