@@ -19,15 +19,14 @@ import BSCCore
 public enum SnapshotCodec {
     public enum Schema {
         public static let ticket = [
-            "ref", "status", "queue", "category", "firstCategory", "priority", "caller", "summary", "channel",
-            "openedAt", "openedBy", "receivedAt", "assignee", "contacts", "details", "everRouted", "restricted",
-            "restrictedQueue", "resolvedAt", "resolvedBy", "firstResolvedAt", "firstResponseAt", "identityVerifiedHow",
-            "callbackAt", "mergedInto", "mergedFrom", "links", "firstContactResolution", "reopenedAt", "closedAt", "pendingSince",
-            "pendingReason", "statusBeforePending", "pauses", "rating", "ratingSource", "noteCount",
-            "lastChangedAt", "lastSeq", "imported",
+            "ref", "queue", "category", "firstCategory", "caller", "summary", "openedAt", "openedBy", "receivedAt", "assignee",
+            "contacts", "details", "restrictedQueue", "resolvedAt", "resolvedBy", "firstResolvedAt", "firstResponseAt",
+            "identityVerifiedHow", "callbackAt", "mergedInto", "mergedFrom", "links", "reopenedAt", "closedAt", "pendingSince",
+            "pauses", "rating", "noteCount", "lastChangedAt", "lastSeq", "importedOutOfLine", "priority", "channel", "status",
+            "everRouted", "restricted", "firstContactResolution", "pendingReason", "statusBeforePending", "ratingSource",
         ]
-        public static let caller = ["name", "type", "reference", "phone", "email", "nameIndex", "referenceIndex"]
-        public static let contactRecord = ["channel", "summary", "received", "durationMillis"]
+        public static let caller = ["name", "reference", "phone", "email", "nameIndex", "referenceIndex", "type"]
+        public static let contactRecord = ["summary", "received", "durationMillis", "channel"]
         public static let loggedContact = ["record", "by", "loggedAt"]
         public static let pause = ["start", "end", "reason"]
 

@@ -79,7 +79,6 @@ public enum EventType: String, CaseIterable, Sendable {
 public struct Caller: Sendable, Equatable, Hashable {
     /// Empty for an anonymous caller.
     public var name: String
-    public var type: CallerType
     /// Employee, supplier, debtor or client number.
     public var reference: String?
     public var phone: String?
@@ -89,6 +88,9 @@ public struct Caller: Sendable, Equatable, Hashable {
     /// before encryption. "Same caller" figures use them when present.
     public var nameIndex: String?
     public var referenceIndex: String?
+    // Last: between the strings this byte took eight (every ticket and
+    // every opening event holds a caller).
+    public var type: CallerType
 
     public init(name: String, type: CallerType, reference: String? = nil, phone: String? = nil, email: String? = nil) {
         self.name = name
@@ -104,12 +106,13 @@ public struct Caller: Sendable, Equatable, Hashable {
 
 /// One interaction: a call, an email, an e-form, a visit.
 public struct ContactRecord: Sendable, Equatable {
-    public var channel: Channel
     public var summary: String
     /// When it actually arrived (a letter logged later, say); clocks start here.
     public var received: Instant
     /// The call timer, if there was one.
     public var durationMillis: Int64?
+    /// Last, in the optional's spare bytes.
+    public var channel: Channel
 
     public init(channel: Channel, summary: String, received: Instant, durationMillis: Int64? = nil) {
         self.channel = channel

@@ -119,9 +119,9 @@ public struct TicketStore: Sendable {
             let by = intern(event.user)
             var t = Ticket(
                 ref: event.ref, queue: intern(queue), category: cat, firstCategory: cat,
-                priority: priority, caller: caller, summary: contact.summary, channel: contact.channel,
+                caller: caller, summary: contact.summary,
                 openedAt: event.happenedAt, openedBy: by, receivedAt: contact.received,
-                lastChangedAt: event.happenedAt)
+                lastChangedAt: event.happenedAt, priority: priority, channel: contact.channel)
             t.contacts = [Ticket.LoggedContact(record: contact, by: by, loggedAt: event.happenedAt)]
             if let src = event.source, let sourceRef = src.sourceRef {
                 // No supported source says how the first contact ended.
@@ -335,10 +335,10 @@ extension TicketStore {
 extension Ticket {
     /// An empty ticket for decoders to fill in field by field.
     public static func blank(_ ref: TicketRef) -> Ticket {
-        Ticket(ref: ref, queue: "", category: "", firstCategory: "", priority: .normal,
-               caller: Caller(name: "", type: .employee), summary: "", channel: .phone,
+        Ticket(ref: ref, queue: "", category: "", firstCategory: "",
+               caller: Caller(name: "", type: .employee), summary: "",
                openedAt: Instant(millis: 0), openedBy: "", receivedAt: Instant(millis: 0),
-               lastChangedAt: Instant(millis: 0))
+               lastChangedAt: Instant(millis: 0), priority: .normal, channel: .phone)
     }
 }
 
