@@ -123,7 +123,7 @@ public final class RequestExecutor: @unchecked Sendable {
                 // Written before this server started: its first answer is
                 // gone, but the event is in the journal; append nothing.
                 logger.info("resent request found in the journal", metadata: ["login": "\(login)", "event": "\(id)"])
-                return Response(id: request.id, output: "\(saved.ref)\n",
+                return Response(id: request.id, output: request.command == .log ? "\(saved.ref)\n" : "",
                                 warnings: ["note: this request was resent after the server restarted; it was saved before (seq \(saved.seq)) and is not written again"])
             }
         }
@@ -149,7 +149,8 @@ public final class RequestExecutor: @unchecked Sendable {
                 out.warnings += desk.notices.map { "note: " + $0 }
                 return out
             }
-            response = Response(id: request.id, output: out.output, warnings: out.warnings)
+            response = Response(id: request.id, output: out.output, warnings: out.warnings,
+                                files: out.files.isEmpty ? nil : out.files, tickets: out.tickets)
         } catch {
             let e = DeskError.from(error)
             response = Response(id: request.id, status: Int(e.status.rawValue), error: terminalSafe(e.message, lineBreaks: .space))
@@ -168,13 +169,35 @@ public final class RequestExecutor: @unchecked Sendable {
 
     static func run(_ r: Request, desk: Desk) throws -> CommandOutput {
         func missing() -> DeskError { .usage("a \(r.command.rawValue) request without its \(r.command.rawValue) arguments") }
+        func need<A>(_ a: A?) throws -> A {
+            guard let a else { throw missing() }
+            return a
+        }
         switch r.command {
-        case .log: guard let a = r.log else { throw missing() }; return try DeskCommands.log(a, desk: desk)
-        case .list: guard let a = r.list else { throw missing() }; return try DeskCommands.list(a, desk: desk)
-        case .show: guard let a = r.show else { throw missing() }; return try DeskCommands.show(a, desk: desk)
-        case .note: guard let a = r.note else { throw missing() }; return try DeskCommands.note(a, desk: desk)
-        case .resolve: guard let a = r.resolve else { throw missing() }; return try DeskCommands.resolve(a, desk: desk)
-        case .stats: guard let a = r.stats else { throw missing() }; return try DeskCommands.stats(a, desk: desk)
+        case .log: return try DeskCommands.log(need(r.log), desk: desk)
+        case .list: return try DeskCommands.list(need(r.list), desk: desk)
+        case .show: return try DeskCommands.show(need(r.show), desk: desk)
+        case .note: return try DeskCommands.note(need(r.note), desk: desk)
+        case .resolve: return try DeskCommands.resolve(need(r.resolve), desk: desk)
+        case .stats: return try DeskCommands.stats(need(r.stats), desk: desk)
+        case .contact: return try DeskCommands.contact(need(r.contact), desk: desk)
+        case .edit: return try DeskCommands.edit(need(r.edit), desk: desk)
+        case .route: return try DeskCommands.route(need(r.route), desk: desk)
+        case .assign: return try DeskCommands.assign(need(r.assign), desk: desk)
+        case .pending: return try DeskCommands.pending(need(r.pending), desk: desk)
+        case .resume: return try DeskCommands.resume(need(r.resume), desk: desk)
+        case .reopen: return try DeskCommands.reopen(need(r.reopen), desk: desk)
+        case .close: return try DeskCommands.close(need(r.close), desk: desk)
+        case .feedback: return try DeskCommands.feedback(need(r.feedback), desk: desk)
+        case .verifyIdentity: return try DeskCommands.verifyIdentity(need(r.verifyIdentity), desk: desk)
+        case .callback: return try DeskCommands.callback(need(r.callback), desk: desk)
+        case .return: return try DeskCommands.returnToFrontDesk(need(r.return), desk: desk)
+        case .merge: return try DeskCommands.merge(need(r.merge), desk: desk)
+        case .link: return try DeskCommands.link(need(r.link), desk: desk)
+        case .triage: return try DeskCommands.triage(need(r.triage), desk: desk)
+        case .board: return try DeskCommands.board(need(r.board), desk: desk)
+        case .export, .sar, .erase, .retention, .config:
+            throw DeskError.usage("\(r.command.rawValue) is not available through this server yet")
         }
     }
 }

@@ -226,7 +226,7 @@ final class ConnectionHandler: ChannelInboundHandler {
     }
 
     private func greet(_ context: ChannelHandlerContext, _ hello: Hello) {
-        guard hello.protocol == protocolVersion else {
+        guard Handshake.serverAccepts(hello.protocol) else {
             refuse(context, status: WireStatus.usage, Handshake.versionMismatch(client: hello.protocol, server: protocolVersion))
             return
         }

@@ -61,7 +61,7 @@ func refuseInProcessWithServer(_ global: GlobalOptions, environment env: [String
         throw DeskError(.configuration, error.message)
     }
     if let server {
-        throw DeskError.usage("this command is not yet available through the team server (\(server)); the server runs log, list, show, note, resolve and stats. Without a server configured it runs in-process")
+        throw DeskError.usage("this command is not yet available through the team server (\(server)); the server runs the ticket commands, list, show, stats, triage, board --print, export, sar, erase, retention and config. Without a server configured it runs in-process")
     }
 }
 
