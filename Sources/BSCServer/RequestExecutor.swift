@@ -155,6 +155,16 @@ public final class RequestExecutor: @unchecked Sendable {
             let e = DeskError.from(error)
             response = Response(id: request.id, status: Int(e.status.rawValue), error: terminalSafe(e.message, lineBreaks: .space))
         }
+        if response.status == WireStatus.ok, request.command == .erase || request.command == .retention, request.appends {
+            // Shredded tickets are still decrypted in the projection:
+            // replay it, so no answer shows them again.
+            do {
+                try projection.reload()
+                logger.info("erasure applied; projection reloaded", metadata: ["login": "\(login)"])
+            } catch {
+                logger.error("erasure applied, but reloading the projection failed: \(terminalSafe(error.message, lineBreaks: .space)); restart the server")
+            }
+        }
         if response.status == WireStatus.ok, request.appends, let id = request.eventId {
             written[id] = (login, response)
             writtenOrder.append(id)
@@ -196,7 +206,11 @@ public final class RequestExecutor: @unchecked Sendable {
         case .link: return try DeskCommands.link(need(r.link), desk: desk)
         case .triage: return try DeskCommands.triage(need(r.triage), desk: desk)
         case .board: return try DeskCommands.board(need(r.board), desk: desk)
-        case .export, .sar, .erase, .retention, .config:
+        case .export: return try DeskCommands.export(need(r.export), desk: desk)
+        case .sar: return try DeskCommands.sar(need(r.sar), desk: desk)
+        case .erase: return try DeskCommands.erase(need(r.erase), desk: desk)
+        case .retention: return try DeskCommands.retention(need(r.retention), desk: desk)
+        case .config:
             throw DeskError.usage("\(r.command.rawValue) is not available through this server yet")
         }
     }

@@ -93,6 +93,12 @@ public final class SharedProjection: @unchecked Sendable {
         try engine.journal.upstream?.storedEvent(id: id)
     }
 
+    /// Replays the journal into a new projection (after an erasure: the
+    /// shredded tickets' content must leave memory too).
+    public func reload() throws(DeskError) {
+        try engine.load()
+    }
+
     public var ticketCount: Int { engine.store.count }
     public var loadIssues: [LoadIssue] { engine.issues }
 
