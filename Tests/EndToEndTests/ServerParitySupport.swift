@@ -23,13 +23,14 @@ final class ServerTwin {
         """
     }
 
-    init() throws {
+    /// `prepare` runs on both data directories before the server starts
+    /// on its own (as root; `runAs` the service account for the server's).
+    init(prepare: ((TeamServerFixture, Bscdesk) throws -> Void)? = nil) throws {
         let f = try TeamServerFixture()
         do {
             try f.startServer(extra: ["--init", "--supervisor", f.sup])
             guard f.stopServer() == 0 else { throw TestFailure("serve --init did not stop cleanly: \(f.log())") }
             try f.addUsers(Self.users(f))
-            try f.startServer()
             var d = try Bscdesk.fresh(user: f.sup)
             d.extraEnvironment["BSCDESK_SERVER"] = ""
             // The first command creates the directory with sup as its supervisor.
@@ -39,6 +40,8 @@ final class ServerTwin {
             h.seekToEndOfFile()
             h.write(("\n" + Self.users(f)).data(using: .utf8)!)
             try h.close()
+            try prepare?(f, d)
+            try f.startServer()
             self.local = d
         } catch {
             f.cleanUp()
@@ -50,6 +53,46 @@ final class ServerTwin {
     func cleanUp() {
         f.cleanUp()
         try? FileManager.default.removeItem(atPath: (local.data as NSString).deletingLastPathComponent)
+    }
+
+    /// Sets a `[desk]` key in a configuration file, in place (owner and
+    /// mode stay).
+    static func setDeskKey(_ file: String, _ line: String) throws {
+        let text = try String(contentsOfFile: file, encoding: .utf8)
+        guard let r = text.range(of: "[desk]\n") else { throw TestFailure("no [desk] table in \(file)") }
+        try (text[..<r.upperBound] + line + "\n" + text[r.upperBound...]).write(toFile: file, atomically: false, encoding: .utf8)
+    }
+
+    /// `bscdesk ARGS` as `login` through the server, with `input` on stdin.
+    func client(_ login: String, _ args: [String], input: String) throws -> Bscdesk.Result {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/sbin/runuser")
+        p.arguments = ["-u", login, "--", "/usr/bin/env", "-i", "PATH=/usr/bin:/bin", "TZ=UTC", "BSCDESK_SYSTEM_CONFIG=/nonexistent",
+                       "BSCDESK_SERVER=\(f.socket)", Bscdesk.binary] + args
+        let out = Pipe(), err = Pipe(), inp = Pipe()
+        p.standardOutput = out
+        p.standardError = err
+        p.standardInput = inp
+        try p.run()
+        inp.fileHandleForWriting.write(Data(input.utf8))
+        try inp.fileHandleForWriting.close()
+        let o = out.fileHandleForReading.readDataToEndOfFile()
+        let e = err.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return Bscdesk.Result(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
+    }
+
+    /// Whether any file under `dir` holds any of `needles` (root reads all).
+    static func filesHolding(_ dir: String, _ needles: [String]) -> [String] {
+        var found: [String] = []
+        guard let walk = FileManager.default.enumerator(atPath: dir) else { return [dir] }
+        while let name = walk.nextObject() as? String {
+            let path = dir + "/" + name
+            var st = stat()
+            guard lstat(path, &st) == 0, st.st_mode & S_IFMT == S_IFREG, let data = FileManager.default.contents(atPath: path) else { continue }
+            for n in needles where data.range(of: Data(n.utf8)) != nil { found.append("\(name): \(n)") }
+        }
+        return found
     }
 
     struct Pair {
