@@ -107,3 +107,21 @@ extension DeskCommands {
         return out
     }
 }
+
+extension DeskCommands {
+    /// `config show` (the file as it is) and `config set KEY VALUE`
+    /// (validated by the start-up loader, then written atomically).
+    /// Supervisors only.
+    public static func config(_ a: ConfigArgs, desk: Desk) throws -> CommandOutput {
+        switch a.action {
+        case "show":
+            return CommandOutput(output: try desk.configurationText())
+        case "set":
+            guard let key = a.key, let value = a.value else { throw DeskError.usage("config set needs KEY VALUE, e.g. config set users.jsmith.role team-leader") }
+            let change = try desk.changeConfiguration(key, to: value)
+            return CommandOutput(output: "\(change.key): \(change.from ?? "(not set)") -> \(change.to)\n")
+        default:
+            throw DeskError.usage("unknown config action \"\(terminalSafe(a.action))\": use show or set")
+        }
+    }
+}

@@ -2,14 +2,21 @@ import BSCApp
 import BSCCore
 import BSCProtocol
 import Dispatch
+import Foundation
 import Logging
 
 /// Runs requests one at a time against the shared projection, as the
 /// login the kernel gave for the connection. One queue: the projection is
 /// not thread-safe, and the journal serialises appends anyway.
 public final class RequestExecutor: @unchecked Sendable {
-    let projection: SharedProjection
+    /// Replaced whole when the configuration changes (SIGHUP, `config
+    /// set`); used on `queue` only.
+    private(set) var projection: SharedProjection
     let logger: Logger
+    /// The configuration in use, for the event loop's hello checks (which
+    /// must not wait for the queue).
+    private let configLock = NSLock()
+    private var configInUse: DeskConfiguration
     private let queue = DispatchQueue(label: "bscdesk.server.requests")
     /// Answers to appends already written, by the client's event id: a
     /// resent request gets the first answer and appends nothing. Oldest
@@ -31,7 +38,9 @@ public final class RequestExecutor: @unchecked Sendable {
 
     public init(projection: SharedProjection, logger: Logger) throws(DeskError) {
         self.projection = projection
+        self.dataDirectory = projection.data
         self.logger = logger
+        self.configInUse = projection.config
         self.journalIds = try projection.recentEventIds()
     }
 
@@ -89,12 +98,45 @@ public final class RequestExecutor: @unchecked Sendable {
         queue.sync {}
     }
 
-    /// Whether `login` may connect, and as what. The configuration is fixed
-    /// for the server's life, so this does not wait for the queue (it runs
-    /// on the event loop, which a long request must not stall).
-    public func profile(_ login: String) -> UserProfile? { projection.profile(login) }
+    /// Whether `login` may connect, and as what. This does not wait for the
+    /// queue (it runs on the event loop, which a long request must not
+    /// stall): it reads the configuration last installed.
+    public func profile(_ login: String) -> UserProfile? { configLock.withLock { configInUse.user(login) } }
 
-    public var dataDirectory: DataDirectory { projection.data }
+    public let dataDirectory: DataDirectory
+
+    /// Why a login the configuration does not know is refused.
+    public func notSetUp(_ login: String) -> String {
+        "user \"\(login)\" is not set up in \(dataDirectory.configPath); ask a supervisor to add a [users.\(login)] table with a role (agent, team-leader or supervisor)"
+    }
+
+    /// SIGHUP: re-reads bscdesk.toml with the start-up checks. A good file
+    /// replaces the configuration and the projection (a full replay: the
+    /// queues and their restrictions may have changed); a bad one is
+    /// refused with a log line and the configuration in use is kept.
+    public func reloadConfiguration(why: String) {
+        queue.sync {
+            do throws(DeskError) {
+                try replaceProjection()
+                logger.notice("\(why): reloaded \(dataDirectory.configPath)", metadata: ["users": "\(configInUse.users.count)"])
+            } catch {
+                logger.error("\(why): \(dataDirectory.configPath) refused, the configuration in use is kept: \(terminalSafe(error.message, lineBreaks: .space))")
+            }
+        }
+    }
+
+    /// A new projection under the configuration on disk. Runs on `queue`.
+    private func replaceProjection() throws(DeskError) {
+        if projection.isShared {
+            throw .config("servers sharing a store (--store) run one configuration: change it on every server and restart them")
+        }
+        // What the old engine appended is synced before it goes.
+        try projection.syncAppends()
+        let fresh = try SharedProjection(data: dataDirectory)
+        for issue in fresh.loadIssues.prefix(5) { logger.warning("skipped damaged journal line \(terminalSafe(String(describing: issue)))") }
+        projection = fresh
+        configLock.withLock { configInUse = fresh.config }
+    }
 
     func execute(_ request: Request, login: String) -> Response {
         if draining {
@@ -165,6 +207,15 @@ public final class RequestExecutor: @unchecked Sendable {
                 logger.error("erasure applied, but reloading the projection failed: \(terminalSafe(error.message, lineBreaks: .space)); restart the server")
             }
         }
+        if response.status == WireStatus.ok, request.command == .config, request.appends {
+            do {
+                try replaceProjection()
+                logger.notice("configuration changed by \(terminalSafe(login)): \(terminalSafe(request.config?.key ?? ""))")
+            } catch {
+                logger.error("configuration changed by \(terminalSafe(login)), but reloading it failed: \(terminalSafe(error.message, lineBreaks: .space)); send SIGHUP or restart")
+                response.warnings.append("the file was changed, but the server could not load it (\(terminalSafe(error.message, lineBreaks: .space))); it keeps the configuration it had")
+            }
+        }
         if response.status == WireStatus.ok, request.appends, let id = request.eventId {
             written[id] = (login, response)
             writtenOrder.append(id)
@@ -210,8 +261,7 @@ public final class RequestExecutor: @unchecked Sendable {
         case .sar: return try DeskCommands.sar(need(r.sar), desk: desk)
         case .erase: return try DeskCommands.erase(need(r.erase), desk: desk)
         case .retention: return try DeskCommands.retention(need(r.retention), desk: desk)
-        case .config:
-            throw DeskError.usage("\(r.command.rawValue) is not available through this server yet")
+        case .config: return try DeskCommands.config(need(r.config), desk: desk)
         }
     }
 }

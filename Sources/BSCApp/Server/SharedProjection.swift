@@ -77,6 +77,9 @@ public final class SharedProjection: @unchecked Sendable {
 
     public var hasUpstream: Bool { engine.journal.upstream != nil }
 
+    /// Whether the journal or the keys are shared with other servers.
+    public var isShared: Bool { engine.journal.upstream != nil || engine.keys.shared != nil }
+
     /// Folds in what other servers appended to the shared store.
     public func catchUpWithUpstream() throws(DeskError) {
         guard hasUpstream else { return }
