@@ -113,4 +113,21 @@ struct TeamServerTicketCommandsTests {
         #expect(local.status == 64)
         #expect(local.stderr.contains("--event-id is for the team server"))
     }
+
+    /// A site upgrades the server first: a version 1 client is still
+    /// answered, and what it wrote is recognised by its event id.
+    @Test func aVersion2ServerStillAnswersVersion1Clients() throws {
+        let t = try ServerTwin()
+        defer { t.cleanUp() }
+        let id = "ffeeddccbbaa99887766554433221100"
+        let v1 = try t.f.runAs(t.f.amy, [Bscdesk.bench, "server-append", "--socket", t.f.socket, "--protocol", "1", "--abandon-event-id", id])
+        #expect(v1.status == 0, "\(v1.stderr)")
+        let again = try t.f.client(t.f.amy, ["log", "--caller", "Bench Caller 0", "--channel", "phone", "--category", "cs.general-enquiry",
+                                             "--summary", "bench append 0", "--event-id", id])
+        #expect(again.status == 0, "\(again.stderr)")
+        #expect(try t.f.journal().filter { $0["id"] as? String == id }.count == 1)
+        let v3 = try t.f.runAs(t.f.amy, [Bscdesk.bench, "server-append", "--socket", t.f.socket, "--protocol", "3"])
+        #expect(v3.status == 64)
+        #expect(v3.stderr.contains("this client speaks version 3, the server speaks version 2; upgrade the server first"))
+    }
 }
