@@ -60,6 +60,8 @@ let package = Package(
             name: "BSCServer",
             dependencies: [
                 "BSCCore", "BSCJournal", "BSCApp", "BSCProtocol",
+                // The board's printed frame (`board --print`) is drawn by BSCUI.
+                "BSCUI",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),

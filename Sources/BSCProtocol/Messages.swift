@@ -2,7 +2,12 @@ import Foundation
 
 /// The version of the wire protocol this build speaks. Raise it when a
 /// message changes meaning; docs/protocol.md lists every version.
-public let protocolVersion = 1
+public let protocolVersion = 2
+
+/// The oldest client version the server still answers: version 2 only
+/// added commands and response fields, so a version 1 client's messages
+/// mean the same (a site upgrades the server first, then the clients).
+public let oldestClientProtocolVersion = 1
 
 /// Exit statuses, shared with the command line (README, "Exit codes"):
 /// a response carries the status the CLI would have exited with.
@@ -59,7 +64,15 @@ public struct Refusal: Codable, Sendable, Equatable {
 
 /// The commands the server executes in this protocol version.
 public enum CommandName: String, Codable, Sendable, CaseIterable {
+    // Version 1.
     case log, list, show, note, resolve, stats
+    // Version 2: every other ticket command, the printed board, files
+    // streamed back (export, sar), data protection and configuration.
+    case contact, edit, route, assign, pending, resume, reopen, close, feedback
+    case verifyIdentity = "verify-identity"
+    case callback
+    case `return`
+    case merge, link, triage, board, export, sar, erase, retention, config
 }
 
 public struct LogArgs: Codable, Sendable, Equatable {
@@ -184,6 +197,28 @@ public struct Request: Codable, Sendable, Equatable {
     public var note: NoteArgs?
     public var resolve: ResolveArgs?
     public var stats: StatsArgs?
+    // Version 2 (TicketMessages.swift, DeskMessages.swift).
+    public var contact: ContactArgs?
+    public var edit: EditArgs?
+    public var route: RouteArgs?
+    public var assign: AssignArgs?
+    public var pending: PendingArgs?
+    public var resume: RefArgs?
+    public var reopen: ReopenArgs?
+    public var close: RefArgs?
+    public var feedback: FeedbackArgs?
+    public var verifyIdentity: VerifyIdentityArgs?
+    public var callback: CallbackArgs?
+    public var `return`: ReturnArgs?
+    public var merge: MergeArgs?
+    public var link: LinkArgs?
+    public var triage: TriageArgs?
+    public var board: BoardArgs?
+    public var export: ExportArgs?
+    public var sar: SarArgs?
+    public var erase: EraseArgs?
+    public var retention: RetentionArgs?
+    public var config: ConfigArgs?
 
     public init(id: Int, eventId: String? = nil, log: LogArgs) { self.init(id, .log, eventId); self.log = log }
     public init(id: Int, list: ListArgs) { self.init(id, .list, nil); self.list = list }
@@ -192,14 +227,22 @@ public struct Request: Codable, Sendable, Equatable {
     public init(id: Int, eventId: String? = nil, resolve: ResolveArgs) { self.init(id, .resolve, eventId); self.resolve = resolve }
     public init(id: Int, stats: StatsArgs) { self.init(id, .stats, nil); self.stats = stats }
 
-    private init(_ id: Int, _ command: CommandName, _ eventId: String?) {
+    init(_ id: Int, _ command: CommandName, _ eventId: String?) {
         self.id = id
         self.command = command
         self.eventId = eventId
     }
 
-    /// Whether the command appends (and so takes an event id).
-    public var appends: Bool { command == .log || command == .note || command == .resolve }
+    /// Whether the request appends (and so takes an event id).
+    public var appends: Bool {
+        switch command {
+        case .list, .show, .stats, .triage, .board, .export: return false
+        case .erase: return erase?.preview == false
+        case .retention: return retention?.apply == true
+        case .config: return config?.action == "set"
+        default: return true
+        }
+    }
 }
 
 /// The outcome of one request: what the CLI would have printed and the
@@ -214,13 +257,33 @@ public struct Response: Codable, Sendable, Equatable {
     public var warnings: [String]
     /// One line when status is not 0.
     public var error: String?
+    /// Version 2: files for the client to write as its own user (`export`,
+    /// `sar`); the server never opens a path a client names.
+    public var files: [OutputFile]?
+    /// Version 2: the tickets a request selected (an erasure's preview),
+    /// so the client can confirm exactly those.
+    public var tickets: [String]?
 
-    public init(id: Int, status: Int = WireStatus.ok, output: String = "", warnings: [String] = [], error: String? = nil) {
+    public init(id: Int, status: Int = WireStatus.ok, output: String = "", warnings: [String] = [], error: String? = nil,
+                files: [OutputFile]? = nil, tickets: [String]? = nil) {
         self.id = id
         self.status = status
         self.output = output
         self.warnings = warnings
         self.error = error
+        self.files = files
+        self.tickets = tickets
+    }
+}
+
+/// A file's content for the client to write: at the `--out` path plus
+/// `suffix` ("" for the file itself, ".md" or ".definitions.md" beside it).
+public struct OutputFile: Codable, Sendable, Equatable {
+    public var suffix: String
+    public var content: String
+    public init(suffix: String, content: String) {
+        self.suffix = suffix
+        self.content = content
     }
 }
 
@@ -313,6 +376,14 @@ public enum EventIds {
 public enum Handshake {
     /// The message a version mismatch gives, naming both versions.
     public static func versionMismatch(client: Int, server: Int) -> String {
-        "protocol version mismatch: this client speaks version \(client), the server speaks version \(server); upgrade the server first, then the clients"
+        if client < server {
+            return "protocol version mismatch: this client speaks version \(client), the server speaks version \(server) and no longer answers it; upgrade the client"
+        }
+        return "protocol version mismatch: this client speaks version \(client), the server speaks version \(server); upgrade the server first, then the clients"
+    }
+
+    /// Whether a server of this build answers a client speaking `version`.
+    public static func serverAccepts(_ version: Int) -> Bool {
+        (oldestClientProtocolVersion...protocolVersion).contains(version)
     }
 }

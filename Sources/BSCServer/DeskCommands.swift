@@ -9,10 +9,16 @@ import BSCProtocol
 public struct CommandOutput: Sendable, Equatable {
     public var output: String
     public var warnings: [String]
+    /// Files for the client to write at its `--out` path (export, sar).
+    public var files: [OutputFile]
+    /// The tickets a request selected (an erasure's preview).
+    public var tickets: [String]?
 
-    public init(output: String = "", warnings: [String] = []) {
+    public init(output: String = "", warnings: [String] = [], files: [OutputFile] = [], tickets: [String]? = nil) {
         self.output = output
         self.warnings = warnings
+        self.files = files
+        self.tickets = tickets
     }
 }
 

@@ -2,14 +2,21 @@ import BSCApp
 import BSCCore
 import BSCProtocol
 import Dispatch
+import Foundation
 import Logging
 
 /// Runs requests one at a time against the shared projection, as the
 /// login the kernel gave for the connection. One queue: the projection is
 /// not thread-safe, and the journal serialises appends anyway.
 public final class RequestExecutor: @unchecked Sendable {
-    let projection: SharedProjection
+    /// Replaced whole when the configuration changes (SIGHUP, `config
+    /// set`); used on `queue` only.
+    private(set) var projection: SharedProjection
     let logger: Logger
+    /// The configuration in use, for the event loop's hello checks (which
+    /// must not wait for the queue).
+    private let configLock = NSLock()
+    private var configInUse: DeskConfiguration
     private let queue = DispatchQueue(label: "bscdesk.server.requests")
     /// Answers to appends already written, by the client's event id: a
     /// resent request gets the first answer and appends nothing. Oldest
@@ -31,7 +38,9 @@ public final class RequestExecutor: @unchecked Sendable {
 
     public init(projection: SharedProjection, logger: Logger) throws(DeskError) {
         self.projection = projection
+        self.dataDirectory = projection.data
         self.logger = logger
+        self.configInUse = projection.config
         self.journalIds = try projection.recentEventIds()
     }
 
@@ -89,12 +98,45 @@ public final class RequestExecutor: @unchecked Sendable {
         queue.sync {}
     }
 
-    /// Whether `login` may connect, and as what. The configuration is fixed
-    /// for the server's life, so this does not wait for the queue (it runs
-    /// on the event loop, which a long request must not stall).
-    public func profile(_ login: String) -> UserProfile? { projection.profile(login) }
+    /// Whether `login` may connect, and as what. This does not wait for the
+    /// queue (it runs on the event loop, which a long request must not
+    /// stall): it reads the configuration last installed.
+    public func profile(_ login: String) -> UserProfile? { configLock.withLock { configInUse.user(login) } }
 
-    public var dataDirectory: DataDirectory { projection.data }
+    public let dataDirectory: DataDirectory
+
+    /// Why a login the configuration does not know is refused.
+    public func notSetUp(_ login: String) -> String {
+        "user \"\(login)\" is not set up in \(dataDirectory.configPath); ask a supervisor to add a [users.\(login)] table with a role (agent, team-leader or supervisor)"
+    }
+
+    /// SIGHUP: re-reads bscdesk.toml with the start-up checks. A good file
+    /// replaces the configuration and the projection (a full replay: the
+    /// queues and their restrictions may have changed); a bad one is
+    /// refused with a log line and the configuration in use is kept.
+    public func reloadConfiguration(why: String) {
+        queue.sync {
+            do throws(DeskError) {
+                try replaceProjection()
+                logger.notice("\(why): reloaded \(dataDirectory.configPath)", metadata: ["users": "\(configInUse.users.count)"])
+            } catch {
+                logger.error("\(why): \(dataDirectory.configPath) refused, the configuration in use is kept: \(terminalSafe(error.message, lineBreaks: .space))")
+            }
+        }
+    }
+
+    /// A new projection under the configuration on disk. Runs on `queue`.
+    private func replaceProjection() throws(DeskError) {
+        if projection.isShared {
+            throw .config("servers sharing a store (--store) run one configuration: change it on every server and restart them")
+        }
+        // What the old engine appended is synced before it goes.
+        try projection.syncAppends()
+        let fresh = try SharedProjection(data: dataDirectory)
+        for issue in fresh.loadIssues.prefix(5) { logger.warning("skipped damaged journal line \(terminalSafe(String(describing: issue)))") }
+        projection = fresh
+        configLock.withLock { configInUse = fresh.config }
+    }
 
     func execute(_ request: Request, login: String) -> Response {
         if draining {
@@ -123,7 +165,7 @@ public final class RequestExecutor: @unchecked Sendable {
                 // Written before this server started: its first answer is
                 // gone, but the event is in the journal; append nothing.
                 logger.info("resent request found in the journal", metadata: ["login": "\(login)", "event": "\(id)"])
-                return Response(id: request.id, output: "\(saved.ref)\n",
+                return Response(id: request.id, output: request.command == .log ? "\(saved.ref)\n" : "",
                                 warnings: ["note: this request was resent after the server restarted; it was saved before (seq \(saved.seq)) and is not written again"])
             }
         }
@@ -149,10 +191,30 @@ public final class RequestExecutor: @unchecked Sendable {
                 out.warnings += desk.notices.map { "note: " + $0 }
                 return out
             }
-            response = Response(id: request.id, output: out.output, warnings: out.warnings)
+            response = Response(id: request.id, output: out.output, warnings: out.warnings,
+                                files: out.files.isEmpty ? nil : out.files, tickets: out.tickets)
         } catch {
             let e = DeskError.from(error)
             response = Response(id: request.id, status: Int(e.status.rawValue), error: terminalSafe(e.message, lineBreaks: .space))
+        }
+        if response.status == WireStatus.ok, request.command == .erase || request.command == .retention, request.appends {
+            // Shredded tickets are still decrypted in the projection:
+            // replay it, so no answer shows them again.
+            do {
+                try projection.reload()
+                logger.info("erasure applied; projection reloaded", metadata: ["login": "\(login)"])
+            } catch {
+                logger.error("erasure applied, but reloading the projection failed: \(terminalSafe(error.message, lineBreaks: .space)); restart the server")
+            }
+        }
+        if response.status == WireStatus.ok, request.command == .config, request.appends {
+            do {
+                try replaceProjection()
+                logger.notice("configuration changed by \(terminalSafe(login)): \(terminalSafe(request.config?.key ?? ""))")
+            } catch {
+                logger.error("configuration changed by \(terminalSafe(login)), but reloading it failed: \(terminalSafe(error.message, lineBreaks: .space)); send SIGHUP or restart")
+                response.warnings.append("the file was changed, but the server could not load it (\(terminalSafe(error.message, lineBreaks: .space))); it keeps the configuration it had")
+            }
         }
         if response.status == WireStatus.ok, request.appends, let id = request.eventId {
             written[id] = (login, response)
@@ -168,13 +230,38 @@ public final class RequestExecutor: @unchecked Sendable {
 
     static func run(_ r: Request, desk: Desk) throws -> CommandOutput {
         func missing() -> DeskError { .usage("a \(r.command.rawValue) request without its \(r.command.rawValue) arguments") }
+        func need<A>(_ a: A?) throws -> A {
+            guard let a else { throw missing() }
+            return a
+        }
         switch r.command {
-        case .log: guard let a = r.log else { throw missing() }; return try DeskCommands.log(a, desk: desk)
-        case .list: guard let a = r.list else { throw missing() }; return try DeskCommands.list(a, desk: desk)
-        case .show: guard let a = r.show else { throw missing() }; return try DeskCommands.show(a, desk: desk)
-        case .note: guard let a = r.note else { throw missing() }; return try DeskCommands.note(a, desk: desk)
-        case .resolve: guard let a = r.resolve else { throw missing() }; return try DeskCommands.resolve(a, desk: desk)
-        case .stats: guard let a = r.stats else { throw missing() }; return try DeskCommands.stats(a, desk: desk)
+        case .log: return try DeskCommands.log(need(r.log), desk: desk)
+        case .list: return try DeskCommands.list(need(r.list), desk: desk)
+        case .show: return try DeskCommands.show(need(r.show), desk: desk)
+        case .note: return try DeskCommands.note(need(r.note), desk: desk)
+        case .resolve: return try DeskCommands.resolve(need(r.resolve), desk: desk)
+        case .stats: return try DeskCommands.stats(need(r.stats), desk: desk)
+        case .contact: return try DeskCommands.contact(need(r.contact), desk: desk)
+        case .edit: return try DeskCommands.edit(need(r.edit), desk: desk)
+        case .route: return try DeskCommands.route(need(r.route), desk: desk)
+        case .assign: return try DeskCommands.assign(need(r.assign), desk: desk)
+        case .pending: return try DeskCommands.pending(need(r.pending), desk: desk)
+        case .resume: return try DeskCommands.resume(need(r.resume), desk: desk)
+        case .reopen: return try DeskCommands.reopen(need(r.reopen), desk: desk)
+        case .close: return try DeskCommands.close(need(r.close), desk: desk)
+        case .feedback: return try DeskCommands.feedback(need(r.feedback), desk: desk)
+        case .verifyIdentity: return try DeskCommands.verifyIdentity(need(r.verifyIdentity), desk: desk)
+        case .callback: return try DeskCommands.callback(need(r.callback), desk: desk)
+        case .return: return try DeskCommands.returnToFrontDesk(need(r.return), desk: desk)
+        case .merge: return try DeskCommands.merge(need(r.merge), desk: desk)
+        case .link: return try DeskCommands.link(need(r.link), desk: desk)
+        case .triage: return try DeskCommands.triage(need(r.triage), desk: desk)
+        case .board: return try DeskCommands.board(need(r.board), desk: desk)
+        case .export: return try DeskCommands.export(need(r.export), desk: desk)
+        case .sar: return try DeskCommands.sar(need(r.sar), desk: desk)
+        case .erase: return try DeskCommands.erase(need(r.erase), desk: desk)
+        case .retention: return try DeskCommands.retention(need(r.retention), desk: desk)
+        case .config: return try DeskCommands.config(need(r.config), desk: desk)
         }
     }
 }

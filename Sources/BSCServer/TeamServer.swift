@@ -123,12 +123,17 @@ public final class TeamServer: @unchecked Sendable {
     /// Blocks until SIGTERM or SIGINT, then drains: no new connections or
     /// requests, every queued request finished (each append synced by the
     /// journal before it is answered), answers flushed, socket removed.
+    /// SIGHUP meanwhile re-reads the configuration.
     public func runUntilSignalled() {
         var set = Self.stopSignals
         var received: Int32 = 0
         // Blocked since start-up (`blockStopSignals`), so none was lost.
         pthread_sigmask(SIG_BLOCK, &set, nil)
-        while sigwait(&set, &received) != 0 {}
+        while true {
+            while sigwait(&set, &received) != 0 {}
+            guard received == SIGHUP else { break }
+            executor.reloadConfiguration(why: "SIGHUP")
+        }
         logger.info("stopping: draining requests (signal \(received))")
         try? listener?.close().wait()
         executor.drain()
@@ -145,10 +150,11 @@ public final class TeamServer: @unchecked Sendable {
         sigemptyset(&set)
         sigaddset(&set, SIGTERM)
         sigaddset(&set, SIGINT)
+        sigaddset(&set, SIGHUP)
         return set
     }
 
-    /// Blocks SIGTERM and SIGINT in the calling thread and every thread it
+    /// Blocks SIGTERM, SIGINT and SIGHUP in the calling thread and every thread it
     /// starts afterwards; call before the event loops start.
     public static func blockStopSignals() {
         var set = stopSignals
@@ -226,7 +232,7 @@ final class ConnectionHandler: ChannelInboundHandler {
     }
 
     private func greet(_ context: ChannelHandlerContext, _ hello: Hello) {
-        guard hello.protocol == protocolVersion else {
+        guard Handshake.serverAccepts(hello.protocol) else {
             refuse(context, status: WireStatus.usage, Handshake.versionMismatch(client: hello.protocol, server: protocolVersion))
             return
         }
@@ -235,7 +241,7 @@ final class ConnectionHandler: ChannelInboundHandler {
             return
         }
         guard let profile = executor.profile(name) else {
-            refuse(context, status: WireStatus.notPermitted, executor.projection.notSetUp(terminalSafe(name)))
+            refuse(context, status: WireStatus.notPermitted, executor.notSetUp(terminalSafe(name)))
             return
         }
         login = name

@@ -51,6 +51,7 @@ struct BSCDesk: ParsableCommand {
             SubjectAccessCommand.self,
             EraseCommand.self,
             RetentionCommand.self,
+            ConfigCommand.self,
         ]
     )
 

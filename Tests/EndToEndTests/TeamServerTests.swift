@@ -89,7 +89,7 @@ struct TeamServerTests {
         #expect(try f.journal().count == 3)
 
         // Commands the server does not run yet say so; nothing runs in-process.
-        let triage = try f.client(f.amy, ["assign", a, f.amy])
+        let triage = try f.client(f.amy, ["doctor"])
         #expect(triage.status == 64)
         #expect(triage.stderr.contains("not yet available through the team server"))
 
@@ -212,7 +212,7 @@ struct TeamServerTests {
 
         let mismatch = try f.runAs(f.amy, [Bscdesk.bench, "server-append", "--socket", f.socket, "--protocol", "999"])
         #expect(mismatch.status == 64)
-        #expect(mismatch.stderr.contains("this client speaks version 999, the server speaks version 1"))
+        #expect(mismatch.stderr.contains("this client speaks version 999, the server speaks version 2"))
     }
 
     /// SIGTERM while clients are appending: the server exits 0; every

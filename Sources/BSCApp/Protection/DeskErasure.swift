@@ -109,6 +109,11 @@ extension Desk {
         try append { _, ids in
             [Event(id: ids.next(), at: now, user: user, ref: todo[0], body: .erased(tickets: todo, reason: reason, basis: basis))]
         }
+        // The record must be durable before the keys go; the team server
+        // defers syncs to its group commit, so sync it here.
+        if journal.defersSync {
+            do { _ = try journal.syncDeferred() } catch { throw DeskError(.outcomeUnknown, "the erasure could not be synced (\(error)); no key was destroyed: run the same erase again") }
+        }
         do {
             try keys.destroy(todo, restrictedQueues: queues)
         } catch {

@@ -77,6 +77,9 @@ public final class SharedProjection: @unchecked Sendable {
 
     public var hasUpstream: Bool { engine.journal.upstream != nil }
 
+    /// Whether the journal or the keys are shared with other servers.
+    public var isShared: Bool { engine.journal.upstream != nil || engine.keys.shared != nil }
+
     /// Folds in what other servers appended to the shared store.
     public func catchUpWithUpstream() throws(DeskError) {
         guard hasUpstream else { return }
@@ -91,6 +94,12 @@ public final class SharedProjection: @unchecked Sendable {
     /// The event the shared store holds under `id`, if any.
     public func storedEvent(id: String) throws -> Event? {
         try engine.journal.upstream?.storedEvent(id: id)
+    }
+
+    /// Replays the journal into a new projection (after an erasure: the
+    /// shredded tickets' content must leave memory too).
+    public func reload() throws(DeskError) {
+        try engine.load()
     }
 
     public var ticketCount: Int { engine.store.count }

@@ -1,6 +1,8 @@
 import ArgumentParser
 import BSCApp
 import BSCCore
+import BSCProtocol
+import BSCServer
 import BSCTerminal
 import BSCUI
 import Foundation
@@ -40,24 +42,15 @@ struct BoardCommand: ParsableCommand {
             try BoardLatency.run(count: n, tickMillis: Self.tickMillis)
             return
         }
+        if printFrame {
+            // Printed once: the same function in-process and on the server.
+            let args = BoardArgs(detailed: detailed, team: team, format: format, size: size)
+            try runRouted(global, load: true, request: { _ in Request(id: 0, board: args) }) { try DeskCommands.board(args, desk: $0) }
+            return
+        }
         try runDesk(global, load: true) { desk in
-            let output = try format.map { try parseEnum(BoardOutput.Format.self, $0, what: "format") }
-            guard output == nil || printFrame else { throw DeskError.usage("--format goes with --print: bscdesk board --print --format json") }
+            if format != nil { throw DeskError.usage("--format goes with --print: bscdesk board --print --format json") }
             let env = ProcessInfo.processInfo.environment
-            if printFrame, output == .json {
-                let now = desk.now()
-                let seen = desk.boardAsSeen(desk.boardSnapshot(now: now), teamOnly: team)
-                emit(BoardOutput.json(seen, zone: desk.zone, teamOnly: team).serialized() + "\n")
-                return
-            }
-            if printFrame {
-                let parts = size.split(separator: "x").compactMap { Int($0) }
-                guard parts.count == 2, parts[0] > 0, parts[1] > 0 else { throw DeskError.usage("bad --size \"\(size)\": use COLSxROWS, e.g. 100x30") }
-                let screen = BoardScreen(desk: desk, environment: env, now: desk.now(), wallboard: !detailed, teamOnly: team)
-                var app = UIApp(root: screen, size: Size(width: parts[0], height: parts[1]), now: desk.now())
-                emit(app.render().rows().joined(separator: "\n") + "\n")
-                return
-            }
             try MainActor.assumeIsolated {
                 try runBoard(desk: desk, environment: env)
             }

@@ -1,6 +1,9 @@
 import ArgumentParser
 import BSCApp
+import BSCClient
 import BSCCore
+import BSCProtocol
+import BSCServer
 import Foundation
 
 /// `sar`, `erase` and `retention`: docs/data-protection.md.
@@ -15,23 +18,18 @@ struct SubjectAccessCommand: ParsableCommand {
     @Option(help: "The JSON file to write; the summary goes to FILE.md.") var out: String?
 
     func run() throws {
-        try runDesk(global, load: true) { desk in
-            guard let out, !out.isEmpty else { throw DeskError.usage("sar needs --out FILE: the JSON file to write (the summary goes to FILE.md)") }
-            let refs = try selectTickets(desk, caller: caller, tickets: ticket, command: "sar")
-            let answer = try desk.subjectAccess(refs, query: caller ?? ticket.joined(separator: " "))
-            try desk.writeSubjectAccess(answer, to: out)
-            try desk.recordSubjectAccess(refs)
-            emit("wrote \(out) and \(out).md: \(refs.count) ticket(s): " + refs.map(\.description).joined(separator: " ") + "\n")
-        }
-    }
-}
-
-func selectTickets(_ desk: Desk, caller: String?, tickets: [String], command: String) throws -> [TicketRef] {
-    switch (caller, tickets.isEmpty) {
-    case (nil, true): throw DeskError.usage("\(command) needs --caller REF_OR_NAME or --ticket REF ...")
-    case (.some, false): throw DeskError.usage("give --caller or --ticket, not both")
-    case (.some(let c), true): return try desk.ticketsOfOneSubject(c, command: command)
-    case (nil, false): return try tickets.map(parseRef)
+        let args = SarArgs(caller: caller, tickets: ticket)
+        let out = self.out ?? ""
+        let files = OutputFiles(base: out, suffixes: ["", ".md"], overwrite: false, existsAdvice: "choose another file", example: "sar.json")
+        // The server answers with the files' content; this process writes
+        // them as its own user.
+        try runRouted(global, load: true, before: { () throws(ClientError) in
+            guard !out.isEmpty else { throw ClientError(status: 64, "sar needs --out FILE: the JSON file to write (the summary goes to FILE.md)") }
+            try files.check()
+        }, request: { Request(id: 0, eventId: $0, sar: args) }, deliver: { (o: CommandOutput) throws(ClientError) in
+            try files.write(o.files)
+            return CommandOutput(output: "wrote \(out) and \(out).md: " + o.output, warnings: o.warnings)
+        }) { try DeskCommands.sar(args, desk: $0) }
     }
 }
 
@@ -50,32 +48,40 @@ struct EraseCommand: ParsableCommand {
     @Option(help: "Why (recorded in the journal).") var reason: String?
     @Flag(help: "Do not ask for confirmation.") var yes = false
 
+    /// Two steps, the same in-process and through the server: the list of
+    /// what will go, the person's confirmation here, then the erasure of
+    /// exactly the tickets listed.
     func run() throws {
-        try runDesk(global, load: true) { desk in
-            guard let reason else { throw DeskError.usage("erase needs --reason TEXT: why the data is erased (it is recorded)") }
-            let refs = try selectTickets(desk, caller: caller, tickets: ticket, command: "erase")
-            var list = "will erase the personal data of \(refs.count) ticket(s):\n"
-            for r in refs {
-                let t = desk.visible(try desk.ticket(r))
-                list += "  \(r)  \(t.caller.displayName)  \(t.category)  \(t.status.rawValue)  \(desk.localText(t.openedAt))\n"
-            }
-            emit(list)
+        let preview = EraseArgs(caller: caller, tickets: ticket, reason: reason, preview: true)
+        let yes = self.yes
+        let reason = self.reason
+        func confirm(_ shown: CommandOutput) throws(ClientError) -> EraseArgs {
+            emit(shown.output)
             if !yes {
                 FileHandle.standardError.write(Data("type yes to erase them for good: ".utf8))
                 guard let answer = readLine(), answer.trimmingCharacters(in: .whitespaces).lowercased() == "yes" else {
-                    throw DeskError.refused("not confirmed; nothing was erased")
+                    throw ClientError(status: 65, "not confirmed; nothing was erased")
                 }
             }
-            let report = try desk.erase(refs, reason: reason)
-            var out = "erased: " + report.erased.map(\.description).joined(separator: " ") + "\n"
-            if !report.alreadyErased.isEmpty { out += "already erased before: " + report.alreadyErased.map(\.description).joined(separator: " ") + "\n" }
-            if report.plaintextEvents > 0 {
-                out += "warning: \(report.plaintextEvents) event(s) of these tickets were written before encryption and stay readable in the live journal; migrate the data directory (docs/data-protection.md)\n"
+            return EraseArgs(tickets: shown.tickets ?? [], reason: reason, preview: false)
+        }
+        guard let server = try serverLocation(global) else {
+            try runDesk(global, load: true, routed: true) { desk in
+                let shown = try DeskCommands.erase(preview, desk: desk)
+                let args = try onClientSide { () throws(ClientError) in try confirm(shown) }
+                emit(try DeskCommands.erase(args, desk: desk).output)
             }
-            for f in report.filesStillHolding where !f.hasPrefix(desk.data.journalPath + " ") {
-                out += "warning: \(f) may still hold them in clear (a draft, or written before encryption): delete it by hand (docs/data-protection.md)\n"
-            }
-            emit(out)
+            return
+        }
+        do throws(ClientError) {
+            let shown = try send(global, server: server, Request(id: 0, erase: preview))
+            let args = try confirm(CommandOutput(output: shown.output, tickets: shown.tickets))
+            let done = try send(global, server: server, Request(id: 0, eventId: EventIds.random(), erase: args))
+            emit(done.output)
+            for w in done.warnings { printError("bscdesk: " + terminalSafe(w)) }
+        } catch {
+            printError("bscdesk: " + terminalSafe(error.message))
+            throw ExitCode(error.status)
         }
     }
 }
@@ -89,25 +95,10 @@ struct RetentionCommand: ParsableCommand {
     @Flag(help: "Shred them now (destroys their keys; recorded as one subject.erased event).") var apply = false
 
     func run() throws {
-        try runDesk(global, load: true) { desk in
-            if apply {
-                let (due, report) = try desk.applyRetention()
-                guard let report else { emit("no ticket is past its retention; nothing was done\n"); return }
-                var out = "shredded \(report.erased.count) ticket(s) past retention: " + report.erased.map(\.description).joined(separator: " ") + "\n"
-                _ = due
-                for f in report.filesStillHolding where !f.hasPrefix(desk.data.journalPath + " ") {
-                    out += "warning: \(f) may still hold them in clear (a draft, or written before encryption): delete it by hand (docs/data-protection.md)\n"
-                }
-                if report.plaintextEvents > 0 {
-                    out += "warning: \(report.plaintextEvents) event(s) of these tickets were written before encryption and stay readable in the live journal\n"
-                }
-                emit(out)
-            } else {
-                let due = try desk.retentionDue()
-                var out = due.isEmpty ? "no ticket is past its retention\n" : "\(due.count) ticket(s) past retention (bscdesk retention --apply shreds them):\n"
-                for d in due { out += "  \(d.ref)  \(d.category)  closed \(desk.localText(d.closedAt))  rule \(d.years) years\n" }
-                emit(out)
-            }
+        let args = RetentionArgs(apply: apply)
+        let apply = self.apply
+        try runRouted(global, load: true, request: { Request(id: 0, eventId: apply ? $0 : nil, retention: args) }) {
+            try DeskCommands.retention(args, desk: $0)
         }
     }
 }

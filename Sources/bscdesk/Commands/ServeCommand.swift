@@ -16,6 +16,7 @@ struct ServeCommand: ParsableCommand {
         it refuses to run as root. Clients are known by their OS login (SO_PEERCRED).
         The socket is created 0660 with the group of its directory. Logs go to stderr.
         SIGTERM drains: queued requests finish and are answered, then it exits.
+        SIGHUP re-reads bscdesk.toml with the start-up checks (a bad file is refused and logged).
         See README.md, "The team server", and docs/protocol.md.
         """)
 

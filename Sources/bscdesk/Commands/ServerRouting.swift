@@ -12,42 +12,75 @@ import Foundation
 ///
 /// `eventIdOption` is `--event-id` of a command that appends: the request
 /// carries it (or a new id), so a resent request is written once.
-func runRouted(_ global: GlobalOptions, load: Bool, eventIdOption: String? = nil, request: (String) -> Request,
+/// `before` runs first on the client's side (checks of files it will
+/// write); `deliver` turns the command's output into what is printed, on
+/// the client's side in both paths (it writes the files a command streams
+/// back, as the client's own user).
+func runRouted(_ global: GlobalOptions, load: Bool, eventIdOption: String? = nil,
+               before: () throws(ClientError) -> Void = {},
+               request: (String) -> Request,
+               deliver: (CommandOutput) throws(ClientError) -> CommandOutput = { $0 },
                inProcess: (Desk) throws -> CommandOutput) throws {
-    let env = ProcessInfo.processInfo.environment
-    let server: String?
-    do {
-        server = try ServerLocation.resolve(option: global.server, environment: env)
+    let server = try serverLocation(global)
+    guard let server else {
+        try runDesk(global, load: load, routed: true) { desk in
+            if eventIdOption != nil { throw DeskError.usage("--event-id is for the team server: drop it, or give --server") }
+            try onClientSide { () throws(ClientError) in try before() }
+            let out = try inProcess(desk)
+            let shown = try onClientSide { () throws(ClientError) in try deliver(out) }
+            emit(shown.output)
+            for w in shown.warnings { printError("bscdesk: " + terminalSafe(w)) }
+        }
+        return
+    }
+    do throws(ClientError) {
+        try before()
+        let response = try send(global, server: server, request(try eventId(eventIdOption)))
+        let shown = try deliver(CommandOutput(output: response.output, warnings: response.warnings,
+                                              files: response.files ?? [], tickets: response.tickets))
+        emit(shown.output)
+        for w in shown.warnings { printError("bscdesk: " + terminalSafe(w)) }
     } catch {
         printError("bscdesk: " + terminalSafe(error.message))
         throw ExitCode(error.status)
     }
-    guard let server else {
-        try runDesk(global, load: load, routed: true) { desk in
-            if eventIdOption != nil { throw DeskError.usage("--event-id is for the team server: drop it, or give --server") }
-            let out = try inProcess(desk)
-            emit(out.output)
-            for w in out.warnings { printError("bscdesk: " + terminalSafe(w)) }
-        }
-        return
+}
+
+/// The configured server's socket, or nil to run in-process.
+func serverLocation(_ global: GlobalOptions) throws -> String? {
+    do throws(ClientError) {
+        return try ServerLocation.resolve(option: global.server, environment: ProcessInfo.processInfo.environment)
+    } catch {
+        printError("bscdesk: " + terminalSafe(error.message))
+        throw ExitCode(error.status)
     }
-    do {
-        try DeskClient.checkEnvironment(env)
-        if global.data != nil {
-            throw ClientError(status: 64, "--data is for a desk run in-process; the team server at \(server) has its own data directory: drop --data (or --server)")
-        }
-        let id = try eventId(eventIdOption)
-        let client = try DeskClient(path: server)
-        let response = try client.run(request(id))
+}
+
+/// One request to the server as the OS login the kernel gives it; a
+/// refusal becomes a ClientError with the command line's status, after
+/// the warnings that came with it are printed.
+func send(_ global: GlobalOptions, server: String, _ request: Request) throws(ClientError) -> Response {
+    try DeskClient.checkEnvironment(ProcessInfo.processInfo.environment)
+    if global.data != nil {
+        throw ClientError(status: 64, "--data is for a desk run in-process; the team server at \(server) has its own data directory: drop --data (or --server)")
+    }
+    let client = try DeskClient(path: server)
+    let response = try client.run(request)
+    if response.status != 0 {
         emit(response.output)
         for w in response.warnings { printError("bscdesk: " + terminalSafe(w)) }
-        if response.status != 0 {
-            printError("bscdesk: " + terminalSafe(response.error ?? "the server gave status \(response.status)"))
-            throw ExitCode(Int32(clamping: response.status))
-        }
-    } catch let e as ClientError {
-        printError("bscdesk: " + terminalSafe(e.message))
-        throw ExitCode(e.status)
+        throw ClientError(status: Int32(clamping: response.status), response.error ?? "the server gave status \(response.status)")
+    }
+    return response
+}
+
+/// Runs a client-side step inside an in-process desk: its failure prints
+/// like any other and exits with its status.
+func onClientSide<T>(_ body: () throws(ClientError) -> T) throws -> T {
+    do {
+        return try body()
+    } catch {
+        throw DeskError(ExitStatus(rawValue: error.status) ?? .ioFailure, error.message)
     }
 }
 
@@ -61,7 +94,7 @@ func refuseInProcessWithServer(_ global: GlobalOptions, environment env: [String
         throw DeskError(.configuration, error.message)
     }
     if let server {
-        throw DeskError.usage("this command is not yet available through the team server (\(server)); the server runs log, list, show, note, resolve and stats. Without a server configured it runs in-process")
+        throw DeskError.usage("this command is not yet available through the team server (\(server)); the server runs the ticket commands, list, show, stats, triage, board --print, export, sar, erase, retention and config. Without a server configured it runs in-process")
     }
 }
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import BSCApp
+import BSCClient
 import BSCCore
 import BSCProtocol
 import BSCServer
@@ -71,14 +72,19 @@ struct ExportCommand: ParsableCommand {
     @Flag(help: "Replace FILE (and its definitions file) if it already exists.") var force = false
 
     func run() throws {
-        try runDesk(global, load: true) { desk in
-            guard let out, !out.isEmpty else { throw DeskError.usage("export needs --out FILE: the file to write") }
-            let fmt = try parseEnum(MetricsOutput.Format.self, format, what: "format")
-            guard fmt != .table else { throw DeskError.usage("unknown format \"table\" for export: use csv, json or md") }
-            let q = try desk.metricsQuery(period: options.period, from: options.from, to: options.to, by: options.by, series: options.series)
-            let report = try desk.metricsReport(q)
-            let paths = try desk.exportMetrics(report, format: fmt, to: out, bom: bom, overwrite: force)
-            emit(paths.joined(separator: "\n") + "\n")
-        }
+        let out = self.out ?? ""
+        let name = out.split(separator: "/").last.map(String.init) ?? out
+        let args = ExportArgs(period: options.period, from: options.from, to: options.to, by: options.by, series: options.series,
+                              format: format, outName: name, bom: bom)
+        let files = OutputFiles(base: out, suffixes: format == "csv" ? ["", Desk.sidecarPath(forCSV: "")] : [""], overwrite: force,
+                                existsAdvice: "choose another file, or add --force to replace it", example: "fcr.csv")
+        // The server answers with the files' content; this process writes
+        // them as its own user.
+        try runRouted(global, load: true, before: { () throws(ClientError) in
+            guard !out.isEmpty else { throw ClientError(status: 64, "export needs --out FILE: the file to write") }
+            try files.check()
+        }, request: { _ in Request(id: 0, export: args) }, deliver: { (o: CommandOutput) throws(ClientError) in
+            CommandOutput(output: try files.write(o.files).joined(separator: "\n") + "\n", warnings: o.warnings)
+        }) { try DeskCommands.export(args, desk: $0) }
     }
 }

@@ -13,13 +13,12 @@ struct ContactCommand: ParsableCommand {
     @Option(help: "Handle time: 90s, 4m30s, 1h5m or 12:30.") var duration: String?
     @Option(help: "When it arrived (ISO 8601). Default: now.") var received: String?
 
+    @OptionGroup var write: EventIdOption
+
     func run() throws {
-        try runDesk(global) { desk in
-            let r = try parseRef(ref)
-            let ch = try parseEnum(Channel.self, channel, what: "channel")
-            let dur = try duration.map { try InputParsing.duration($0) }
-            let rec = try received.map { try InputParsing.receivedTime($0, zone: desk.zone, now: desk.now()) }
-            try desk.logRepeatContact(r, channel: ch, summary: summary, durationMillis: dur, received: rec)
+        let args = ContactArgs(ref: ref, channel: channel, summary: summary, duration: duration, received: received)
+        try runRouted(global, load: false, eventIdOption: write.eventId, request: { Request(id: 0, eventId: $0, contact: args) }) {
+            try DeskCommands.contact(args, desk: $0)
         }
     }
 }
@@ -37,19 +36,13 @@ struct EditCommand: ParsableCommand {
     @Option var priority: String?
     @Option var summary: String?
 
+    @OptionGroup var write: EventIdOption
+
     func run() throws {
-        try runDesk(global) { desk in
-            let r = try parseRef(ticket)
-            var changes: [(CorrectableField, String)] = []
-            if let category { changes.append((.category, category)) }
-            if let caller { changes.append((.callerName, caller)) }
-            if let callerRef { changes.append((.callerReference, callerRef)) }
-            if let callerType { changes.append((.callerType, callerType)) }
-            if let phone { changes.append((.callerPhone, phone)) }
-            if let email { changes.append((.callerEmail, email)) }
-            if let priority { changes.append((.priority, priority)) }
-            if let summary { changes.append((.summary, summary)) }
-            try desk.correct(r, changes)
+        let args = EditArgs(ref: ticket, category: category, caller: caller, callerRef: callerRef, callerType: callerType,
+                            phone: phone, email: email, priority: priority, summary: summary)
+        try runRouted(global, load: false, eventIdOption: write.eventId, request: { Request(id: 0, eventId: $0, edit: args) }) {
+            try DeskCommands.edit(args, desk: $0)
         }
     }
 }
@@ -75,9 +68,11 @@ struct RouteCommand: ParsableCommand {
     @Argument(help: "Queue id.") var queue: String
     @Option(name: .customLong("detail"), help: "Hand-off detail KEY=VALUE (repeatable).") var details: [String] = []
     @Option(help: "A note for the back office.") var note: String?
+    @OptionGroup var write: EventIdOption
     func run() throws {
-        try runDesk(global) { desk in
-            try desk.route(try parseRef(ref), to: queue, details: try InputParsing.details(details), note: note)
+        let args = RouteArgs(ref: ref, queue: queue, details: details, note: note)
+        try runRouted(global, load: false, eventIdOption: write.eventId, request: { Request(id: 0, eventId: $0, route: args) }) {
+            try DeskCommands.route(args, desk: $0)
         }
     }
 }
@@ -87,7 +82,13 @@ struct AssignCommand: ParsableCommand {
     @OptionGroup var global: GlobalOptions
     @Argument var ref: String
     @Argument(help: "Login of the assignee.") var user: String
-    func run() throws { try runDesk(global) { try $0.assign(try parseRef(ref), to: user) } }
+    @OptionGroup var write: EventIdOption
+    func run() throws {
+        let args = AssignArgs(ref: ref, user: user)
+        try runRouted(global, load: false, eventIdOption: write.eventId, request: { Request(id: 0, eventId: $0, assign: args) }) {
+            try DeskCommands.assign(args, desk: $0)
+        }
+    }
 }
 
 struct PendingCommand: ParsableCommand {
@@ -95,9 +96,11 @@ struct PendingCommand: ParsableCommand {
     @OptionGroup var global: GlobalOptions
     @Argument var ref: String
     @Option(help: "customer or third-party.") var reason: String
+    @OptionGroup var write: EventIdOption
     func run() throws {
-        try runDesk(global) { desk in
-            try desk.setPending(try parseRef(ref), reason: try parseEnum(PendingReason.self, reason, what: "pending reason"))
+        let args = PendingArgs(ref: ref, reason: reason)
+        try runRouted(global, load: false, eventIdOption: write.eventId, request: { Request(id: 0, eventId: $0, pending: args) }) {
+            try DeskCommands.pending(args, desk: $0)
         }
     }
 }
@@ -106,7 +109,13 @@ struct ResumeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "resume", abstract: "End a pending pause; the SLA clock runs again.")
     @OptionGroup var global: GlobalOptions
     @Argument var ref: String
-    func run() throws { try runDesk(global) { try $0.resume(try parseRef(ref)) } }
+    @OptionGroup var write: EventIdOption
+    func run() throws {
+        let args = RefArgs(ref: ref)
+        try runRouted(global, load: false, eventIdOption: write.eventId, request: { Request(id: 0, eventId: $0, resume: args) }) {
+            try DeskCommands.resume(args, desk: $0)
+        }
+    }
 }
 
 struct ResolveCommand: ParsableCommand {
@@ -128,14 +137,26 @@ struct ReopenCommand: ParsableCommand {
     @OptionGroup var global: GlobalOptions
     @Argument var ref: String
     @Option(help: "Why.") var reason: String?
-    func run() throws { try runDesk(global) { try $0.reopen(try parseRef(ref), reason: reason) } }
+    @OptionGroup var write: EventIdOption
+    func run() throws {
+        let args = ReopenArgs(ref: ref, reason: reason)
+        try runRouted(global, load: false, eventIdOption: write.eventId, request: { Request(id: 0, eventId: $0, reopen: args) }) {
+            try DeskCommands.reopen(args, desk: $0)
+        }
+    }
 }
 
 struct CloseCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "close", abstract: "Close a resolved ticket (final).")
     @OptionGroup var global: GlobalOptions
     @Argument var ref: String
-    func run() throws { try runDesk(global) { try $0.close(try parseRef(ref)) } }
+    @OptionGroup var write: EventIdOption
+    func run() throws {
+        let args = RefArgs(ref: ref)
+        try runRouted(global, load: false, eventIdOption: write.eventId, request: { Request(id: 0, eventId: $0, close: args) }) {
+            try DeskCommands.close(args, desk: $0)
+        }
+    }
 }
 
 struct FeedbackCommand: ParsableCommand {
@@ -144,9 +165,11 @@ struct FeedbackCommand: ParsableCommand {
     @Argument var ref: String
     @Argument(help: "Rating from 1 to 5.") var rating: Int
     @Option(help: "phone, email, e-form, survey.") var source: String
+    @OptionGroup var write: EventIdOption
     func run() throws {
-        try runDesk(global) { desk in
-            try desk.recordFeedback(try parseRef(ref), rating: rating, source: try parseEnum(FeedbackSource.self, source, what: "feedback source"))
+        let args = FeedbackArgs(ref: ref, rating: rating, source: source)
+        try runRouted(global, load: false, eventIdOption: write.eventId, request: { Request(id: 0, eventId: $0, feedback: args) }) {
+            try DeskCommands.feedback(args, desk: $0)
         }
     }
 }
@@ -156,7 +179,13 @@ struct VerifyIdentityCommand: ParsableCommand {
     @OptionGroup var global: GlobalOptions
     @Argument var ref: String
     @Option(help: "How, e.g. \"call-back to number on file\".") var how: String
-    func run() throws { try runDesk(global) { try $0.verifyIdentity(try parseRef(ref), how: how) } }
+    @OptionGroup var write: EventIdOption
+    func run() throws {
+        let args = VerifyIdentityArgs(ref: ref, how: how)
+        try runRouted(global, load: false, eventIdOption: write.eventId, request: { Request(id: 0, eventId: $0, verifyIdentity: args) }) {
+            try DeskCommands.verifyIdentity(args, desk: $0)
+        }
+    }
 }
 
 struct CallbackCommand: ParsableCommand {
@@ -164,10 +193,11 @@ struct CallbackCommand: ParsableCommand {
     @OptionGroup var global: GlobalOptions
     @Argument var ref: String
     @Argument(help: "Local time, ISO 8601 (2026-11-24T14:00), or 'none'.") var time: String
+    @OptionGroup var write: EventIdOption
     func run() throws {
-        try runDesk(global) { desk in
-            let at: Instant? = time.lowercased() == "none" ? nil : try callbackTime(time, desk: desk)
-            try desk.setCallback(try parseRef(ref), at: at)
+        let args = CallbackArgs(ref: ref, time: time)
+        try runRouted(global, load: false, eventIdOption: write.eventId, request: { Request(id: 0, eventId: $0, callback: args) }) {
+            try DeskCommands.callback(args, desk: $0)
         }
     }
 }
@@ -177,11 +207,11 @@ struct ReturnCommand: ParsableCommand {
     @OptionGroup var global: GlobalOptions
     @Argument var ref: String
     @Option(help: "What customer services should do (required).") var note: String?
+    @OptionGroup var write: EventIdOption
     func run() throws {
-        try runDesk(global) { desk in
-            let r = try parseRef(ref)
-            guard let note else { throw DeskError.usage("return needs --note TEXT: tell customer services what to do next") }
-            try desk.returnToFrontDesk(r, note: note)
+        let args = ReturnArgs(ref: ref, note: note)
+        try runRouted(global, load: false, eventIdOption: write.eventId, request: { Request(id: 0, eventId: $0, returnArgs: args) }) {
+            try DeskCommands.returnToFrontDesk(args, desk: $0)
         }
     }
 }
@@ -191,7 +221,13 @@ struct MergeCommand: ParsableCommand {
     @OptionGroup var global: GlobalOptions
     @Argument(help: "The duplicate.") var duplicate: String
     @Option(help: "The ticket that survives.") var into: String
-    func run() throws { try runDesk(global) { try $0.merge(try parseRef(duplicate), into: try parseRef(into)) } }
+    @OptionGroup var write: EventIdOption
+    func run() throws {
+        let args = MergeArgs(duplicate: duplicate, into: into)
+        try runRouted(global, load: false, eventIdOption: write.eventId, request: { Request(id: 0, eventId: $0, merge: args) }) {
+            try DeskCommands.merge(args, desk: $0)
+        }
+    }
 }
 
 struct LinkCommand: ParsableCommand {
@@ -199,5 +235,18 @@ struct LinkCommand: ParsableCommand {
     @OptionGroup var global: GlobalOptions
     @Argument var ref: String
     @Argument var other: String
-    func run() throws { try runDesk(global) { try $0.link(try parseRef(ref), try parseRef(other)) } }
+    @OptionGroup var write: EventIdOption
+    func run() throws {
+        let args = LinkArgs(ref: ref, other: other)
+        try runRouted(global, load: false, eventIdOption: write.eventId, request: { Request(id: 0, eventId: $0, link: args) }) {
+            try DeskCommands.link(args, desk: $0)
+        }
+    }
+}
+
+/// `--event-id` of a command that appends: through the team server the
+/// request carries it, so a resent command is written once.
+struct EventIdOption: ParsableArguments {
+    @Option(name: .customLong("event-id"), help: "Team server only: the id of this write (32 hex digits); a resent command with the same id writes once.")
+    var eventId: String?
 }

@@ -1,0 +1,125 @@
+import Foundation
+import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `config show|set` through a real team server and SIGHUP reloads, with
+/// real OS users: supervisors change people and rules through the server,
+/// which validates before applying; an administrator's edit on disk is
+/// applied on SIGHUP, or refused with the old configuration kept. Needs root.
+@Suite("Team server: configuration changes and SIGHUP", .serialized)
+struct TeamServerConfigTests {
+    func file(_ t: ServerTwin) throws -> Data { try Data(contentsOf: URL(fileURLWithPath: t.f.data + "/bscdesk.toml")) }
+
+    func owner(_ path: String) -> (uid: uid_t, mode: mode_t) {
+        var st = stat()
+        _ = lstat(path, &st)
+        return (st.st_uid, st.st_mode & 0o777)
+    }
+
+    /// Waits until the server's log holds `needle` `count` times (a signal
+    /// is handled asynchronously); fails saying what the log held.
+    func waitForLog(_ t: ServerTwin, _ needle: String, count: Int) throws {
+        for _ in 0..<600 {
+            if t.f.log().components(separatedBy: needle).count - 1 >= count { return }
+            usleep(50_000)
+        }
+        throw TestFailure("the server never logged \"\(needle)\" (\(count)): \(t.f.log())")
+    }
+
+    @Test func supervisorsChangeTheConfigurationThroughTheServer() throws {
+        let t = try ServerTwin()
+        defer { t.cleanUp() }
+        let (amy, sup, who) = (t.f.amy, t.f.sup, t.f.stranger)
+        let before = try file(t)
+
+        // Agents can neither read nor change it, nor make themselves supervisor.
+        for args in [["config", "show"], ["config", "set", "users.\(amy).role", "supervisor"]] {
+            let p = try t.both(amy, args)
+            for r in [p.server, p.local] {
+                #expect(r.status == 77, "\(args): \(r.stderr)")
+                #expect(r.stderr.contains("the configuration is for supervisors"))
+            }
+        }
+        #expect(try file(t) == before)
+
+        let shown = try t.both(sup, ["config", "show"])
+        #expect(shown.server.status == 0)
+        #expect(shown.server.stdout == shown.local.stdout)
+        #expect(shown.server.stdout.contains("[users.\(amy)]"))
+
+        // As an agent amy may not take sup's ticket; as a team leader she may.
+        _ = try t.both(sup, ["log", "--caller", "Pat", "--channel", "phone", "--category", "cs.general-enquiry", "--summary", "q"])
+        _ = try t.both(sup, ["assign", "BSC-000001", sup])
+        #expect(try t.f.client(amy, ["assign", "BSC-000001", amy]).status == 77)
+        let promoted = try t.both(sup, ["config", "set", "users.\(amy).role", "team-leader"])
+        #expect(promoted.server.status == 0, "\(promoted.server.stderr)")
+        #expect(promoted.server.stdout == "users.\(amy).role: \"agent\" -> \"team-leader\"\n")
+        #expect(promoted.server.stdout == promoted.local.stdout)
+        // Applied at once by the running server, and kept in the file.
+        #expect(try t.f.client(amy, ["assign", "BSC-000001", amy]).status == 0)
+        let text = String(decoding: try file(t), as: UTF8.self)
+        #expect(text.contains("role = \"team-leader\""))
+        #expect(text.contains("# bscdesk configuration."), "the comments were lost")
+        #expect(owner(t.f.data + "/bscdesk.toml").uid == getpwnam(t.f.service)!.pointee.pw_uid)
+        #expect(owner(t.f.data + "/bscdesk.toml").mode == 0o600)
+        #expect(t.f.log().contains("configuration changed by \(sup): users.\(amy).role"))
+
+        // A new person can connect as soon as a supervisor adds them.
+        #expect(try t.f.client(who, ["list"]).status == 77)
+        #expect(try t.both(sup, ["config", "set", "users.\(who).queues", "[\"customer-services\"]"]).server.status == 0)
+        #expect(try t.f.client(who, ["list"]).status == 0)
+
+        // Refused before anything is written: a value the loader refuses,
+        // a key config set does not change.
+        let kept = try file(t)
+        let badRole = try t.both(sup, ["config", "set", "users.\(amy).role", "boss"])
+        for r in [badRole.server, badRole.local] {
+            #expect(r.status == 78, "\(r.stderr)")
+            #expect(r.stderr.contains("\"boss\" is not a role; use agent, team-leader or supervisor"))
+        }
+        let badQueue = try t.both(sup, ["config", "set", "targets.fcr", "\"lots\""])
+        #expect(badQueue.server.status == 78 && badQueue.local.status == 78, "\(badQueue.server.stderr)")
+        let shared = try t.both(sup, ["config", "set", "desk.shared_group", "staff"])
+        for r in [shared.server, shared.local] {
+            #expect(r.status == 64)
+            #expect(r.stderr.contains("config set cannot change \"desk.shared_group\""))
+        }
+        #expect(try file(t) == kept)
+        #expect(try t.f.client(amy, ["list"]).status == 0)
+    }
+
+    @Test func sighupAppliesAGoodFileAndKeepsTheConfigurationOnABadOne() throws {
+        let t = try ServerTwin()
+        defer { t.cleanUp() }
+        let who = t.f.stranger
+        let path = t.f.data + "/bscdesk.toml"
+        #expect(try t.f.client(who, ["list"]).status == 77)
+
+        // The administrator adds a person on disk, then SIGHUP.
+        try t.f.addUsers("[users.\(who)]\nrole = \"agent\"\nqueues = [\"customer-services\"]\n")
+        kill(t.f.server!.processIdentifier, SIGHUP)
+        try waitForLog(t, "SIGHUP: reloaded", count: 1)
+        #expect(try t.f.client(who, ["list"]).status == 0)
+
+        // A bad file: refused, logged, the configuration in use kept.
+        let good = try String(contentsOfFile: path, encoding: .utf8)
+        try (good + "\n[users.nobody]\nrole = \"boss\"\n").write(toFile: path, atomically: false, encoding: .utf8)
+        kill(t.f.server!.processIdentifier, SIGHUP)
+        try waitForLog(t, "refused, the configuration in use is kept", count: 1)
+        #expect(t.f.log().contains("\"boss\" is not a role"))
+        #expect(t.f.server!.isRunning)
+        #expect(try t.f.client(who, ["list"]).status == 0)
+        #expect(try t.f.client(t.f.amy, ["log", "--caller", "P", "--channel", "phone", "--category", "cs.general-enquiry",
+                                         "--summary", "still working"]).status == 0)
+
+        // Fixed and reloaded: a person removed on disk is refused at once.
+        try good.replacingOccurrences(of: "[users.\(who)]", with: "[users.someone-else]").write(toFile: path, atomically: false, encoding: .utf8)
+        kill(t.f.server!.processIdentifier, SIGHUP)
+        try waitForLog(t, "SIGHUP: reloaded", count: 2)
+        #expect(try t.f.client(who, ["list"]).status == 77)
+        #expect(try t.f.client(t.f.amy, ["list"]).stdout.contains("BSC-000001"))
+        #expect(t.f.stopServer() == 0)
+    }
+}
