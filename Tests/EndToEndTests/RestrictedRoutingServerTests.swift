@@ -11,7 +11,7 @@ import Glibc
 /// hand-off detail, while the appointeeship team still reads them.
 @Suite("Restricted routing with real OS users", .serialized)
 struct RestrictedRoutingServerTests {
-    let secrets = ["Quentin Zebedee", "Q765432", "Overpayment worry", "CL-778899", "Moved for safeguarding"]
+    let secrets = ["Quentin Zebedee", "Q765432", "Quuxfield letter worry", "CL-778899", "Moved for safeguarding"]
 
     func runningDesk() throws -> TeamServerFixture {
         let f = try TeamServerFixture()
@@ -51,14 +51,14 @@ struct RestrictedRoutingServerTests {
         let f = try runningDesk()
         defer { f.cleanUp() }
         let logged = try f.client(f.sup, ["log", "--caller", "Quentin Zebedee", "--ref", "Q765432", "--channel", "phone",
-                                          "--category", "payroll.salary-query", "--summary", "Overpayment worry"])
+                                          "--category", "payroll.salary-query", "--summary", "Quuxfield letter worry"])
         try #require(logged.status == 0, "log: \(logged.stderr)")
         let ref = logged.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
 
         // Before: an ordinary agent reads the caller.
         let before = try everythingShown(f, to: f.amy, ref)
         #expect(before.contains("Quentin Zebedee"))
-        #expect(before.contains("Overpayment worry"))
+        #expect(before.contains("Quuxfield letter worry"))
 
         let routed = try f.client(f.sup, ["route", ref, "appointeeship", "--detail", "client-reference=CL-778899",
                                           "--note", "Moved for safeguarding"])
@@ -77,11 +77,11 @@ struct RestrictedRoutingServerTests {
         // The team reads it all.
         let team = try f.client(f.ben, ["show", ref])
         #expect(team.status == 0)
-        for s in ["Quentin Zebedee", "Overpayment worry", "CL-778899"] { #expect(team.stdout.contains(s), "\(s) hidden from the team") }
+        for s in ["Quentin Zebedee", "Quuxfield letter worry", "CL-778899"] { #expect(team.stdout.contains(s), "\(s) hidden from the team") }
 
         // On disk, every byte of the data directory (journal, keys, cache)
         // holds none of it in clear.
-        let grep = try TeamServerFixture.command("/bin/grep", ["-r", "-l", "-a", "-e", "Quentin", "-e", "Q765432", "-e", "Overpayment",
+        let grep = try TeamServerFixture.command("/bin/grep", ["-r", "-l", "-a", "-e", "Quentin", "-e", "Q765432", "-e", "Quuxfield",
                                                                "-e", "CL-778899", "-e", "safeguarding", f.data])
         #expect(grep.stdout.isEmpty, "plaintext on disk: \(grep.stdout)")
     }
