@@ -25,6 +25,12 @@ public enum ConfigurationChange {
         public var text: String
     }
 
+    /// The values a `config.changed` event keeps: a person's name is
+    /// not repeated in the journal (the key says whose it was).
+    static func recorded(_ c: Change) -> (from: String?, to: String?) {
+        c.key.hasPrefix("users.") && c.key.hasSuffix(".name") ? (nil, nil) : (c.from, c.to)
+    }
+
     static var allowed: String {
         "desk." + deskKeys.joined(separator: "|") + ", targets." + targetKeys.joined(separator: "|") + ", users.LOGIN." + userKeys.joined(separator: "|")
     }
@@ -128,6 +134,20 @@ extension Desk {
         // Whatever it was, it ends owner-writable only: never group or
         // other writable (the loader refuses those).
         try data.writeAtomically(data.configPath, change.text, mode: mode & 0o740)
+        // Recorded after the write, and the file put back if it cannot be:
+        // no change without its event.
+        let now = clock.now()
+        let user = login
+        let recorded = ConfigurationChange.recorded(change)
+        do {
+            try append { _, ids in
+                [Event(id: ids.next(), at: now, user: user, ref: .none,
+                       body: .configChanged(key: change.key, from: recorded.from, to: recorded.to))]
+            }
+        } catch {
+            try? data.writeAtomically(data.configPath, text, mode: mode & 0o740)
+            throw error
+        }
         return change
     }
 }

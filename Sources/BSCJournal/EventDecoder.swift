@@ -314,10 +314,16 @@ extension Scanner {
         guard let at = tsOpt else { throw DecodeError("\"ts\" is not a UTC timestamp like 2026-11-24T09:05:00.000Z") }
         guard let userSpan = f.user else { throw DecodeError("missing \"user\"") }
         guard let typeSpan = f.typeSpan else { throw DecodeError("missing \"type\"") }
-        guard let refNumber = f.refNumber else { throw DecodeError("missing or invalid \"ref\"") }
-        let ref = TicketRef(refNumber)
-        guard let tickets = f.tickets, tickets >= 0 else { throw DecodeError("missing or invalid \"tickets\"") }
         guard let eventType = f.type else { throw DecodeError("unknown event type \"\(try text(typeSpan))\"") }
+        let ref: TicketRef
+        if eventType == .configChanged {
+            guard f.refNumber == nil else { throw DecodeError("a config.changed event names no ticket: unexpected \"ref\"") }
+            ref = .none
+        } else {
+            guard let refNumber = f.refNumber else { throw DecodeError("missing or invalid \"ref\"") }
+            ref = TicketRef(refNumber)
+        }
+        guard let tickets = f.tickets, tickets >= 0 else { throw DecodeError("missing or invalid \"tickets\"") }
 
         let body: EventBody
         switch eventType {
@@ -380,6 +386,8 @@ extension Scanner {
             body = .erased(tickets: try refList(f), reason: try needText(f, .reason, "reason"), basis: try needText(f, .basis, "basis"))
         case .accessed:
             body = .accessed(tickets: try refList(f))
+        case .configChanged:
+            body = .configChanged(key: try needText(f, .field, "field"), from: try str(f, .from), to: try str(f, .to))
         case .importVoided:
             body = .importVoided(batch: try needText(f, .batch, "batch"))
         }

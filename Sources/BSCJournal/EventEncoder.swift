@@ -13,7 +13,7 @@ public enum EventEncoder {
         w.timestamp("ts", e.at)
         w.string("user", e.user)
         w.string("type", e.type.rawValue)
-        w.string("ref", e.ref.description)
+        if e.type != .configChanged { w.string("ref", e.ref.description) }
         w.int("tickets", Int64(tickets))
         if let q = e.sealed { w.string("sealed", q) }
         if let src = e.source {
@@ -95,6 +95,10 @@ public enum EventEncoder {
             w.string("basis", basis)
         case .accessed(let tickets):
             w.string("refs", tickets.map(\.description).joined(separator: " "))
+        case .configChanged(let key, let from, let to):
+            w.string("field", key)
+            w.optionalString("from", from)
+            w.optionalString("to", to)
         }
         return w.body
     }

@@ -88,6 +88,28 @@ struct TeamServerConfigTests {
         }
         #expect(try file(t) == kept)
         #expect(try t.f.client(amy, ["list"]).status == 0)
+
+        // Each change is a config.changed event naming who changed what,
+        // about no ticket; refused changes write none; a person's name is
+        // not repeated in the journal.
+        func changes() throws -> [[String: Any]] { try t.f.journal().filter { $0["type"] as? String == "config.changed" } }
+        var recorded = try changes()
+        #expect(recorded.count == 2)
+        #expect(recorded.first?["user"] as? String == sup)
+        #expect(recorded.first?["field"] as? String == "users.\(amy).role")
+        #expect(recorded.first?["from"] as? String == "\"agent\"")
+        #expect(recorded.first?["to"] as? String == "\"team-leader\"")
+        #expect(recorded.allSatisfy { $0["ref"] == nil })
+        #expect(try t.both(sup, ["config", "set", "users.\(amy).name", "Amy Quuxworth"]).server.status == 0)
+        recorded = try changes()
+        #expect(recorded.count == 3)
+        #expect(recorded.last?["field"] as? String == "users.\(amy).name")
+        #expect(recorded.last?["from"] == nil && recorded.last?["to"] == nil)
+        let journalText = try FileManager.default.contentsOfDirectory(atPath: t.f.data + "/journal")
+            .map { try String(contentsOfFile: t.f.data + "/journal/" + $0, encoding: .utf8) }.joined()
+        #expect(!journalText.contains("Quuxworth"))
+        let verify = try t.f.runAs(t.f.service, [Bscdesk.binary, "verify", "--data", t.f.data], env: ["BSCDESK_USER": sup])
+        #expect(verify.status == 0, "verify: \(verify.stdout) \(verify.stderr)")
     }
 
     @Test func sighupAppliesAGoodFileAndKeepsTheConfigurationOnABadOne() throws {

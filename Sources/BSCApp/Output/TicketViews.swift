@@ -178,6 +178,9 @@ public enum TicketViews {
             return "personal data erased (\(basis)) of " + tickets.map(\.description).joined(separator: ", ") + ": \(reason)"
         case .accessed(let tickets):
             return "subject access request answered from " + tickets.map(\.description).joined(separator: ", ")
+        case .configChanged(let key, let from, let to):
+            guard from != nil || to != nil else { return "configuration \(key) changed" }
+            return "configuration \(key) changed from \(from ?? "(not set)") to \(to ?? "(not set)")"
         }
     }
 

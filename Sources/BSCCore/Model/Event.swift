@@ -74,6 +74,9 @@ public enum EventType: String, CaseIterable, Sendable {
     case erased = "subject.erased"
     /// A subject access request answered from these tickets.
     case accessed = "subject.accessed"
+    /// A supervisor changed a key of bscdesk.toml (`config set`). About no
+    /// ticket: its line has no "ref".
+    case configChanged = "config.changed"
 }
 
 public struct Caller: Sendable, Equatable, Hashable {
@@ -172,6 +175,10 @@ public enum EventBody: Sendable, Equatable {
     case erased(tickets: [TicketRef], reason: String, basis: String)
     /// A subject access request was answered from `tickets`.
     case accessed(tickets: [TicketRef])
+    /// `key` of bscdesk.toml was changed from one TOML value to another
+    /// (nil: not set before; both nil for a person's name, which the
+    /// journal does not repeat). Its event's ref is `TicketRef.none`.
+    case configChanged(key: String, from: String?, to: String?)
 
     public var type: EventType {
         switch self {
@@ -197,6 +204,7 @@ public enum EventBody: Sendable, Equatable {
         case .importVoided: return .importVoided
         case .erased: return .erased
         case .accessed: return .accessed
+        case .configChanged: return .configChanged
         }
     }
 }

@@ -6,6 +6,9 @@ public struct TicketRef: Hashable, Comparable, Sendable, CustomStringConvertible
     public init(_ number: Int) { self.number = number }
 
     public static let prefix = "BSC-"
+    /// The reference of an event about no ticket (`config.changed`): no
+    /// ticket has it, and the projection skips it.
+    public static let none = TicketRef(0)
 
     public var description: String {
         let digits = String(number)
