@@ -84,10 +84,14 @@ public enum Importer {
     /// already holds: counts only, one ticket at a time. Writes nothing.
     public static func plan(_ format: ImportFormat, input: CSVInput, mapping: ImportMapping, zone: ZoneRules, desk: Desk) throws -> ImportPlan {
         let batch = ImportIds.batch(system: format.rawValue, fileDigest: input.digest, mapping: mapping.toml())
+        let existing = try desk.importedTickets()
+        // Importing it again would write the voided events' ids again.
+        guard !desk.voidedImportBatches.contains(batch) else {
+            throw ImportError("\(terminalSafe(input.fileName)) with this mapping is import batch \(batch), which was voided; a void is final: to import the file again, change the mapping (another mapping is another batch)")
+        }
         let empty = ImportPlan(format: format, batch: batch, fileName: input.fileName, delimiterName: input.delimiterName, hadBOM: input.hadBOM,
                                input: input, mapping: mapping, zone: zone, grouping: TicketGrouping())
         var plan = empty
-        let existing = try desk.importedTickets()
         var builder = StoryBuilder(mapping: mapping, taxonomy: desk.taxonomy)
         var grouping = TicketGrouping()
         let pass = try forEachTicket(format, input: input, zone: zone, mapping: mapping, grouping: &grouping, start: {

@@ -153,11 +153,20 @@ struct ImportProgress {
         let rate = elapsed > 0 ? Double(done) / elapsed : 0
         let left = rate > 0 ? Double(total - done) / rate : 0
         if tty {
-            let width = 30
-            let filled = total > 0 ? width * done / total : width
-            let bar = String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled)
-            let line = "\r[\(bar)] \(done)/\(total) events, \(Int(rate))/s, \(Int(left.rounded())) s left "
-            FileHandle.standardError.write(line.data(using: .utf8)!)
+            // Narrower than the terminal: a line that wraps cannot be
+            // redrawn with a carriage return and leaves pieces behind.
+            let text = "\(done)/\(total) events, \(Int(rate))/s, \(Int(left.rounded())) s left"
+            let columns = terminalColumns()
+            let width = min(30, columns - 1 - text.count - 3)
+            var line = text
+            if width >= 5 {
+                let filled = total > 0 ? width * min(done, total) / total : width
+                line = "[" + String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled) + "] " + text
+            }
+            line = String(line.prefix(max(1, columns - 1)))
+            // Back to the line's start, the bar, then clear what a longer
+            // earlier drawing left to its right.
+            FileHandle.standardError.write(("\r" + line + "\u{1B}[K").data(using: .utf8)!)
         } else if seconds(now - lastShown) >= 2 || done == total {
             lastShown = now
             FileHandle.standardError.write("bscdesk: import: \(done)/\(total) events, \(Int(rate))/s, about \(Int(left.rounded())) s left\n".data(using: .utf8)!)
@@ -166,6 +175,13 @@ struct ImportProgress {
 
     func finish() {
         if tty { FileHandle.standardError.write("\n".data(using: .utf8)!) }
+    }
+
+    /// The terminal's width (80 if it does not say).
+    func terminalColumns() -> Int {
+        var ws = winsize()
+        guard ioctl(STDERR_FILENO, UInt(TIOCGWINSZ), &ws) == 0, ws.ws_col > 0 else { return 80 }
+        return Int(ws.ws_col)
     }
 
     func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18 }
