@@ -2,6 +2,7 @@ import BSCCore
 import BSCJournal
 import CSV
 import Crypto
+import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -208,25 +209,17 @@ public final class CSVInput: @unchecked Sendable {
     /// 1) and its fields. A row whose field count differs from the header's
     /// is passed to `bad` instead. Reads the file again, chunk by chunk; a
     /// chunk that is not what it was when the file was opened stops it.
+    /// CSV.swift parses the next chunks on a thread of their own while the
+    /// caller works on this one (at most two chunks wait, parsed).
     public func forEachRow(_ row: (_ line: Int, _ fields: [String]) throws -> Void,
                            bad: (_ line: Int, _ fields: [String], _ reason: String) throws -> Void,
                            header check: ([String]) throws -> Void = { _ in }) throws -> [String] {
+        let parser = ChunkParser(input: self)
+        parser.start()
+        defer { parser.stop() }
         var header: [String]? = nil
-        var line = 1
-        for chunk in chunks {
-            let bytes = try Self.read(source, fileName: fileName, at: chunk.offset, count: chunk.count)
-            guard bytes.withUnsafeBytes({ SnapshotHash.bytes($0) }) == chunk.hash else {
-                throw ImportError("\(terminalSafe(fileName)) changed while it was being imported (near byte \(chunk.offset + 1)); run the import again")
-            }
-            let reader: CSVReader
-            do {
-                reader = try CSVReader(string: String(decoding: bytes, as: UTF8.self), hasHeaderRow: false, delimiter: delimiter)
-            } catch {
-                throw ImportError("\(terminalSafe(fileName)): cannot read line \(line): \(error)")
-            }
-            while let fields = reader.next() {
-                let here = line
-                line += 1 + Self.newlines(in: fields)
+        while let rows = try parser.next() {
+            for (here, fields) in rows {
                 guard let h = header else {
                     guard !(fields.count == 1 && fields[0].isEmpty) else { throw ImportError("\(terminalSafe(fileName)) has no header row") }
                     header = fields
@@ -240,16 +233,109 @@ public final class CSVInput: @unchecked Sendable {
                 }
                 try row(here, fields)
             }
-            if let e = reader.error { throw ImportError("\(terminalSafe(fileName)): stopped reading at line \(line): \(e)") }
         }
         guard let header else { throw ImportError("\(terminalSafe(fileName)) has no header row") }
         return header
     }
 
+    /// One chunk's records, each with its first line number.
+    fileprivate func parse(_ k: Int, firstLine: Int) throws(ImportError) -> (rows: [(Int, [String])], nextLine: Int) {
+        let chunk = chunks[k]
+        let bytes = try Self.read(source, fileName: fileName, at: chunk.offset, count: chunk.count)
+        guard bytes.withUnsafeBytes({ SnapshotHash.bytes($0) }) == chunk.hash else {
+            throw ImportError("\(terminalSafe(fileName)) changed while it was being imported (near byte \(chunk.offset + 1)); run the import again")
+        }
+        let reader: CSVReader
+        do {
+            reader = try CSVReader(string: String(decoding: bytes, as: UTF8.self), hasHeaderRow: false, delimiter: delimiter)
+        } catch {
+            throw ImportError("\(terminalSafe(fileName)): cannot read line \(firstLine): \(error)")
+        }
+        var line = firstLine
+        var rows: [(Int, [String])] = []
+        while let fields = reader.next() {
+            rows.append((line, fields))
+            line += 1 + Self.newlines(in: fields)
+        }
+        if let e = reader.error { throw ImportError("\(terminalSafe(fileName)): stopped reading at line \(line): \(e)") }
+        return (rows, line)
+    }
+
+    fileprivate var chunkCount: Int { chunks.count }
+
     static func newlines(in fields: [String]) -> Int {
         var n = 0
         for f in fields where f.utf8.contains(0x0A) { n += f.utf8.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) } }
         return n
+    }
+}
+
+/// Parses an input's chunks in order on a thread of its own, keeping at
+/// most two parsed chunks waiting for the reader.
+private final class ChunkParser: @unchecked Sendable {
+    let input: CSVInput
+    private let condition = NSCondition()
+    private var ready: [Result<[(Int, [String])], ImportError>] = []
+    private var finished = false
+    private var stopping = false
+    private var running = false
+
+    init(input: CSVInput) { self.input = input }
+
+    func start() {
+        running = true
+        let thread = Thread { [self] in work() }
+        thread.stackSize = 1 << 20
+        thread.start()
+    }
+
+    private func work() {
+        var line = 1
+        for k in 0..<input.chunkCount {
+            let result: Result<[(Int, [String])], ImportError>
+            do {
+                let parsed = try input.parse(k, firstLine: line)
+                line = parsed.nextLine
+                result = .success(parsed.rows)
+            } catch {
+                result = .failure(error)
+            }
+            condition.lock()
+            while ready.count >= 2 && !stopping { condition.wait() }
+            let stop = stopping
+            if !stop {
+                ready.append(result)
+                condition.broadcast()
+            }
+            condition.unlock()
+            if stop { break }
+            if case .failure = result { break }
+        }
+        condition.lock()
+        finished = true
+        running = false
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    /// The next chunk's rows; nil after the last.
+    func next() throws(ImportError) -> [(Int, [String])]? {
+        condition.lock()
+        defer { condition.unlock() }
+        while ready.isEmpty && !finished { condition.wait() }
+        guard !ready.isEmpty else { return nil }
+        let r = ready.removeFirst()
+        condition.broadcast()
+        return try r.get()
+    }
+
+    /// Stops the thread and waits for it to end (it reads the input).
+    func stop() {
+        condition.lock()
+        stopping = true
+        condition.broadcast()
+        while running { condition.wait() }
+        condition.unlock()
     }
 }
 
