@@ -109,16 +109,6 @@ public final class PostgresEventStore: EventStore, @unchecked Sendable {
         try session.with { c in try Self.readHead(c, forUpdate: false) }
     }
 
-    /// The head row as `SELECT seq, tickets, hash, at_millis, n` gives it,
-    /// with the fifth column.
-    static func decodeHead(_ row: PostgresRow) throws -> (Int64, StoreHead) {
-        let (seq, tickets, hash, at, n) = try row.decode((Int64, Int64, String, Int64, Int64).self)
-        guard seq >= 0, tickets >= 0, tickets < Int64(Int.max / 2), hash.utf8.count == 64 else {
-            throw PostgresStoreError.database("the head row holds impossible values (seq \(seq), \(tickets) tickets): it was changed by hand")
-        }
-        return (n, StoreHead(seq: seq, tickets: Int(tickets), hash: hash, at: Instant(millis: at)))
-    }
-
     static func readHead(_ c: PostgresSession.Connection, forUpdate: Bool) throws -> StoreHead {
         let sql = "SELECT seq, tickets, hash, at_millis FROM bscdesk_head WHERE one" + (forUpdate ? " FOR UPDATE" : "")
         guard let row = try c.query(PostgresQuery(unsafeSQL: sql)).first else {
@@ -142,24 +132,14 @@ public final class PostgresEventStore: EventStore, @unchecked Sendable {
         guard !events.isEmpty else { return [] }
         let ids = events.map(\.id)
         return try session.with { c in
-            // BEGIN and the head lock go out together: one wait, not two.
-            let begun = c.send("BEGIN")
-            // Every server's appends queue here, on the head row: one writer
-            // at a time. The same statement counts these ids already stored.
-            let locked = c.send("""
-                SELECT seq, tickets, hash, at_millis, (SELECT count(*) FROM bscdesk_events WHERE id = ANY(\(ids)))
-                FROM bscdesk_head WHERE one FOR UPDATE
-                """)
-            try c.wait(begun)
+            try c.run("BEGIN")
             var committing = false
             do {
-                guard let row = try c.wait(locked).first else {
-                    throw PostgresStoreError.database("the head row is missing: the schema was damaged by hand")
-                }
-                let (storedCount, head) = try Self.decodeHead(row)
+                // Every server's appends queue here: one writer at a time.
+                let head = try Self.readHead(c, forUpdate: true)
                 // A retry of an append that did commit (its answer was lost):
                 // the stored events, whatever the head is now.
-                let stored = try storedCount == 0 ? [] : Self.decodeRows(c.query("SELECT seq, line FROM bscdesk_events WHERE id = ANY(\(ids)) ORDER BY seq"))
+                let stored = try Self.decodeRows(try c.query("SELECT seq, line FROM bscdesk_events WHERE id = ANY(\(ids)) ORDER BY seq"))
                 if !stored.isEmpty {
                     try c.run("ROLLBACK")
                     guard stored.count == events.count, Set(stored.map(\.id)) == Set(ids) else {
@@ -185,7 +165,7 @@ public final class PostgresEventStore: EventStore, @unchecked Sendable {
                 let h = s.head
                 let tickets = Int64(h.tickets)
                 let at = h.at.millis
-                let inserted = c.send("""
+                try c.query("""
                     WITH ins AS (
                         INSERT INTO bscdesk_events (seq, id, ref, line)
                         SELECT * FROM unnest(\(seqs)::int8[], \(ids)::text[], \(refs)::int8[], \(lines)::text[])
@@ -195,7 +175,6 @@ public final class PostgresEventStore: EventStore, @unchecked Sendable {
                         WHERE one RETURNING seq)
                     SELECT (SELECT count(*) FROM ins), pg_notify(\(Self.channel), (SELECT seq FROM upd)::text)
                     """)
-                try c.wait(inserted)
                 try beforeCommit(c)
                 committing = true
                 try c.run("COMMIT")

@@ -142,22 +142,5 @@ final class PostgresSession: @unchecked Sendable {
         func run(_ sql: String) throws {
             try query(PostgresQuery(unsafeSQL: sql))
         }
-
-        /// Queues a statement without waiting for its answer: the event
-        /// loop sends it as soon as the one before is answered, so the
-        /// caller's thread wakes once for both (`wait` collects it).
-        func send(_ q: PostgresQuery) -> EventLoopFuture<PostgresQueryResult> {
-            raw.query(q, logger: logger)
-        }
-
-        @discardableResult
-        func wait(_ f: EventLoopFuture<PostgresQueryResult>) throws -> PostgresQueryResult {
-            do {
-                return try f.wait()
-            } catch {
-                if raw.isClosed { throw PostgresStoreError.unavailable("the connection broke: \(PostgresStoreError.describe(error))") }
-                throw error
-            }
-        }
     }
 }
