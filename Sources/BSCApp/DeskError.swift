@@ -48,6 +48,7 @@ public struct DeskError: Error, Sendable, CustomStringConvertible {
             }
         case let e as FileError: return DeskError(.ioFailure, e.description)
         case let e as EventStoreError: return DeskError(.refused, e.description)
+        case let e as any AppendOutcomeError where e.outcomeUnknown: return DeskError(.outcomeUnknown, e.description)
         default: return DeskError(.ioFailure, "\(error)")
         }
     }

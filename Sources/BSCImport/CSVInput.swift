@@ -1,72 +1,187 @@
 import BSCCore
 import BSCJournal
 import CSV
+import Crypto
+import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
 
-/// An import file, read whole and checked: a regular file, not a link;
-/// UTF-8 (a byte order mark is dropped); its delimiter found from the
-/// header line. Rows are parsed by CSV.swift.
-public struct CSVInput: Sendable {
+/// An import file, checked once and then read in chunks as often as the
+/// import needs (plan, write): a regular file, not a link; UTF-8 (a byte
+/// order mark is dropped); its delimiter found from the header line. Rows
+/// are parsed by CSV.swift, one chunk of whole records at a time, so no
+/// pass holds more of the file than a chunk.
+public final class CSVInput: @unchecked Sendable {
     public let fileName: String
-    public let text: String
     public let delimiter: Unicode.Scalar
     public let hadBOM: Bool
     /// SHA-256 of the file's bytes (hex): part of the batch id, so the same
     /// file imports as the same batch.
     public let digest: String
+    /// The file's size in bytes.
+    public let size: Int
+
+    /// Where the bytes come from. Immutable after init; `pread` needs no
+    /// shared offset, so the input can be read from any thread.
+    private enum Source {
+        case file(Int32)
+        case memory([UInt8])
+    }
+    private let source: Source
+
+    /// A run of whole records, and a hash of its bytes as first read: a
+    /// later pass that finds other bytes stops (the file changed).
+    struct Chunk {
+        var offset: Int
+        var count: Int
+        var hash: UInt64
+    }
+    private let chunks: [Chunk]
 
     /// Files larger than this are refused (a 600,000-row event log is
-    /// about 150 MB).
+    /// about 180 MB).
     public static let maximumBytes = 2 << 30
+    /// About this many bytes per chunk (a chunk ends at a record's end):
+    /// parsed, one holds about twice that in fields.
+    public static let chunkBytes = 1 << 20
 
-    public init(path: String) throws(ImportError) {
+    public convenience init(path: String) throws(ImportError) {
         let fd: Int32
         do {
             fd = try SafeFile.open(path, flags: O_RDONLY)
         } catch {
             throw ImportError("cannot read \(terminalSafe(path)): \(terminalSafe(error.description))")
         }
-        defer { close(fd) }
         var st = stat()
-        guard fstat(fd, &st) == 0 else { throw ImportError("cannot read \(terminalSafe(path)): \(String(cString: strerror(errno)))") }
-        guard st.st_size <= Self.maximumBytes else { throw ImportError("\(terminalSafe(path)) is larger than 2 GiB; split it and import the parts") }
-        var bytes = [UInt8](repeating: 0, count: Int(st.st_size))
-        var got = 0
-        while got < bytes.count {
-            let n = bytes.withUnsafeMutableBytes { read(fd, $0.baseAddress! + got, $0.count - got) }
-            if n < 0 && errno == EINTR { continue }
-            guard n >= 0 else { throw ImportError("cannot read \(terminalSafe(path)): \(String(cString: strerror(errno)))") }
-            if n == 0 { break }
-            got += n
+        guard fstat(fd, &st) == 0 else {
+            let e = errno
+            close(fd)
+            throw ImportError("cannot read \(terminalSafe(path)): \(String(cString: strerror(e)))")
         }
-        bytes.removeSubrange(got...)
+        guard st.st_size <= Self.maximumBytes else {
+            close(fd)
+            throw ImportError("\(terminalSafe(path)) is larger than 2 GiB; split it and import the parts")
+        }
         let name = path.split(separator: "/").last.map(String.init) ?? path
-        try self.init(bytes: bytes, fileName: name)
+        try self.init(source: .file(fd), size: Int(st.st_size), fileName: name)
     }
 
-    public init(bytes: [UInt8], fileName: String) throws(ImportError) {
+    /// `chunkBytes`: about how much of the file one chunk holds.
+    public convenience init(bytes: [UInt8], fileName: String, chunkBytes: Int = CSVInput.chunkBytes) throws(ImportError) {
+        try self.init(source: .memory(bytes), size: bytes.count, fileName: fileName, chunkBytes: chunkBytes)
+    }
+
+    /// Reads the whole file once: its digest, whether it is UTF-8, and
+    /// where its chunks of whole records begin and end.
+    private init(source: Source, size: Int, fileName: String, chunkBytes: Int = CSVInput.chunkBytes) throws(ImportError) {
+        self.source = source
         self.fileName = fileName
-        self.digest = ImportIds.sha256Hex(bytes)
-        var body = bytes[...]
-        hadBOM = bytes.starts(with: [0xEF, 0xBB, 0xBF])
-        if hadBOM { body = body.dropFirst(3) }
-        guard let text = String(validating: body, as: UTF8.self) else {
-            var bad = 0
-            var it = body.makeIterator()
-            var parser = Unicode.UTF8.ForwardParser()
-            scan: while true {
-                switch parser.parseScalar(from: &it) {
-                case .valid(let e): bad += e.count
-                case .emptyInput, .error: break scan
+        // On a throw below, deinit does not run: close the file here.
+        var ok = false
+        defer { if !ok, case .file(let fd) = source { close(fd) } }
+        var sha = SHA256()
+        let head = try Self.read(source, fileName: fileName, at: 0, count: min(size, 1 << 20))
+        hadBOM = head.starts(with: [0xEF, 0xBB, 0xBF])
+        let bodyStart = hadBOM ? 3 : 0
+        guard size > bodyStart else { throw ImportError("\(terminalSafe(fileName)) is empty") }
+        delimiter = Self.detectDelimiter(head[bodyStart...])
+        var scanner = RecordScanner(delimiter: UInt8(truncatingIfNeeded: delimiter.value))
+        var chunks: [Chunk] = []
+        var pending: [UInt8] = []  // bytes not yet in a chunk
+        var pendingOffset = bodyStart  // the file offset of pending[0]
+        func chunk(_ range: Range<Int>) throws(ImportError) {
+            let bytes = pending[range]
+            try Self.checkUTF8(bytes, bodyOffset: pendingOffset + range.lowerBound - bodyStart, fileName: fileName)
+            chunks.append(Chunk(offset: pendingOffset + range.lowerBound, count: range.count,
+                                hash: bytes.withUnsafeBytes { SnapshotHash.bytes($0) }))
+        }
+        let least = max(1, chunkBytes)
+        var at = 0
+        while at < size {
+            let block = at == 0 ? head : try Self.read(source, fileName: fileName, at: at, count: min(1 << 20, size - at))
+            sha.update(data: block)
+            let skip = at == 0 ? bodyStart : 0
+            let base = pending.count - skip
+            pending.append(contentsOf: block[skip...])
+            // Chunks end at the first record end at least `least` bytes on.
+            var cuts: [Int] = []
+            var start = 0
+            block.withUnsafeBufferPointer { b in
+                for i in skip..<b.count where scanner.feed(b[i]) && base + i + 1 - start >= least {
+                    start = base + i + 1
+                    cuts.append(start)
                 }
             }
-            throw ImportError("\(terminalSafe(fileName)) is not UTF-8 (near byte \(bad + 1)); export it as UTF-8 and try again")
+            var from = 0
+            for c in cuts {
+                try chunk(from..<c)
+                from = c
+            }
+            if from > 0 {
+                pending.removeFirst(from)
+                pendingOffset += from
+            }
+            at += block.count
         }
-        guard !text.isEmpty else { throw ImportError("\(terminalSafe(fileName)) is empty") }
-        self.text = text
-        self.delimiter = Self.detectDelimiter(body)
+        if !pending.isEmpty { try chunk(0..<pending.count) }
+        self.chunks = chunks
+        self.size = size
+        self.digest = ImportIds.hex(sha.finalize())
+        ok = true
+    }
+
+    deinit {
+        if case .file(let fd) = source { close(fd) }
+    }
+
+    /// A small text file (a mapping), checked like an export: a regular
+    /// file, not a link, UTF-8 (a byte order mark is dropped), at most `limit` bytes.
+    public static func smallText(path: String, limit: Int, what: String) throws(ImportError) -> String {
+        let bytes: [UInt8]
+        do {
+            bytes = try SafeFile.read(path, limit: limit + 1)
+        } catch {
+            throw ImportError("cannot read \(terminalSafe(path)): \(terminalSafe(error.description))")
+        }
+        guard bytes.count <= limit else { throw ImportError("\(terminalSafe(path)) is too large for \(what)") }
+        let body = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? bytes[3...] : bytes[...]
+        try checkUTF8(body, bodyOffset: 0, fileName: path)
+        return String(decoding: body, as: UTF8.self)
+    }
+
+    private static func read(_ source: Source, fileName: String, at offset: Int, count: Int) throws(ImportError) -> [UInt8] {
+        switch source {
+        case .memory(let bytes):
+            guard offset + count <= bytes.count else { throw ImportError("\(terminalSafe(fileName)) changed while it was being read; run the import again") }
+            return Array(bytes[offset..<(offset + count)])
+        case .file(let fd):
+            var out = [UInt8](repeating: 0, count: count)
+            var got = 0
+            while got < count {
+                let n = out.withUnsafeMutableBytes { pread(fd, $0.baseAddress! + got, count - got, off_t(offset + got)) }
+                if n < 0 && errno == EINTR { continue }
+                guard n >= 0 else { throw ImportError("cannot read \(terminalSafe(fileName)): \(String(cString: strerror(errno)))") }
+                guard n > 0 else { throw ImportError("\(terminalSafe(fileName)) changed while it was being read (it is shorter); run the import again") }
+                got += n
+            }
+            return out
+        }
+    }
+
+    private static func checkUTF8(_ bytes: ArraySlice<UInt8>, bodyOffset: Int, fileName: String) throws(ImportError) {
+        if String(validating: bytes, as: UTF8.self) != nil { return }
+        var it = bytes.makeIterator()
+        var parser = Unicode.UTF8.ForwardParser()
+        var good = 0
+        while true {
+            switch parser.parseScalar(from: &it) {
+            case .valid(let e): good += e.count
+            case .emptyInput: return
+            case .error:
+                throw ImportError("\(terminalSafe(fileName)) is not UTF-8 (near byte \(bodyOffset + good + 1)); export it as UTF-8 and try again")
+            }
+        }
     }
 
     /// The delimiter of the header line: whichever of `,` `;` and tab
@@ -93,37 +208,174 @@ public struct CSVInput: Sendable {
 
     /// Calls `row` with each record's first line number (the header is line
     /// 1) and its fields. A row whose field count differs from the header's
-    /// is passed to `bad` instead.
+    /// is passed to `bad` instead. Reads the file again, chunk by chunk; a
+    /// chunk that is not what it was when the file was opened stops it.
+    /// CSV.swift parses the next chunks on a thread of their own while the
+    /// caller works on this one (at most two chunks wait, parsed).
     public func forEachRow(_ row: (_ line: Int, _ fields: [String]) throws -> Void,
                            bad: (_ line: Int, _ fields: [String], _ reason: String) throws -> Void,
                            header check: ([String]) throws -> Void = { _ in }) throws -> [String] {
-        let reader: CSVReader
-        do {
-            reader = try CSVReader(string: text, hasHeaderRow: true, delimiter: delimiter)
-        } catch {
-            throw ImportError("\(terminalSafe(fileName)): cannot read its header row: \(error)")
-        }
-        guard let header = reader.headerRow, !header.isEmpty else { throw ImportError("\(terminalSafe(fileName)) has no header row") }
-        try check(header)
-        var line = 2 + Self.newlines(in: header)
-        while let fields = reader.next() {
-            let here = line
-            line += 1 + Self.newlines(in: fields)
-            if fields.count == 1 && fields[0].isEmpty { continue }  // a blank line
-            if fields.count != header.count {
-                try bad(here, fields, "has \(fields.count) fields; the header has \(header.count)")
-                continue
+        let parser = ChunkParser(input: self)
+        parser.start()
+        defer { parser.stop() }
+        var header: [String]? = nil
+        while let rows = try parser.next() {
+            for (here, fields) in rows {
+                guard let h = header else {
+                    guard !(fields.count == 1 && fields[0].isEmpty) else { throw ImportError("\(terminalSafe(fileName)) has no header row") }
+                    header = fields
+                    try check(fields)
+                    continue
+                }
+                if fields.count == 1 && fields[0].isEmpty { continue }  // a blank line
+                if fields.count != h.count {
+                    try bad(here, fields, "has \(fields.count) fields; the header has \(h.count)")
+                    continue
+                }
+                try row(here, fields)
             }
-            try row(here, fields)
         }
-        if let e = reader.error { throw ImportError("\(terminalSafe(fileName)): stopped reading at line \(line): \(e)") }
+        guard let header else { throw ImportError("\(terminalSafe(fileName)) has no header row") }
         return header
     }
+
+    /// One chunk's records, each with its first line number.
+    fileprivate func parse(_ k: Int, firstLine: Int) throws(ImportError) -> (rows: [(Int, [String])], nextLine: Int) {
+        let chunk = chunks[k]
+        let bytes = try Self.read(source, fileName: fileName, at: chunk.offset, count: chunk.count)
+        guard bytes.withUnsafeBytes({ SnapshotHash.bytes($0) }) == chunk.hash else {
+            throw ImportError("\(terminalSafe(fileName)) changed while it was being imported (near byte \(chunk.offset + 1)); run the import again")
+        }
+        let reader: CSVReader
+        do {
+            reader = try CSVReader(string: String(decoding: bytes, as: UTF8.self), hasHeaderRow: false, delimiter: delimiter)
+        } catch {
+            throw ImportError("\(terminalSafe(fileName)): cannot read line \(firstLine): \(error)")
+        }
+        var line = firstLine
+        var rows: [(Int, [String])] = []
+        while let fields = reader.next() {
+            rows.append((line, fields))
+            line += 1 + Self.newlines(in: fields)
+        }
+        if let e = reader.error { throw ImportError("\(terminalSafe(fileName)): stopped reading at line \(line): \(e)") }
+        return (rows, line)
+    }
+
+    fileprivate var chunkCount: Int { chunks.count }
 
     static func newlines(in fields: [String]) -> Int {
         var n = 0
         for f in fields where f.utf8.contains(0x0A) { n += f.utf8.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) } }
         return n
+    }
+}
+
+/// Parses an input's chunks in order on a thread of its own, keeping at
+/// most two parsed chunks waiting for the reader.
+private final class ChunkParser: @unchecked Sendable {
+    let input: CSVInput
+    private let condition = NSCondition()
+    private var ready: [Result<[(Int, [String])], ImportError>] = []
+    private var finished = false
+    private var stopping = false
+    private var running = false
+
+    init(input: CSVInput) { self.input = input }
+
+    func start() {
+        running = true
+        let thread = Thread { [self] in work() }
+        thread.stackSize = 1 << 20
+        thread.start()
+    }
+
+    private func work() {
+        var line = 1
+        for k in 0..<input.chunkCount {
+            let result: Result<[(Int, [String])], ImportError>
+            do {
+                let parsed = try input.parse(k, firstLine: line)
+                line = parsed.nextLine
+                result = .success(parsed.rows)
+            } catch {
+                result = .failure(error)
+            }
+            condition.lock()
+            while ready.count >= 2 && !stopping { condition.wait() }
+            let stop = stopping
+            if !stop {
+                ready.append(result)
+                condition.broadcast()
+            }
+            condition.unlock()
+            if stop { break }
+            if case .failure = result { break }
+        }
+        condition.lock()
+        finished = true
+        running = false
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    /// The next chunk's rows; nil after the last.
+    func next() throws(ImportError) -> [(Int, [String])]? {
+        condition.lock()
+        defer { condition.unlock() }
+        while ready.isEmpty && !finished { condition.wait() }
+        guard !ready.isEmpty else { return nil }
+        let r = ready.removeFirst()
+        condition.broadcast()
+        return try r.get()
+    }
+
+    /// Stops the thread and waits for it to end (it reads the input).
+    func stop() {
+        condition.lock()
+        stopping = true
+        condition.broadcast()
+        while running { condition.wait() }
+        condition.unlock()
+    }
+}
+
+/// Finds where records end, byte by byte, by the rules CSV.swift parses
+/// with: a quote opens a quoted field only at a field's start; in a quoted
+/// field a quote followed by the delimiter or a line break ends it, two
+/// quotes are one; a line feed outside quotes ends a record. Chunks are
+/// cut just after such a line feed, so each holds whole records (and, as
+/// a line feed is never part of a longer UTF-8 sequence, whole characters).
+struct RecordScanner {
+    enum State { case fieldStart, unquoted, quoted, afterQuote }
+    let delimiter: UInt8
+    var state = State.fieldStart
+
+    init(delimiter: UInt8) { self.delimiter = delimiter }
+
+    /// Takes the next byte; true when it ends a record with a line feed.
+    @inline(__always)
+    mutating func feed(_ b: UInt8) -> Bool {
+        switch state {
+        case .quoted:
+            if b == 0x22 { state = .afterQuote }
+            return false
+        case .fieldStart:
+            if b == 0x22 { state = .quoted; return false }
+        case .afterQuote:
+            // `""` is a quote in the field; a delimiter or line break ends
+            // the field; anything else keeps it open (CSV.swift's reading).
+            if b != delimiter && b != 0x0A && b != 0x0D { state = .quoted; return false }
+        case .unquoted:
+            break
+        }
+        if b == delimiter { state = .fieldStart; return false }
+        if b == 0x0A || b == 0x0D {
+            state = .fieldStart
+            return b == 0x0A
+        }
+        state = .unquoted
+        return false
     }
 }
 

@@ -32,18 +32,21 @@ public enum OneRowFormat {
                                  priority: "priority", group: "group", category: "tags", channel: "via", status: "status",
                                  updated: "updated_at", solved: "solved_at", assignee: "assignee", reopens: "reopens")
 
-    public static func readOSTicket(_ input: CSVInput, dates: SourceDates) throws -> SourceRead {
-        try read(input, dates: dates, columns: osTicket, system: "osTicket", state: osTicketState)
+    public static func readOSTicket(_ input: CSVInput, dates: SourceDates, ticket: (SourceTicket) throws -> Void,
+                                    reject: (RejectedRow) throws -> Void) throws -> SourcePass {
+        try read(input, dates: dates, columns: osTicket, system: "osTicket", state: osTicketState, ticket: ticket, reject: reject)
     }
 
-    public static func readZendesk(_ input: CSVInput, dates: SourceDates) throws -> SourceRead {
-        try read(input, dates: dates, columns: zendesk, system: "Zendesk", state: zendeskState)
+    public static func readZendesk(_ input: CSVInput, dates: SourceDates, ticket: (SourceTicket) throws -> Void,
+                                   reject: (RejectedRow) throws -> Void) throws -> SourcePass {
+        try read(input, dates: dates, columns: zendesk, system: "Zendesk", state: zendeskState, ticket: ticket, reject: reject)
     }
 
     /// Any CSV: the mapping's `[columns]` name the file's columns
     /// (`number`, `opened` and `status` are required) and `[states]` map
     /// its status values.
-    public static func readGeneric(_ input: CSVInput, dates: SourceDates, mapping: ImportMapping) throws -> SourceRead {
+    public static func readGeneric(_ input: CSVInput, dates: SourceDates, mapping: ImportMapping, ticket: (SourceTicket) throws -> Void,
+                                   reject: (RejectedRow) throws -> Void) throws -> SourcePass {
         let m = mapping.columns
         guard let number = m["number"], let opened = m["opened"], let status = m["status"] else {
             throw ImportError("the csv format needs a mapping (--mapping FILE) whose [columns] name at least number, opened and status")
@@ -52,7 +55,7 @@ public enum OneRowFormat {
                               priority: m["priority"], group: m["group"], category: m["category"], channel: m["channel"],
                               status: status, updated: m["updated"], solved: m["solved"], assignee: m["assignee"], reopens: m["reopens"])
         let states = mapping.states
-        return try read(input, dates: dates, columns: columns, system: "csv") { value in
+        return try read(input, dates: dates, columns: columns, system: "csv", state: { value in
             switch states[value] {
             case "new": return .new
             case "active": return .active
@@ -62,7 +65,7 @@ public enum OneRowFormat {
             case "closed": return .closed
             default: return nil
             }
-        }
+        }, ticket: ticket, reject: reject)
     }
 
     static func osTicketState(_ s: String) -> SourceState? {
@@ -86,36 +89,37 @@ public enum OneRowFormat {
         }
     }
 
-    static func read(_ input: CSVInput, dates: SourceDates, columns c: Columns, system: String, state: (String) -> SourceState?) throws -> SourceRead {
-        var out = SourceRead()
+    static func read(_ input: CSVInput, dates: SourceDates, columns c: Columns, system: String, state: (String) -> SourceState?,
+                     ticket: (SourceTicket) throws -> Void, reject: (RejectedRow) throws -> Void) throws -> SourcePass {
+        var pass = SourcePass()
         var col: [String: Int] = [:]
         var seen: Set<String> = []
         func field(_ f: [String], _ name: String?) -> String? {
             guard let name, let i = col[name] else { return nil }
             return present(f[i])
         }
-        out.header = try input.forEachRow({ line, f in
-            out.rows += 1
-            func reject(_ why: String) { out.rejected.append(RejectedRow(line: line, reason: why, fields: f)) }
-            guard let number = field(f, c.number) else { return reject("\(c.number) is missing") }
-            guard !seen.contains(number) else { return reject("\(c.number) \(number) appears twice; the first row was imported") }
-            guard let openedText = field(f, c.opened) else { return reject("\(c.opened) is missing") }
-            guard let opened = dates.parse(openedText) else { return reject("\(c.opened) \"\(openedText)\" is not a date (dd/mm/yyyy hh:mm or ISO 8601)") }
+        pass.header = try input.forEachRow({ line, f in
+            pass.rows += 1
+            func refuse(_ why: String) throws { try reject(RejectedRow(line: line, reason: why, fields: f)) }
+            guard let number = field(f, c.number) else { return try refuse("\(c.number) is missing") }
+            guard !seen.contains(number) else { return try refuse("\(c.number) \(number) appears twice; the first row was imported") }
+            guard let openedText = field(f, c.opened) else { return try refuse("\(c.opened) is missing") }
+            guard let opened = dates.parse(openedText) else { return try refuse("\(c.opened) \"\(openedText)\" is not a date (dd/mm/yyyy hh:mm or ISO 8601)") }
             let statusText = field(f, c.status) ?? ""
-            guard let final = state(statusText) else { return reject("\(c.status) \"\(statusText)\" is not a \(system) status") }
+            guard let final = state(statusText) else { return try refuse("\(c.status) \"\(statusText)\" is not a \(system) status") }
             var updated = opened
             if let u = field(f, c.updated) {
-                guard let t = dates.parse(u) else { return reject("\(c.updated!) \"\(u)\" is not a date (dd/mm/yyyy hh:mm or ISO 8601)") }
+                guard let t = dates.parse(u) else { return try refuse("\(c.updated!) \"\(u)\" is not a date (dd/mm/yyyy hh:mm or ISO 8601)") }
                 updated = max(t, opened)
             }
             var solved: Instant? = nil
             if let s = field(f, c.solved) {
-                guard let t = dates.parse(s) else { return reject("\(c.solved!) \"\(s)\" is not a date (dd/mm/yyyy hh:mm or ISO 8601)") }
+                guard let t = dates.parse(s) else { return try refuse("\(c.solved!) \"\(s)\" is not a date (dd/mm/yyyy hh:mm or ISO 8601)") }
                 solved = t
             }
             var reopens = 0
             if let r = field(f, c.reopens) {
-                guard let n = Int(r), n >= 0, n < 10_000 else { return reject("\(c.reopens!) \"\(r)\" is not a whole number") }
+                guard let n = Int(r), n >= 0, n < 10_000 else { return try refuse("\(c.reopens!) \"\(r)\" is not a whole number") }
                 reopens = n
             }
             seen.insert(number)
@@ -152,10 +156,10 @@ public enum OneRowFormat {
             default: break
             }
             t.snapshots.append(last)
-            out.tickets.append(t)
+            try ticket(t)
         }, bad: { line, f, why in
-            out.rows += 1
-            out.rejected.append(RejectedRow(line: line, reason: why, fields: f))
+            pass.rows += 1
+            try reject(RejectedRow(line: line, reason: why, fields: f))
         }, header: { header in
             for (i, h) in header.enumerated() where col[trimmed(h)] == nil { col[trimmed(h)] = i }
             let missing = [c.number, c.opened, c.status].filter { col[$0] == nil }
@@ -163,6 +167,6 @@ public enum OneRowFormat {
                 throw ImportError("\(terminalSafe(input.fileName)) is not a \(system) export: no \(missing.joined(separator: ", ")) column (it has \(terminalSafe(header.prefix(8).joined(separator: ", ")))…)")
             }
         })
-        return out
+        return pass
     }
 }

@@ -68,12 +68,30 @@ public struct RejectedRow: Sendable {
     public var fields: [String]
 }
 
-/// What a format reader makes of a file.
-public struct SourceRead: Sendable {
+/// What one pass of a format reader over a file saw. Tickets and rejected
+/// rows are handed on one at a time as they are read, never collected.
+public struct SourcePass: Sendable {
     public var header: [String] = []
-    public var tickets: [SourceTicket] = []
     public var rows = 0
-    public var rejected: [RejectedRow] = []
+    /// The pass found a source number's rows apart from each other and
+    /// stopped handing on tickets: run it again, now that the grouping
+    /// knows each number's last row.
+    public var again = false
+}
+
+/// How a file's rows make tickets. ServiceNow's event log has a row per
+/// snapshot; a ticket is whole at its number's last row. The first pass
+/// over a file learns each number's last row; while the rows of each
+/// number are together (as exports write them) it hands each ticket on
+/// when the next number begins, so only one ticket is held. A file whose
+/// rows of one number are apart is read again, each ticket held from its
+/// first row to its last.
+public struct TicketGrouping: Sendable {
+    /// The line of each source number's last accepted row.
+    var lastLine: [String: Int] = [:]
+    /// Whether `lastLine` covers the whole file.
+    var known = false
+    public init() {}
 }
 
 /// Values the source writes for "nothing": ServiceNow's `?`, empty cells.

@@ -9,6 +9,15 @@ import Glibc
 /// appends are made in the store (which stamps them under its own lock)
 /// and copied down, so everything that reads files reads the shared
 /// journal.
+/// An upstream store's error that can leave an append's outcome unknown:
+/// the connection broke after the commit was sent, so the events may or
+/// may not be stored. Resending them (the same ids) is safe: the store
+/// answers with what it holds. Commands exit 75 (EX_TEMPFAIL) for it, not
+/// 74 ("nothing saved").
+public protocol AppendOutcomeError: Error, CustomStringConvertible {
+    var outcomeUnknown: Bool { get }
+}
+
 public protocol JournalUpstream: AnyObject, Sendable {
     /// Every line after position `seq`, oldest first, exactly as stored
     /// (without its newline). Positions are gap-free.

@@ -38,8 +38,8 @@ public struct SegmentFingerprint: Sendable, Equatable {
 ///     "BSCDSNAP" | u32 format version | u64 schema hash | u64 body length
 ///     | u64 body checksum | body
 ///     body: customer-services queue, restricted queues, cursor, segment
-///     fingerprints, event count, last seq, store problems, load issues,
-///     symbol table, tickets (see SnapshotCodec.swift)
+///     fingerprints, event count, last seq, store problems, voided import
+///     batches, load issues, symbol table, tickets (see SnapshotCodec.swift)
 ///
 /// It is only a cache: any doubt (unknown version, other schema, checksum,
 /// fingerprint or configuration mismatch, truncation) makes `read` fail,
@@ -49,7 +49,8 @@ public enum Snapshot {
     /// 3: the cursor carries the last valid seq and tickets count; the
     /// growing segment is fingerprinted by all its bytes and the chain
     /// hash at the cursor, older ones by their identity.
-    public static let formatVersion: UInt32 = 3
+    /// 4: the voided import batches, after the store's problems.
+    public static let formatVersion: UInt32 = 4
     /// Slots per block of the ticket section (recorded in the file).
     public static let blockSlots = 4096
     static let magic: [UInt8] = Array("BSCDSNAP".utf8)
@@ -107,6 +108,9 @@ public enum Snapshot {
         w.int64(snap.store.lastSeq)
         w.int(snap.store.problems.count)
         for p in snap.store.problems { w.str(p) }
+        let voided = snap.store.voidedBatches.sorted()
+        w.int(voided.count)
+        for b in voided { w.str(b) }
         w.int(snap.issues.count)
         for i in snap.issues {
             w.str(i.file)
@@ -252,6 +256,8 @@ public enum Snapshot {
         let lastSeq = try r.int64()
         var problems: [String] = []
         for _ in 0..<(try r.count()) { problems.append(try r.str()) }
+        var voided = Set<String>()
+        for _ in 0..<(try r.count()) { voided.insert(try r.str()) }
         var issues: [LoadIssue] = []
         for _ in 0..<(try r.count()) { issues.append(LoadIssue(file: try r.str(), line: try r.int(), reason: try r.str())) }
         let nSymbols = try r.count()
@@ -283,7 +289,8 @@ public enum Snapshot {
             release?((headerSize + range.lowerBound)..<(headerSize + range.upperBound))
         }
         let store = TicketStore(restoring: slots, eventCount: eventCount, lastSeq: lastSeq, problems: problems,
-                                customerServices: customerServices, restrictedQueues: restrictedQueues, interned: symbols)
+                                customerServices: customerServices, restrictedQueues: restrictedQueues, interned: symbols,
+                                voidedBatches: voided)
         return ProjectionSnapshot(store: store, cursor: cursor, issues: issues)
     }
 

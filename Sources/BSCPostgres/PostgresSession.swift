@@ -1,10 +1,11 @@
+import BSCJournal
 import Foundation
 import Logging
 import NIOCore
 import PostgresNIO
 
 /// Why the PostgreSQL store could not do what was asked.
-public enum PostgresStoreError: Error, Sendable, CustomStringConvertible {
+public enum PostgresStoreError: AppendOutcomeError, Sendable {
     /// No connection could be made or kept.
     case unavailable(String)
     /// The connection broke after COMMIT was sent: the events may or may
@@ -26,6 +27,12 @@ public enum PostgresStoreError: Error, Sendable, CustomStringConvertible {
             return "BUG: the PostgreSQL store skipped from position \(after) to \(found); positions are gap-free by construction, so nothing after \(after) was delivered. Report this with the server's log"
         case .database(let why): return "PostgreSQL refused: \(why)"
         }
+    }
+
+    /// Whether the events may or may not be stored (exit 75: resend them).
+    public var outcomeUnknown: Bool {
+        if case .outcomeUnknown = self { return true }
+        return false
     }
 
     /// A PostgresNIO error in one line, with the server's own message when there is one.

@@ -23,8 +23,12 @@ final class OSTicketImportTests: XCTestCase {
             "Date Created \"32/10/2016 09:00\" is not a date (dd/mm/yyyy hh:mm or ISO 8601)",
             "Ticket Number 100001 appears twice; the first row was imported",
         ])
-        XCTAssertEqual(plan.stories.count, 20)
-        XCTAssertEqual(plan.stories[0].ticket.subject, "Pay day; when is it?")
+        XCTAssertEqual(plan.tickets, 20)
+        var grouping = TicketGrouping()
+        var subjects: [String] = []
+        _ = try Importer.forEachTicket(.osticket, input: input, zone: .london, mapping: plan.mapping, grouping: &grouping,
+                                       ticket: { subjects.append($0.subject) }, reject: { _ in })
+        XCTAssertEqual(subjects.first, "Pay day; when is it?")
         XCTAssertEqual(plan.adaptations, [:])
     }
 

@@ -17,7 +17,7 @@ final class ZendeskImportTests: XCTestCase {
             "created_at \"tomorrow\" is not a date (dd/mm/yyyy hh:mm or ISO 8601)",
             "status \"deleted\" is not a Zendesk status",
         ])
-        XCTAssertEqual(plan.stories.count, 20)
+        XCTAssertEqual(plan.tickets, 20)
         let r = try desk.figures("2016-11", by: ["channel"])
         XCTAssertEqual(r.overall.tally.ticketsOpened, 20)
         // Resolved, never routed: 20 less 3 Payroll, 2 pending or on hold, 2 new or open.

@@ -316,13 +316,15 @@ extension TicketStore {
     /// BSCJournal/SnapshotCodec.swift). `interned` seeds the table of
     /// shared strings so later events reuse the snapshot's copies.
     public init(restoring slots: [Ticket?], eventCount: Int, lastSeq: Int64, problems: [String],
-                customerServices: String, restrictedQueues: Set<String>, interned: [String] = []) {
+                customerServices: String, restrictedQueues: Set<String>, interned: [String] = [], voidedBatches: Set<String> = []) {
         self.init(customerServices: customerServices, restrictedQueues: restrictedQueues)
         self.slots = slots
         self.present = slots.map { $0 != nil }
         self.eventCount = eventCount
         self.lastSeq = lastSeq
         self.problems = problems
+        // Their tickets are already out of `slots`; later events of theirs stay out too.
+        self.voidedBatches = voidedBatches
         self.ticketCount = present.reduce(0) { $0 + ($1 ? 1 : 0) }
         for s in interned { _ = self.interned.intern(s) }
     }

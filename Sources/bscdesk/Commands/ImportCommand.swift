@@ -71,12 +71,14 @@ struct ImportCommand: ParsableCommand {
     func importFile(_ fmt: ImportFormat, file: String, input: CSVInput, mapping: ImportMapping, zone: ZoneRules, desk: Desk) throws {
         let plan = try Importer.plan(fmt, input: input, mapping: mapping, zone: zone, desk: desk)
         emit(Importer.summary(plan))
-        if !plan.rejected.isEmpty {
+        if plan.rejectedCount > 0 {
             let path = rejects ?? file + ".rejects.csv"
             if dryRun {
                 emit("  (dry run: rejects not written; they would go to \(terminalSafe(path)))\n")
             } else {
-                try desk.data.writeAtomically(path, Importer.rejectsCSV(plan), mode: 0o600)
+                let out = try RejectsFile(path: path)
+                try Importer.writeRejects(plan) { line throws(ImportError) in try out.write(line) }
+                try out.commit()
                 emit("  rejected rows written to \(terminalSafe(path))\n")
             }
         }
@@ -86,21 +88,24 @@ struct ImportCommand: ParsableCommand {
             guard isatty(STDIN_FILENO) == 1 else {
                 throw DeskError.usage("import asks before writing and no terminal is there to answer: add --yes to write, or --dry-run to only see the summary")
             }
-            FileHandle.standardError.write("Write \(plan.stories.count) tickets (\(plan.events) events) to the journal? [y/N] ".data(using: .utf8)!)
+            FileHandle.standardError.write("Write \(plan.tickets) tickets (\(plan.events) events) to the journal? [y/N] ".data(using: .utf8)!)
             let answer = readLine() ?? ""
             guard answer.lowercased().hasPrefix("y") else { emit("Nothing written.\n"); return }
         }
         var progress = ImportProgress(total: plan.events, tty: isatty(STDERR_FILENO) == 1)
         let written = try Importer.write(plan, desk: desk) { done, _ in progress.update(done) }
         progress.finish()
-        emit("Imported \(plan.stories.count) tickets (\(written) events) as batch \(plan.batch).\n")
+        emit("Imported \(plan.tickets) tickets (\(written) events) as batch \(plan.batch).\n")
     }
 
     func writeDefaultMapping(_ fmt: ImportFormat, input: CSVInput, zone: ZoneRules, base: ImportMapping, to path: String, desk: Desk) throws {
-        let read = try Importer.read(fmt, input: input, zone: zone, mapping: base)
         var m = base
         var categories = Set<String>()
-        for t in read.tickets {
+        var grouping = TicketGrouping()
+        _ = try Importer.forEachTicket(fmt, input: input, zone: zone, mapping: base, grouping: &grouping, start: {
+            m = base
+            categories = []
+        }, ticket: { t in
             if !t.channel.isEmpty, m.channels[t.channel] == nil { m.channels[t.channel] = ImportMapping.guessChannel(t.channel) ?? m.defaultChannel }
             if !t.category.isEmpty, m.categories[t.category] == nil { m.categories[t.category] = m.defaultCategory; categories.insert(t.category) }
             if !t.priority.isEmpty, m.priorities[t.priority] == nil, let p = ImportMapping.guessPriority(t.priority) { m.priorities[t.priority] = p }
@@ -108,7 +113,7 @@ struct ImportCommand: ParsableCommand {
                 if let g = s.group, m.groups[g] == nil { m.groups[g] = m.defaultQueue }
                 if let a = s.assignee, m.assignees[a] == nil { m.assignees[a] = desk.config.users[a] != nil ? a : "" }
             }
-        }
+        }, reject: { _ in })
         let header = "# bscdesk import mapping for \(fmt.rawValue) exports, made from \(input.fileName).\n# Use with: bscdesk import \(fmt.rawValue) FILE --mapping \(path.split(separator: "/").last.map(String.init) ?? path)\n\n"
         try desk.data.writeAtomically(path, m.toml(header: header), mode: 0o600)
         let snippetPath = path + ".categories.toml"
@@ -123,9 +128,7 @@ struct ImportCommand: ParsableCommand {
 
     /// A mapping file: checked like any hostile file, at most 4 MiB.
     func readSmallText(_ path: String) throws -> String {
-        let input = try CSVInput(path: path)
-        guard input.text.utf8.count <= 4 << 20 else { throw ImportError("\(terminalSafe(path)) is too large for a mapping file") }
-        return input.text
+        try CSVInput.smallText(path: path, limit: 4 << 20, what: "a mapping file")
     }
 }
 
@@ -150,11 +153,20 @@ struct ImportProgress {
         let rate = elapsed > 0 ? Double(done) / elapsed : 0
         let left = rate > 0 ? Double(total - done) / rate : 0
         if tty {
-            let width = 30
-            let filled = total > 0 ? width * done / total : width
-            let bar = String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled)
-            let line = "\r[\(bar)] \(done)/\(total) events, \(Int(rate))/s, \(Int(left.rounded())) s left "
-            FileHandle.standardError.write(line.data(using: .utf8)!)
+            // Narrower than the terminal: a line that wraps cannot be
+            // redrawn with a carriage return and leaves pieces behind.
+            let text = "\(done)/\(total) events, \(Int(rate))/s, \(Int(left.rounded())) s left"
+            let columns = terminalColumns()
+            let width = min(30, columns - 1 - text.count - 3)
+            var line = text
+            if width >= 5 {
+                let filled = total > 0 ? width * min(done, total) / total : width
+                line = "[" + String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled) + "] " + text
+            }
+            line = String(line.prefix(max(1, columns - 1)))
+            // Back to the line's start, the bar, then clear what a longer
+            // earlier drawing left to its right.
+            FileHandle.standardError.write(("\r" + line + "\u{1B}[K").data(using: .utf8)!)
         } else if seconds(now - lastShown) >= 2 || done == total {
             lastShown = now
             FileHandle.standardError.write("bscdesk: import: \(done)/\(total) events, \(Int(rate))/s, about \(Int(left.rounded())) s left\n".data(using: .utf8)!)
@@ -163,6 +175,13 @@ struct ImportProgress {
 
     func finish() {
         if tty { FileHandle.standardError.write("\n".data(using: .utf8)!) }
+    }
+
+    /// The terminal's width (80 if it does not say).
+    func terminalColumns() -> Int {
+        var ws = winsize()
+        guard ioctl(STDERR_FILENO, UInt(TIOCGWINSZ), &ws) == 0, ws.ws_col > 0 else { return 80 }
+        return Int(ws.ws_col)
     }
 
     func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18 }

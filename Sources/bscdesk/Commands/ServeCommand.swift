@@ -78,7 +78,7 @@ struct ServeCommand: ParsableCommand {
             throw ExitCode(e.status.rawValue)
         } catch let e as PostgresStoreError {
             logger.error("\(terminalSafe(e.description, lineBreaks: .space))")
-            throw ExitCode(ExitStatus.ioFailure.rawValue)
+            throw ExitCode((e.outcomeUnknown ? ExitStatus.outcomeUnknown : ExitStatus.ioFailure).rawValue)
         }
     }
 

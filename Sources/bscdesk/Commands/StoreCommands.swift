@@ -25,7 +25,7 @@ func runStoreCommand(_ name: String, _ body: () throws -> Void) throws {
         throw e
     } catch let e as PostgresStoreError {
         printError("bscdesk \(name): " + terminalSafe(e.description, lineBreaks: .space))
-        throw ExitCode(ExitStatus.ioFailure.rawValue)
+        throw ExitCode((e.outcomeUnknown ? ExitStatus.outcomeUnknown : ExitStatus.ioFailure).rawValue)
     } catch {
         let d = DeskError.from(error)
         printError("bscdesk \(name): " + terminalSafe(d.message, lineBreaks: .space))
