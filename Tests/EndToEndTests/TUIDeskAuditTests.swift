@@ -1,0 +1,71 @@
+import Foundation
+import Testing
+
+/// The front desk audit's gaps, through the real binary under tmux at
+/// 80×24: what the ticket detail offers each role, help and the board's
+/// lists reachable at 80×24, and traps 6 and 10 of issue 14.
+@Suite("Front desk audit under tmux", .serialized)
+struct TUIDeskAuditTests {
+    let tmux = Tmux()
+
+    func start(_ desk: Bscdesk, _ name: String = "a", width: Int = 80, height: Int = 24) throws {
+        try tmux.start(name, command: Tmux.quote(Bscdesk.binary), environment: Tmux.deskEnvironment(desk), width: width, height: height)
+        try tmux.waitFor(name, "F5Solve", timeout: 20)
+        try tmux.waitFor(name, "● live", timeout: 20)
+    }
+
+    /// Adds users to the data directory's configuration.
+    func addUsers(_ desk: Bscdesk, _ toml: String) throws {
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: desk.data + "/bscdesk.toml"))
+        handle.seekToEndOfFile()
+        handle.write(Data(toml.utf8))
+        try handle.close()
+    }
+
+    func lastRow(_ screen: String) -> String {
+        screen.split(separator: "\n", omittingEmptySubsequences: false).map(String.init).last { !$0.isEmpty } ?? ""
+    }
+
+    // MARK: The detail offers what the role allows
+
+    @Test func anAgentIsNotOfferedReassignmentATeamLeaderIs() throws {
+        defer { tmux.kill() }
+        let desk = try Bscdesk.fresh()
+        let ref = try desk.log(caller: "Held Ticket", category: "cs.general-enquiry")
+        try addUsers(desk, """
+
+        [users.amy]
+        role = "agent"
+        queues = ["customer-services"]
+
+        [users.lee]
+        role = "team-leader"
+        queues = ["customer-services"]
+
+        """)
+        #expect(try desk.run(["assign", ref, "lee"]).status == 0)
+        for (user, offered) in [("amy", false), ("lee", true)] {
+            var env = Tmux.deskEnvironment(desk)
+            env["BSCDESK_USER"] = user
+            try tmux.start(user, command: Tmux.quote(Bscdesk.binary), environment: env)
+            try tmux.waitFor(user, "● live", timeout: 20)
+            try tmux.keys(user, "F3")
+            try tmux.waitFor(user, "1 shown")
+            try tmux.keys(user, "Enter")
+            let detail = try tmux.waitFor(user, "BSC-000001  OPEN")
+            let bar = lastRow(detail)
+            #expect(bar.contains("F4Asgn") == offered, "\(user): \(bar)")
+            #expect(bar.contains("F8Note") && bar.contains("F5Solve"), "\(user): \(bar)")
+            try tmux.keys(user, "F1")
+            let help = try tmux.waitFor(user, "Help: BSC-000001")
+            #expect(help.contains("Assign to a person") == offered, "\(user): \(help)")
+            try tmux.keys(user, "Escape", "F4")
+            if offered {
+                try tmux.waitFor(user, "Assign to")
+            } else {
+                let refused = try tmux.waitFor(user, "only team leaders and supervisors move work")
+                #expect(!refused.contains("Assign to"), "no prompt opened")
+            }
+        }
+    }
+}
