@@ -83,6 +83,7 @@ public struct BoardScreen: Screen {
         return [
             "Open: active tickets (open, routed, in progress, pending). Unasg: active, unassigned. Pend: pending, waiting for the customer or a third party (the SLA clock is paused). New: first contact received today, now in this queue. Res'd: resolved today, in this queue. Oldest: working hours since the oldest active ticket's first contact.",
             "Risk: tickets whose SLA clock has used \(share)% of its target. Brch: tickets past their target (the category's, else the queue's). Either is red when above 0; the line under the tables says which queue and target.",
+            "CBdue: call-backs promised to callers (F7 on the call form) whose time has come, on active tickets in this queue; red when above 0, and the line under the tables says since when and how many more are due later today. `d` on the ticket list shows the ones due to you.",
             "FCR and SLA: red below target less the amber margin, amber within the margin, green at or above target; * provisional (a reopen window is still open). Held: tickets assigned and active. Contacts, Resolved, AHT: logged today.",
         ]
     }
@@ -97,11 +98,15 @@ public struct BoardScreen: Screen {
     func explanation(_ s: BoardSnapshot) -> String? {
         if panel == .queues, s.queues.indices.contains(queueRow) {
             let q = s.queues[queueRow]
-            if q.breached > 0 || q.atRisk > 0 {
+            if q.breached > 0 || q.atRisk > 0 || q.callbacksDue > 0 {
                 let target = q.targetHours.map { "target \(Self.number($0)) working h, or the category's" } ?? "the category's target"
                 var parts: [String] = []
                 if q.breached > 0 { parts.append("Brch \(q.breached): past the SLA \(target)") }
                 if q.atRisk > 0 { parts.append("Risk \(q.atRisk): \(Self.number(desk.config.atRiskShare * 100))% of it used") }
+                if q.callbacksDue > 0 {
+                    parts.append("CBdue \(q.callbacksDue): call-backs due" + (q.oldestCallbackDue.map { " since \(desk.localText($0))" } ?? "")
+                                 + (q.callbacksLaterToday > 0 ? ", \(q.callbacksLaterToday) more later today" : ""))
+                }
                 return "\(q.name): " + parts.joined(separator: "; ")
             }
         }
@@ -207,7 +212,7 @@ public struct BoardScreen: Screen {
 
     private func queueColumns(wide: Bool) -> [BoardColumn] {
         var c: [BoardColumn] = [.name("Queue"), BoardColumn("Open", 5), BoardColumn("Unasg", 5), BoardColumn("Pend", 5),
-                                BoardColumn("New", 5), BoardColumn("Res'd", 5), BoardColumn("Oldest", 6), BoardColumn("Risk", 5), BoardColumn("Brch", 5)]
+                                BoardColumn("New", 5), BoardColumn("Res'd", 5), BoardColumn("Oldest", 6), BoardColumn("Risk", 5), BoardColumn("Brch", 5), BoardColumn("CBdue", 5)]
         if wide { c += [BoardColumn("SLA target", 10), BoardColumn("Oldest ticket", 13, .left)] }
         return c
     }
@@ -220,7 +225,8 @@ public struct BoardScreen: Screen {
                  n(q.resolvedToday, .resolvedToday),
                  BoardText.number(q.oldestWorkingHours, change: change(.queue(q.id, .oldestHours), context.now), unicode: u, suffix: "h"),
                  BoardText.alarm(q.atRisk, change: change(.queue(q.id, .atRisk), context.now), role: .slaAtRisk, unicode: u),
-                 BoardText.alarm(q.breached, change: change(.queue(q.id, .breached), context.now), role: .slaBreached, unicode: u)]
+                 BoardText.alarm(q.breached, change: change(.queue(q.id, .breached), context.now), role: .slaBreached, unicode: u),
+                 BoardText.alarm(q.callbacksDue, change: nil, role: .slaBreached, unicode: u)]
         if wide {
             c.append(BoardCellText(q.targetHours.map { "\(Int($0))wh " } ?? "none "))
             c.append(BoardCellText(q.oldestRef?.description ?? "-"))
