@@ -60,8 +60,13 @@ import Testing
         t.press(.char("k"))  // Customer services: no alarms; the red FCR is explained
         #expect(t.rows[37].hasPrefix("FCR today is red: 33.3% is below 85%"))
         t.press(.char("?"))
-        let help = t.rows.joined(separator: "\n")
-        for text in ["Unasg: active, unassigned", "Res'd: resolved today", "Risk: tickets whose SLA clock has used 75% of its", "Brch: tickets past their"] {
+        // Help scrolls: collect every page.
+        var help = t.rows.joined(separator: "\n")
+        for _ in 0..<6 {
+            t.press(.pageDown)
+            help += t.rows.joined(separator: "\n")
+        }
+        for text in ["Unasg: active, unassigned", "Res'd: resolved", "Risk: tickets whose SLA clock has used 75% of its target", "Brch:", "tickets past their target", "CBdue: call-backs promised"] {
             #expect(help.contains(text), "help lacks \(text):\n\(help)")
         }
     }

@@ -69,3 +69,48 @@ struct TUIDeskAuditTests {
         }
     }
 }
+
+extension TUIDeskAuditTests {
+    // MARK: Help, the board's alarms and its people reachable at 80×24
+
+    @Test func atEightyByTwentyFourHelpScrollsToItsLastLineAndEveryAgentIsReachable() throws {
+        defer { tmux.kill() }
+        let desk = try Bscdesk.fresh()
+        let demo = try desk.run(["demo", "--tickets", "300", "--seed", "5", "--until", "2026-11-20"])
+        #expect(demo.status == 0, "\(demo.stderr)")
+        let board = try desk.run(["board", "--print", "--format", "json"])
+        let obj = try #require(try JSONSerialization.jsonObject(with: Data(board.stdout.utf8)) as? [String: Any])
+        let people = try #require(obj["people"] as? [[String: Any]])
+        #expect(people.count > 8, "more people than the 80×24 board shows")
+        let lastLogin = try #require(people.last?["login"] as? String)
+        try start(desk)
+        try tmux.keys("a", "F11")
+        var screen = try tmux.waitFor("a", "Queue board", timeout: 15)
+        // The people table says how many are below and how to reach them.
+        #expect(screen.contains("more (Tab, j)"), "\(screen)")
+        #expect(screen.contains("AHT"), "no column title is hidden by the marker:\n\(screen)")
+        #expect(!screen.contains("(\(lastLogin))"))
+        try tmux.keys("a", "Tab", "End")
+        screen = try tmux.waitFor("a", "(\(lastLogin))")
+        // Help: cut at first, with a footer saying so; End shows its last line.
+        try tmux.keys("a", "Tab", "F1")
+        screen = try tmux.waitFor("a", "Help: Queue board")
+        #expect(screen.contains(" more · ↑↓ PgUp PgDn · Esc closes"), "\(screen)")
+        // The last help line (the end of the last column note).
+        #expect(!screen.contains("Resolved, AHT: logged"), "\(screen)")
+        try tmux.keys("a", "End")
+        screen = try tmux.waitFor("a", "Resolved, AHT: logged")
+        #expect(screen.contains("end · ↑↓ PgUp PgDn"), "\(screen)")
+        try tmux.keys("a", "Home")
+        try tmux.waitFor("a", "Next row")
+        for _ in 0..<60 { try tmux.keys("a", "j") }
+        try tmux.waitFor("a", "Resolved, AHT: logged")
+        try tmux.keys("a", "Escape")
+        // Esc waits 0.3 s for an Esc-digit function key before it closes help.
+        try tmux.waitFor("a", "Oldest in working h")
+        // Every alarm in full, where the line under the tables is cut.
+        try tmux.keys("a", "x")
+        screen = try tmux.waitFor("a", "Warning:")
+        #expect(screen.contains("is red") || screen.contains("Brch") || screen.contains("CBdue"), "\(screen)")
+    }
+}

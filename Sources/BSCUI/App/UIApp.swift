@@ -11,7 +11,12 @@ public struct UIApp {
     public private(set) var stack: [any Screen]
     public private(set) var size: Size
     public private(set) var isFinished = false
-    public private(set) var showingHelp = false
+    public private(set) var showingHelp = false {
+        didSet { helpScroll = 0 }
+    }
+    /// The first help line shown; the help scrolls when it is longer than
+    /// the screen (80×24 included).
+    public private(set) var helpScroll = 0
     public private(set) var confirmingQuit: ConfirmState?
     public private(set) var message: Message?
     /// The open `:` command line, if any.
@@ -112,10 +117,18 @@ public struct UIApp {
             return true
         }
         if showingHelp {
+            let page = max(1, size.height - UIApp.chromeRows - 6)
             switch key {
             case .escape, .char("?"), .function(1), .char("q"), .enter: showingHelp = false
+            case .down, .char("j"): helpScroll += 1
+            case .up, .char("k"): helpScroll -= 1
+            case .pageDown, .char(" "): helpScroll += page
+            case .pageUp: helpScroll -= page
+            case .home, .char("g"): helpScroll = 0
+            case .end, .char("G"): helpScroll = Int.max / 2
             default: break
             }
+            helpScroll = max(0, min(helpScroll, helpOverlay.maxScroll(in: helpArea)))
             return true
         }
         if isTooSmall {
@@ -255,6 +268,14 @@ public struct UIApp {
         return stack[stack.count - 1].tick(now: now)
     }
 
+    var helpOverlay: HelpOverlay {
+        HelpOverlay(title: "Help: \(stack.last!.title)", help: keyHelp, commands: commands, notes: stack.last!.helpNotes)
+    }
+
+    /// Where help is drawn when no message takes rows: between the status
+    /// line and the bar.
+    var helpArea: Rect { Rect(x: 0, y: 1, width: size.width, height: max(0, size.height - UIApp.chromeRows)) }
+
     /// Draws the full frame: status line, the top screen, then the message
     /// or function-key bar; overlays on top. A terminal below the minimum
     /// gets only the too-small notice.
@@ -283,7 +304,7 @@ public struct UIApp {
         }
         if showingHelp {
             grid.cursor = nil
-            HelpOverlay(title: "Help: \(stack.last!.title)", help: keyHelp, commands: commands, notes: stack.last!.helpNotes).render(in: body, grid: &grid)
+            helpOverlay.render(in: body, grid: &grid, scroll: helpScroll)
         }
         if let confirmingQuit {
             grid.cursor = nil
