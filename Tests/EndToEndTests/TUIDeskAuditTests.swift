@@ -114,3 +114,26 @@ extension TUIDeskAuditTests {
         #expect(screen.contains("is red") || screen.contains("Brch") || screen.contains("CBdue"), "\(screen)")
     }
 }
+
+extension TUIDeskAuditTests {
+    // MARK: Effects at the edge: the front desk still records a view
+
+    @Test func openingARestrictedTicketInTheFrontDeskWritesAViewedEvent() throws {
+        defer { tmux.kill() }
+        let desk = try Bscdesk.fresh()
+        let ref = try desk.log(caller: "Client One", category: "appointeeship.allowance", summary: "Allowance late",
+                               extra: ["--ref", "CL-1", "--caller-type", "service-user", "--detail", "client-reference=CL-1"])
+        func views() throws -> Int {
+            try desk.journalLines().filter { $0.contains("\"ticket.viewed\"") && $0.contains("\"tester\"") }.count
+        }
+        #expect(try views() == 0)
+        try start(desk)
+        try tmux.keys("a", "F3")
+        try tmux.waitFor("a", "1 shown")
+        try tmux.keys("a", "Enter")
+        try tmux.waitFor("a", "\(ref)  OPEN")
+        let deadline = Date().addingTimeInterval(10)
+        while try views() == 0 && Date() < deadline { usleep(100_000) }
+        #expect(try views() == 1, "opening the restricted ticket in the front desk writes one ticket.viewed")
+    }
+}

@@ -28,6 +28,9 @@ public struct UIApp {
     /// Ask before quitting on F10/q; Ctrl-C always quits at once.
     public var confirmQuit: Bool
     public private(set) var now: Instant
+    /// Performs what screens ask for outside themselves (the front desk's
+    /// `DeskEffects`); without one, an effect is reported as not possible.
+    public var effects: (any EffectRunner)?
 
     /// Global keys, also drawn on the bar after the screen's own entries.
     public let globals = KeyBindingTable<GlobalAction>([
@@ -159,6 +162,10 @@ public struct UIApp {
             return true
         case .push(let s):
             stack.append(s)
+            for e in s.effectsOnOpen { if let m = perform(e) { message = m } }
+            return true
+        case .perform(let effect):
+            message = perform(effect)
             return true
         case .pop:
             if stack.count > 1 { stack.removeLast() }
@@ -175,6 +182,11 @@ public struct UIApp {
             if confirmQuit { confirmingQuit = ConfirmState(defaultYes: true) } else { isFinished = true }
             return true
         }
+    }
+
+    private func perform(_ effect: ScreenEffect) -> Message? {
+        guard let effects else { return Message(.error, "this app cannot do that here") }
+        return effects.perform(effect)
     }
 
     /// A click on the function-key bar presses that key (htop); elsewhere

@@ -59,12 +59,15 @@ public struct TicketDetailScreen: Screen {
     var scroll = 0
     var pageSize = 10
 
-    /// Opening a restricted ticket is recorded (who and when); a failure to
-    /// record (a locked journal) does not stop the agent reading it.
     public init(session: DeskSession, ref: TicketRef) {
         self.session = session
         self.ref = ref
-        try? session.desk.recordView(ref)
+    }
+
+    /// Opening a restricted ticket is recorded (who and when) by the app's
+    /// runner (`DeskEffects`), not by the screen.
+    public var effectsOnOpen: [ScreenEffect] {
+        desk.store[ref]?.restricted == true ? [.recordView(ref)] : []
     }
 
     public var title: String { ref.description }
