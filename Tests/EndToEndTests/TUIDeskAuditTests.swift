@@ -137,3 +137,90 @@ extension TUIDeskAuditTests {
         #expect(try views() == 1, "opening the restricted ticket in the front desk writes one ticket.viewed")
     }
 }
+
+extension TUIDeskAuditTests {
+    // MARK: Issue 14, trap 6: hand-off details belong to the category
+
+    /// A supplier's bank-detail change: the route box asks the category's
+    /// details (the account, not an invoice number), prefilled from Caller
+    /// ref, with whole labels and their `*`; what is saved has no "n/a".
+    @Test func trap6TheRouteBoxAsksTheCategorysDetailsPrefilledFromTheReference() throws {
+        defer { tmux.kill() }
+        let desk = try Bscdesk.fresh()
+        _ = try desk.log(caller: "Seed")
+        try start(desk)
+        try tmux.type("a", "Acme Ltd")
+        try tmux.keys("a", "Escape")
+        try tmux.waitFor("a", "Acme Ltd")
+        try tmux.keys("a", "Tab")
+        try tmux.type("a", "S40111")
+        try tmux.keys("a", "Tab", "Space", "Space", "C-t")  // employee → manager → elected member → supplier
+        try tmux.waitFor("a", "‹Supplier›")
+        try tmux.keys("a", "Tab")
+        try tmux.type("a", "exchequer.bank-details")
+        try tmux.keys("a", "Tab")
+        try tmux.type("a", "New bank details")
+        try tmux.waitFor("a", "New bank details")
+        try tmux.keys("a", "F6")
+        let box = try tmux.waitFor("a", "Supplier or debtor number*:")
+        #expect(box.contains("S40111"), "prefilled from Caller ref:\n\(box)")
+        #expect(!box.contains("Invoice number"), "a bank-detail change asks no invoice number:\n\(box)")
+        try tmux.keys("a", "Tab", "Tab")  // Queue → account → identity check
+        try tmux.type("a", "called back on the number on file")
+        try tmux.keys("a", "Enter")
+        try tmux.waitFor("a", "Saved BSC-000002: routed to exchequer", timeout: 10)
+        let shown = try desk.run(["show", "BSC-000002", "--format", "json"])
+        let obj = try #require(try JSONSerialization.jsonObject(with: Data(shown.stdout.utf8)) as? [String: Any])
+        let details = obj["details"] as? [String: Any] ?? [:]
+        #expect(details["account-number"] as? String == "S40111", "\(shown.stdout)")
+        #expect(details["invoice-number"] == nil, "\(shown.stdout)")
+        #expect(obj["queue"] as? String == "exchequer")
+    }
+
+    // MARK: Issue 14, trap 10: the team leader's and supervisor's screens
+
+    /// The board explains its columns (legend, help) and says why a cell is
+    /// red; F12 takes any period; agents get no export.
+    @Test func trap10TheBoardExplainsItselfF12TakesAnyPeriodAndAgentsExportNothing() throws {
+        defer { tmux.kill() }
+        let desk = try Bscdesk.fresh()
+        let demo = try desk.run(["demo", "--tickets", "300", "--seed", "5", "--until", "2026-11-20"])
+        #expect(demo.status == 0, "\(demo.stderr)")
+        try start(desk)
+        try tmux.keys("a", "F11")
+        var screen = try tmux.waitFor("a", "Queue board", timeout: 15)
+        #expect(screen.contains("Oldest in working h · Risk ≥75% of SLA · Brch past SLA"), "the legend:\n\(screen)")
+        #expect(screen.contains("is red") || screen.contains("Brch ") || screen.contains("is amber"), "why red:\n\(screen)")
+        try tmux.keys("a", "F1")
+        try tmux.waitFor("a", "Help: Queue board")
+        try tmux.keys("a", "End")
+        screen = try tmux.waitFor("a", "Brch: tickets past")
+        for column in ["Unasg: active,", "Risk: tickets whose SLA clock", "Pend: pending", "Res'd: resolved today"] { #expect(screen.contains(column), "\(column):\n\(screen)") }
+        try tmux.keys("a", "Escape")
+        try tmux.waitFor("a", "Oldest in working h")
+        try tmux.keys("a", "F12")
+        try tmux.waitFor("a", "FCR dashboard")
+        try tmux.keys("a", ":")
+        try tmux.type("a", "period 2026/27-Q2")
+        try tmux.keys("a", "Enter")
+        screen = try tmux.waitFor("a", "Period: 2026/27-Q2")
+        // The agent: the same dashboard, no export.
+        let amy = "amy"
+        var users = "\n[users.\(amy)]\nrole = \"agent\"\nqueues = [\"customer-services\"]\n"
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: desk.data + "/bscdesk.toml"))
+        handle.seekToEndOfFile()
+        handle.write(Data(users.utf8))
+        try handle.close()
+        users = ""
+        var env = Tmux.deskEnvironment(desk)
+        env["BSCDESK_USER"] = amy
+        try tmux.start(amy, command: Tmux.quote(Bscdesk.binary), environment: env)
+        try tmux.waitFor(amy, "● live", timeout: 20)
+        try tmux.keys(amy, "F12")
+        screen = try tmux.waitFor(amy, "FCR dashboard")
+        #expect(!lastRow(screen).contains("Export"), "\(screen)")
+        try tmux.keys(amy, "F6")
+        try tmux.waitFor(amy, "exports are for team leaders and supervisors")
+        #expect(!FileManager.default.fileExists(atPath: desk.data + "/exports"))
+    }
+}
