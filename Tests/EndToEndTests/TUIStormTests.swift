@@ -50,7 +50,10 @@ struct TUIStormTests {
         let tmux = Tmux()
         defer { tmux.kill() }
         let marker = "/tmp/bscdesk-storm-\(UUID().uuidString.prefix(8))"
-        try tmux.start("s", command: "sh -c " + Tmux.quote(Tmux.quote(Bscdesk.binary) + "; echo EXITED=$?; stty -a > \(marker); sleep 30"),
+        // Typed keys can export (F12, F6) to a relative path: the desk runs
+        // in a scratch folder, never in the checkout.
+        let scratch = try TempDir.make()
+        try tmux.start("s", command: "sh -c " + Tmux.quote("cd " + Tmux.quote(scratch) + " && " + Tmux.quote(Bscdesk.binary) + "; echo EXITED=$?; stty -a > \(marker); sleep 30"),
                        environment: Tmux.deskEnvironment(desk))
         try tmux.waitFor("s", "Log a call", timeout: 15)
         // The pane runs sh; the front desk is its child. Checking the shell
@@ -79,14 +82,27 @@ struct TUIStormTests {
         #expect(kill(pid, 0) == 0, "the front desk died during the storm")
         // Quit: Escape out of any prompt, then F10 and confirm.
         try tmux.resize("s", width: 80, height: 24)
-        for _ in 0..<4 { try tmux.keys("s", "Escape") }
+        // Each Esc alone: Esc and a key within 0.3 s is one key (Esc 0 is
+        // F10, Esc : the command line), so quick Escs and F10 could leave a
+        // prompt open and type the y into it (a third cause of the flakes).
+        for _ in 0..<4 {
+            try tmux.keys("s", "Escape")
+            usleep(450_000)
+        }
         try tmux.keys("s", "F10")
-        usleep(300_000)
+        try tmux.waitFor("s", "Quit bscdesk?", timeout: 10)
         try tmux.keys("s", "y")
         let screen = try tmux.waitFor("s", "EXITED=", timeout: 10)
         #expect(screen.contains("EXITED=0"), "\(screen)")
         // The terminal is back in cooked mode with echo.
-        let stty = (try? String(contentsOfFile: marker, encoding: .utf8)) ?? ""
+        // The shell writes it just after EXITED= shows: wait for it (reading
+        // at once raced the shell, a second cause of this test's flakes).
+        var stty = ""
+        let sttyDeadline = Date().addingTimeInterval(5)
+        while !stty.contains("speed") && Date() < sttyDeadline {
+            usleep(50_000)
+            stty = (try? String(contentsOfFile: marker, encoding: .utf8)) ?? ""
+        }
         #expect(stty.contains(" icanon") && stty.contains(" echo "), "stty after exit: \(stty)")
         try? FileManager.default.removeItem(atPath: marker)
         // What the storm wrote: only well-formed events of kinds keys can make.
