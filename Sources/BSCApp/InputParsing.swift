@@ -159,6 +159,30 @@ public enum InputParsing {
     }
 }
 
+/// A caller reference is a code the council's systems give (docs/keys.md,
+/// "Caller ref"): an employee number (E200004), a supplier or debtor
+/// account (S40111), a client reference (CL-55555), a post reference.
+/// Spaces are ignored when callers are matched, so `E200 004` is allowed.
+public enum CallerReference {
+    public static let maxCharacters = 20
+    /// What a reference may be, for messages and help.
+    public static let allowed = "a code such as E200004, S40111 or CL-55555: letters and digits, with - / . allowed, at least one digit, at most \(maxCharacters) characters (spaces ignored)"
+
+    /// Why `text` is not a reference; nil when it is one (or is empty).
+    public static func problem(_ text: String) -> String? {
+        let code = text.filter { $0 != " " }
+        if code.isEmpty { return nil }
+        let shown = "\"" + terminalSafe(text, lineBreaks: .space).truncated(toWidth: 24, ellipsis: true) + "\""
+        let badCharacter = code.unicodeScalars.contains { c in
+            !(("a"..."z").contains(c) || ("A"..."Z").contains(c) || ("0"..."9").contains(c) || c == "-" || c == "/" || c == ".")
+        }
+        guard !badCharacter, code.count <= maxCharacters, code.contains(where: { $0.isASCII && $0.isNumber }) else {
+            return "caller ref \(shown) is not a reference; a reference is \(allowed). Put other words in the summary"
+        }
+        return nil
+    }
+}
+
 /// Field length limits: long enough for real use, short enough that one
 /// paste cannot flood a screen or a journal line.
 public enum Limits {

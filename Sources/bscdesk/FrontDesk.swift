@@ -53,6 +53,9 @@ enum FrontDesk {
         }
         terminal.setTheme(try ThemeLoader.select(name: themeName, searchPaths: searchPaths, environment: env, colors: terminal.colorCount))
         var app = UIApp(root: FrontDeskTabs.root(session: session), size: terminal.size, now: wallClockNow())
+        // Screens name their effects (a view recorded, an export); they
+        // are performed here, at the edge.
+        app.effects = DeskEffects(session: session)
         terminal.run(app: &app, quickTicks: { session.isLoadingHistory }, afterFirstFrame: { trace?.mark("first_frame") })
     }
 }

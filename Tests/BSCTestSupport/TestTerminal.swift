@@ -9,8 +9,10 @@ public struct TestTerminal {
     /// How many frames were drawn: tests can check that a key caused one.
     public private(set) var frameCount = 0
 
-    public init(root: any Screen, width: Int = 80, height: Int = 24, now: Instant = Instant(millis: 0), confirmQuit: Bool = true) {
+    public init(root: any Screen, width: Int = 80, height: Int = 24, now: Instant = Instant(millis: 0), confirmQuit: Bool = true,
+                effects: (any EffectRunner)? = nil) {
         app = UIApp(root: root, size: Size(width: width, height: height), now: now, confirmQuit: confirmQuit)
+        app.effects = effects
         frame = CellGrid(width: width, height: height)
         draw()
     }

@@ -58,7 +58,7 @@ import Testing
         #expect(f.desk.store[TicketRef(3)]?.assignee == "ben")
         // The board behind already counts them.
         t.press(.escape)
-        #expect(t.rows[5].hasPrefix("▸ Customer services                               2     0↓"))
+        #expect(t.rows[5].hasPrefix("▸ Customer services                              2     0↓"))
     }
 
     @Test func rerouteAsksForMissingHandoffDetailsPerTicket() throws {

@@ -56,18 +56,31 @@ struct CallLogTriageTests {
 
 @Suite("Ticket detail: restricted views are recorded")
 struct DetailViewAuditTests {
-    @Test func openingARestrictedTicketRecordsWhoAndWhen() throws {
+    @Test func openingARestrictedTicketInTheFrontDeskRecordsWhoAndWhen() throws {
         let f = try FrontDeskFixture()
         let d = try f.desk()
         let restricted = try f.log(d, caller: "Client One", reference: "C100", category: "appointeeship.allowance")
         let plain = try f.log(d, caller: "Employee Two", category: "payroll.payslip")
         let s = try f.session()
-        _ = TicketDetailScreen(session: s, ref: restricted)
-        _ = TicketDetailScreen(session: s, ref: plain)
-        let views = try s.desk.views(of: restricted)
+        // The screen itself writes nothing: it names the effect.
+        let screen = TicketDetailScreen(session: s, ref: restricted)
+        #expect(screen.effectsOnOpen == [.recordView(restricted)])
+        #expect(TicketDetailScreen(session: s, ref: plain).effectsOnOpen.isEmpty)
+        #expect(try s.desk.views(of: restricted).isEmpty)
+        // The front desk, with its runner, records the opening.
+        var t = TestTerminal(root: FrontDeskTabs.root(session: s), width: 100, height: 30, now: FrontDeskFixture.start,
+                             effects: DeskEffects(session: s))
+        t.press(.function(3))
+        t.press(.char("j"), .enter)  // the list is newest first: BSC-000001 is second
+        #expect(t.rows[1].hasPrefix("BSC-000001"), "\(t.rows.joined(separator: "\n"))")
+        let views = try f.desk().views(of: restricted)
         #expect(views.count == 1)
         #expect(views.first?.user == "tester")
-        #expect(try s.desk.views(of: plain).isEmpty)
+        t.press(.escape, .char(":"))
+        t.type("open 2")
+        t.press(.enter)
+        #expect(t.rows[1].hasPrefix("BSC-000002"))
+        #expect(try f.desk().views(of: plain).isEmpty)
     }
 }
 

@@ -70,7 +70,7 @@ struct DashboardScreenTests {
 
     @Test func exportWritesACSVWithItsDefinitions() throws {
         let (f, s) = try fixture()
-        var t = TestTerminal(root: FrontDeskTabs.root(session: s), width: 100, height: 30, now: FrontDeskFixture.start)
+        var t = TestTerminal(root: FrontDeskTabs.root(session: s), width: 100, height: 30, now: FrontDeskFixture.start, effects: DeskEffects(session: s))
         t.press(.function(12))
         t.tick(now: FrontDeskFixture.start)
         t.press(.function(6))
@@ -84,7 +84,7 @@ struct DashboardScreenTests {
 
     @Test func exportGoesWhereTheUserSaysAndNeverOverAFile() throws {
         let (f, s) = try fixture()
-        var t = TestTerminal(root: FrontDeskTabs.root(session: s), width: 100, height: 30, now: FrontDeskFixture.start)
+        var t = TestTerminal(root: FrontDeskTabs.root(session: s), width: 100, height: 30, now: FrontDeskFixture.start, effects: DeskEffects(session: s))
         t.press(.function(12))
         t.tick(now: FrontDeskFixture.start)
         let path = f.dir + "/committee.csv"
@@ -102,7 +102,9 @@ struct DashboardScreenTests {
 
     @Test func agentsGetNoExport() throws {
         let (f, _) = try fixture()
-        var t = TestTerminal(root: FrontDeskTabs.root(session: try f.session("agent")), width: 100, height: 30, now: FrontDeskFixture.start)
+        let agent = try f.session("agent")
+        var t = TestTerminal(root: FrontDeskTabs.root(session: agent), width: 100, height: 30, now: FrontDeskFixture.start,
+                             effects: DeskEffects(session: agent))
         t.press(.function(12))
         t.tick(now: FrontDeskFixture.start)
         #expect(!t.bottomText.contains("Export"), "\(t.bottomText)")
@@ -113,7 +115,7 @@ struct DashboardScreenTests {
 
     @Test func anyPeriodAndEmptyBucketsAreNA() throws {
         let (_, s) = try fixture()
-        var t = TestTerminal(root: FrontDeskTabs.root(session: s), width: 100, height: 30, now: FrontDeskFixture.start)
+        var t = TestTerminal(root: FrontDeskTabs.root(session: s), width: 100, height: 30, now: FrontDeskFixture.start, effects: DeskEffects(session: s))
         t.press(.function(12))
         t.tick(now: FrontDeskFixture.start)
         // Only November has tickets: the 11 months before it are n/a, not 0%.

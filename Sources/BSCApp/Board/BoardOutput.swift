@@ -29,7 +29,8 @@ public enum BoardOutput {
             ("fcr_today", rate(s.fcrToday)), ("fcr_week", rate(s.fcrWeek)),
             ("sla_today", rate(s.slaToday)), ("sla_week", rate(s.slaWeek)),
             ("totals", .object([("open", .int(Int64(s.totalOpen))), ("unassigned", .int(Int64(s.totalUnassigned))),
-                                ("at_risk", .int(Int64(s.totalAtRisk))), ("breached", .int(Int64(s.totalBreached)))])),
+                                ("at_risk", .int(Int64(s.totalAtRisk))), ("breached", .int(Int64(s.totalBreached))),
+                                ("callbacks_due", .int(Int64(s.totalCallbacksDue)))])),
             ("queues", .array(s.queues.map(queue))),
             ("people", .array(s.agents.map(person))),
         ])
@@ -49,6 +50,7 @@ public enum BoardOutput {
             ("open", .int(Int64(q.open))), ("unassigned", .int(Int64(q.unassigned))), ("pending", .int(Int64(q.pending))),
             ("new_today", .int(Int64(q.newToday))), ("resolved_today", .int(Int64(q.resolvedToday))),
             ("at_risk", .int(Int64(q.atRisk))), ("breached", .int(Int64(q.breached))),
+            ("callbacks_due", .int(Int64(q.callbacksDue))), ("callbacks_later_today", .int(Int64(q.callbacksLaterToday))),
             ("oldest_working_ms", q.oldestWorkingMillis.map { .int($0) } ?? .null),
             ("oldest_ref", .opt(q.oldestRef?.description)),
             ("target_hours", q.targetHours.map { .double($0) } ?? .null),

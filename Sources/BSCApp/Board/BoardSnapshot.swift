@@ -53,6 +53,12 @@ public struct QueueFigures: Sendable, Hashable {
     public var oldestRef: TicketRef?
     public var atRisk = 0
     public var breached = 0
+    /// Call-backs promised to callers (F7, `--callback`) whose time has
+    /// come, on active tickets now in this queue, and the earliest of them.
+    public var callbacksDue = 0
+    public var oldestCallbackDue: Instant?
+    /// Call-backs set for later today.
+    public var callbacksLaterToday = 0
     /// From the queue definition; nil when the queue has no SLA.
     public var targetHours: Double?
 
@@ -127,6 +133,7 @@ public struct BoardSnapshot: Sendable, Hashable {
     public var totalAtRisk: Int { queues.reduce(0) { $0 + $1.atRisk } }
     public var totalBreached: Int { queues.reduce(0) { $0 + $1.breached } }
     public var totalUnassigned: Int { queues.reduce(0) { $0 + $1.unassigned } }
+    public var totalCallbacksDue: Int { queues.reduce(0) { $0 + $1.callbacksDue } }
 
     /// The ISO week (Monday to Sunday) containing `today`.
     public var week: (first: CivilDate, last: CivilDate) {
@@ -202,6 +209,14 @@ public struct BoardSnapshot: Sendable, Hashable {
                     default: break
                     }
                     if receivedToday { queues[qi].newToday += 1 }
+                    if let cb = t.callbackAt {
+                        if cb <= now {
+                            queues[qi].callbacksDue += 1
+                            if queues[qi].oldestCallbackDue.map({ cb < $0 }) ?? true { queues[qi].oldestCallbackDue = cb }
+                        } else if zone.localDate(cb) == today {
+                            queues[qi].callbacksLaterToday += 1
+                        }
+                    }
                 }
                 if let who = t.assignee { agents[agentSlot(who)].held += 1 }
             } else if let qi, receivedToday {

@@ -40,6 +40,9 @@ public enum ScreenOutcome {
     /// Run this `:` command line, as if typed (a key that means the same
     /// on every screen, e.g. `c` for a caller's tickets).
     case command(String)
+    /// Do this outside the screen (write, export): the app's runner
+    /// performs it and shows its message.
+    case perform(ScreenEffect)
 }
 
 /// One full-screen view (a queue board, a ticket form). The app draws the
@@ -67,6 +70,9 @@ public protocol Screen {
     var helpNotes: [String] { get }
     /// Runs a `:` command; nil when it is not one of this screen's.
     mutating func run(command: String, argument: String, context: RenderContext) -> ScreenOutcome?
+    /// What opening this screen does besides showing it (a restricted
+    /// ticket's view is recorded); performed by the app when it is pushed.
+    var effectsOnOpen: [ScreenEffect] { get }
 }
 
 extension Screen {
@@ -76,4 +82,5 @@ extension Screen {
     public var commands: [CommandHelp] { [] }
     public var helpNotes: [String] { [] }
     public mutating func run(command: String, argument: String, context: RenderContext) -> ScreenOutcome? { nil }
+    public var effectsOnOpen: [ScreenEffect] { [] }
 }

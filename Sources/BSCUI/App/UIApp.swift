@@ -11,7 +11,12 @@ public struct UIApp {
     public private(set) var stack: [any Screen]
     public private(set) var size: Size
     public private(set) var isFinished = false
-    public private(set) var showingHelp = false
+    public private(set) var showingHelp = false {
+        didSet { helpScroll = 0 }
+    }
+    /// The first help line shown; the help scrolls when it is longer than
+    /// the screen (80×24 included).
+    public private(set) var helpScroll = 0
     public private(set) var confirmingQuit: ConfirmState?
     public private(set) var message: Message?
     /// The open `:` command line, if any.
@@ -23,6 +28,9 @@ public struct UIApp {
     /// Ask before quitting on F10/q; Ctrl-C always quits at once.
     public var confirmQuit: Bool
     public private(set) var now: Instant
+    /// Performs what screens ask for outside themselves (the front desk's
+    /// `DeskEffects`); without one, an effect is reported as not possible.
+    public var effects: (any EffectRunner)?
 
     /// Global keys, also drawn on the bar after the screen's own entries.
     public let globals = KeyBindingTable<GlobalAction>([
@@ -112,10 +120,18 @@ public struct UIApp {
             return true
         }
         if showingHelp {
+            let page = max(1, size.height - UIApp.chromeRows - 6)
             switch key {
             case .escape, .char("?"), .function(1), .char("q"), .enter: showingHelp = false
+            case .down, .char("j"): helpScroll += 1
+            case .up, .char("k"): helpScroll -= 1
+            case .pageDown, .char(" "): helpScroll += page
+            case .pageUp: helpScroll -= page
+            case .home, .char("g"): helpScroll = 0
+            case .end, .char("G"): helpScroll = Int.max / 2
             default: break
             }
+            helpScroll = max(0, min(helpScroll, helpOverlay.maxScroll(in: helpArea)))
             return true
         }
         if isTooSmall {
@@ -146,6 +162,10 @@ public struct UIApp {
             return true
         case .push(let s):
             stack.append(s)
+            for e in s.effectsOnOpen { if let m = perform(e) { message = m } }
+            return true
+        case .perform(let effect):
+            message = perform(effect)
             return true
         case .pop:
             if stack.count > 1 { stack.removeLast() }
@@ -162,6 +182,11 @@ public struct UIApp {
             if confirmQuit { confirmingQuit = ConfirmState(defaultYes: true) } else { isFinished = true }
             return true
         }
+    }
+
+    private func perform(_ effect: ScreenEffect) -> Message? {
+        guard let effects else { return Message(.error, "this app cannot do that here") }
+        return effects.perform(effect)
     }
 
     /// A click on the function-key bar presses that key (htop); elsewhere
@@ -255,6 +280,14 @@ public struct UIApp {
         return stack[stack.count - 1].tick(now: now)
     }
 
+    var helpOverlay: HelpOverlay {
+        HelpOverlay(title: "Help: \(stack.last!.title)", help: keyHelp, commands: commands, notes: stack.last!.helpNotes)
+    }
+
+    /// Where help is drawn when no message takes rows: between the status
+    /// line and the bar.
+    var helpArea: Rect { Rect(x: 0, y: 1, width: size.width, height: max(0, size.height - UIApp.chromeRows)) }
+
     /// Draws the full frame: status line, the top screen, then the message
     /// or function-key bar; overlays on top. A terminal below the minimum
     /// gets only the too-small notice.
@@ -283,7 +316,7 @@ public struct UIApp {
         }
         if showingHelp {
             grid.cursor = nil
-            HelpOverlay(title: "Help: \(stack.last!.title)", help: keyHelp, commands: commands, notes: stack.last!.helpNotes).render(in: body, grid: &grid)
+            helpOverlay.render(in: body, grid: &grid, scroll: helpScroll)
         }
         if let confirmingQuit {
             grid.cursor = nil

@@ -14,12 +14,15 @@ import BSCCore
 /// across the room), normal, wide (≥ 120 columns: more columns), and
 /// compact (terminal below 60×16: queues only).
 public struct BoardScreen: Screen {
-    enum Action: Sendable { case next, previous, switchPanel, drill, team, wallboard, refresh }
+    enum Action: Sendable { case next, previous, first, last, switchPanel, drill, team, wallboard, refresh, why }
     enum Panel { case queues, agents }
 
     let bindings = KeyBindingTable<Action>([
         KeyBinding([.down, .char("j")], help: "Next row", action: .next),
         KeyBinding([.up, .char("k")], help: "Previous row", action: .previous),
+        KeyBinding([.home, .char("g")], help: "First row", action: .first),
+        KeyBinding([.end, .char("G")], help: "Last row (a table too long for the screen scrolls)", action: .last),
+        KeyBinding([.char("x")], help: "Why red or amber: every alarm on the board, in full", action: .why),
         KeyBinding([.tab, .backTab], help: "Switch between queues and agents", action: .switchPanel),
         KeyBinding([.enter], bar: "Open", help: "Tickets of this queue or agent (team leaders)", action: .drill),
         KeyBinding([.function(4), .char("t")], bar: "Team", help: "Only my team's queues / all queues", action: .team),
@@ -83,6 +86,7 @@ public struct BoardScreen: Screen {
         return [
             "Open: active tickets (open, routed, in progress, pending). Unasg: active, unassigned. Pend: pending, waiting for the customer or a third party (the SLA clock is paused). New: first contact received today, now in this queue. Res'd: resolved today, in this queue. Oldest: working hours since the oldest active ticket's first contact.",
             "Risk: tickets whose SLA clock has used \(share)% of its target. Brch: tickets past their target (the category's, else the queue's). Either is red when above 0; the line under the tables says which queue and target.",
+            "CBdue: call-backs promised to callers (F7 on the call form) whose time has come, on active tickets in this queue; red when above 0, and the line under the tables says since when and how many more are due later today. `d` on the ticket list shows the ones due to you.",
             "FCR and SLA: red below target less the amber margin, amber within the margin, green at or above target; * provisional (a reopen window is still open). Held: tickets assigned and active. Contacts, Resolved, AHT: logged today.",
         ]
     }
@@ -91,31 +95,44 @@ public struct BoardScreen: Screen {
         d == d.rounded() && abs(d) < 1e15 ? String(Int(d)) : String(format1: d)
     }
 
-    /// Why something on the board is red or amber, for the line under
-    /// the tables: the selected queue's alarms with its target, else the
-    /// first rate below target with the figure it is judged against.
-    func explanation(_ s: BoardSnapshot) -> String? {
-        if panel == .queues, s.queues.indices.contains(queueRow) {
-            let q = s.queues[queueRow]
-            if q.breached > 0 || q.atRisk > 0 {
-                let target = q.targetHours.map { "target \(Self.number($0)) working h, or the category's" } ?? "the category's target"
-                var parts: [String] = []
-                if q.breached > 0 { parts.append("Brch \(q.breached): past the SLA \(target)") }
-                if q.atRisk > 0 { parts.append("Risk \(q.atRisk): \(Self.number(desk.config.atRiskShare * 100))% of it used") }
-                return "\(q.name): " + parts.joined(separator: "; ")
-            }
+    /// A queue's alarms with its target; nil when it has none.
+    func alarms(_ q: QueueFigures) -> String? {
+        guard q.breached > 0 || q.atRisk > 0 || q.callbacksDue > 0 else { return nil }
+        let target = q.targetHours.map { "target \(Self.number($0)) working h, or the category's" } ?? "the category's target"
+        var parts: [String] = []
+        if q.breached > 0 { parts.append("Brch \(q.breached): past the SLA \(target)") }
+        if q.atRisk > 0 { parts.append("Risk \(q.atRisk): \(Self.number(desk.config.atRiskShare * 100))% of it used") }
+        if q.callbacksDue > 0 {
+            parts.append("CBdue \(q.callbacksDue): call-backs due" + (q.oldestCallbackDue.map { " since \(desk.localText($0))" } ?? "")
+                         + (q.callbacksLaterToday > 0 ? ", \(q.callbacksLaterToday) more later today" : ""))
         }
-        for (name, a) in [("FCR today", s.fcrToday), ("SLA today", s.slaToday), ("FCR week", s.fcrWeek), ("SLA week", s.slaWeek)] {
+        return "\(q.name): " + parts.joined(separator: "; ")
+    }
+
+    /// The rates below target, with the figure each is judged against.
+    func rateAlarms(_ s: BoardSnapshot) -> [String] {
+        [("FCR today", s.fcrToday), ("SLA today", s.slaToday), ("FCR week", s.fcrWeek), ("SLA week", s.slaWeek)].compactMap { name, a in
             switch a.rag {
             case .red:
                 return "\(name) is red: \(a.percentText) is below \(Self.number(a.target - a.amberMargin))% (target \(Self.number(a.target))% less the \(Self.number(a.amberMargin))-point amber margin)"
             case .amber:
                 return "\(name) is amber: \(a.percentText) is below its \(Self.number(a.target))% target, within the \(Self.number(a.amberMargin))-point margin"
-            default: continue
+            default: return nil
             }
         }
-        return nil
     }
+
+    /// Why something on the board is red or amber, for the line under
+    /// the tables: the selected queue's alarms with its target, else the
+    /// first rate below target with the figure it is judged against.
+    func explanation(_ s: BoardSnapshot) -> String? {
+        if panel == .queues, s.queues.indices.contains(queueRow), let a = alarms(s.queues[queueRow]) { return a }
+        return rateAlarms(s).first
+    }
+
+    /// Every alarm on the board in full (`x`): what the line under the
+    /// tables cannot hold at 80 columns.
+    func allAlarms(_ s: BoardSnapshot) -> [String] { s.queues.compactMap(alarms) + rateAlarms(s) }
 
     // MARK: - Keys
 
@@ -149,6 +166,13 @@ public struct BoardScreen: Screen {
             queueRow = 0
             agentRow = 0
             return .message(.info(teamOnly ? "Showing your team: " + desk.profile.queues.joined(separator: ", ") : "Showing all queues"))
+        case .first:
+            if panel == .queues { queueRow = 0 } else { agentRow = 0 }
+        case .last:
+            if panel == .queues { queueRow = max(0, s.queues.count - 1) } else { agentRow = max(0, s.agents.count - 1) }
+        case .why:
+            let all = allAlarms(s)
+            return .message(all.isEmpty ? .info("Nothing on the board is red or amber") : Message(.warning, all.joined(separator: " · ")))
         case .wallboard:
             wallboard.toggle()
             panel = .queues
@@ -207,7 +231,7 @@ public struct BoardScreen: Screen {
 
     private func queueColumns(wide: Bool) -> [BoardColumn] {
         var c: [BoardColumn] = [.name("Queue"), BoardColumn("Open", 5), BoardColumn("Unasg", 5), BoardColumn("Pend", 5),
-                                BoardColumn("New", 5), BoardColumn("Res'd", 5), BoardColumn("Oldest", 6), BoardColumn("Risk", 5), BoardColumn("Brch", 5)]
+                                BoardColumn("New", 5), BoardColumn("Res'd", 5), BoardColumn("Oldest", 6), BoardColumn("Risk", 5), BoardColumn("Brch", 5), BoardColumn("CBdue", 5)]
         if wide { c += [BoardColumn("SLA target", 10), BoardColumn("Oldest ticket", 13, .left)] }
         return c
     }
@@ -220,7 +244,8 @@ public struct BoardScreen: Screen {
                  n(q.resolvedToday, .resolvedToday),
                  BoardText.number(q.oldestWorkingHours, change: change(.queue(q.id, .oldestHours), context.now), unicode: u, suffix: "h"),
                  BoardText.alarm(q.atRisk, change: change(.queue(q.id, .atRisk), context.now), role: .slaAtRisk, unicode: u),
-                 BoardText.alarm(q.breached, change: change(.queue(q.id, .breached), context.now), role: .slaBreached, unicode: u)]
+                 BoardText.alarm(q.breached, change: change(.queue(q.id, .breached), context.now), role: .slaBreached, unicode: u),
+                 BoardText.alarm(q.callbacksDue, change: nil, role: .slaBreached, unicode: u)]
         if wide {
             c.append(BoardCellText(q.targetHours.map { "\(Int($0))wh " } ?? "none "))
             c.append(BoardCellText(q.oldestRef?.description ?? "-"))
@@ -286,8 +311,11 @@ public struct BoardScreen: Screen {
             used = 1 + i * step + 1
         }
         if rows.count > first + fit {
-            let more = "… \(rows.count - first - fit) more"
-            grid.put(more, x: rect.maxX - more.displayWidth, y: head.y, style: Style(.header))
+            // And how to reach them: Tab to this table, then j or End.
+            // In the name column's header, so no column's title is hidden.
+            let more = "… \(rows.count - first - fit) more" + (selected == nil ? " (Tab, j)" : " (j, End)")
+            let x = inner(head).x + columns[0].title.displayWidth + 1
+            grid.put(more, x: x, y: head.y, style: Style(.header), maxWidth: max(0, inner(head).x + widths[0] - x))
         }
         return used
     }
@@ -321,7 +349,10 @@ public struct BoardScreen: Screen {
         if let e = feed.lastError {
             grid.put("Error reading the journal: " + e, in: rect.row(0), style: Style(.error, bold: true))
         } else if let why = explanation(s) {
-            grid.put(why, in: rect.row(0), style: Style(.normal))
+            // Cut at the edge, it says where the rest is.
+            let row = rect.row(0)
+            let text = why.displayWidth <= row.width ? why : why.truncated(toWidth: max(0, row.width - 11), ellipsis: true) + " x: in full"
+            grid.put(text, in: row, style: Style(.normal))
         }
         var parts: [String] = []
         if s.fcrToday.provisional || s.fcrWeek.provisional { parts.append("* provisional") }

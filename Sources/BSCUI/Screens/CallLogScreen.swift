@@ -320,6 +320,11 @@ public struct CallLogScreen: Screen {
             }
         }
         if let action = bindings.action(for: key) {
+            // Leaving Caller ref with words in it (a summary typed in the
+            // wrong field): say what a reference is; the text stays.
+            if focus == .reference, [.next, .previous, .enter].contains(action), let problem = CallerReference.problem(reference.text) {
+                return .message(.error(problem))
+            }
             switch action {
             case .channel:
                 let all = Channel.allCases
@@ -608,6 +613,10 @@ public struct CallLogScreen: Screen {
 
     mutating func save(_ outcome: Desk.NewContact.Outcome, details: [String: String], callback: Instant? = nil) -> ScreenOutcome {
         takeHighlightedCategory()
+        if let problem = CallerReference.problem(reference.text) {
+            focus = .reference
+            return .message(.error(problem))
+        }
         let cat = category.text.trimmingCharacters(in: .whitespaces)
         guard !cat.isEmpty else { return .message(.error("the category is empty: type a few letters and pick one")) }
         func opt(_ s: String) -> String? {

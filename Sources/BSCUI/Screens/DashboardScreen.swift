@@ -1,8 +1,5 @@
 import BSCApp
 import BSCCore
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// The supervisor's FCR dashboard: any period's figures against target
 /// with RAG (as words and symbols, never colour alone), the gross FCR
@@ -113,7 +110,7 @@ public struct DashboardScreen: Screen {
             return choose(period: argument, now: context.now).map { .message($0) } ?? .handled
         case "export" where canExport:
             if data == nil { recompute(now: context.now) }
-            return .message(export(to: argument.isEmpty ? defaultExportPath(now: context.now) : argument))
+            return export(to: argument.isEmpty ? defaultExportPath(now: context.now) : argument)
         default:
             return nil
         }
@@ -147,7 +144,7 @@ public struct DashboardScreen: Screen {
                 if mode == .period {
                     if let m = choose(period: text, now: context.now) { return .message(m) }
                 } else {
-                    return .message(export(to: text))
+                    return export(to: text)
                 }
             default: _ = input.handle(key)
             }
@@ -195,23 +192,11 @@ public struct DashboardScreen: Screen {
         return "\(session.desk.data.path)/exports/fcr-\(label)-\(stamp).csv"
     }
 
-    func export(to path: String) -> Message {
-        guard let d = data, canExport else { return Message(.warning, "nothing to export") }
-        let desk = session.desk
-        // The default folder is made on first use; any other must exist.
-        let dir = desk.data.path + "/exports"
-        if path.hasPrefix(dir + "/"), mkdir(dir, 0o700) != 0 && errno != EEXIST {
-            return Message(.error, "cannot create \(terminalSafe(dir))")
-        }
-        do {
-            let by = desk.profile.role == .supervisor ? ["queue", "channel", "agent"] : ["queue", "channel"]
-            let q = try desk.metricsQuery(period: d.current.label, from: nil, to: nil, by: by, series: nil)
-            let report = try desk.metricsReport(q)
-            try desk.exportMetrics(report, format: .csv, to: path, bom: false)
-            return Message(.success, "exported \(terminalSafe(path)) (definitions beside it)")
-        } catch {
-            return Message(.error, error.message)
-        }
+    /// The export of the period shown, for the app's runner to write.
+    func export(to path: String) -> ScreenOutcome {
+        guard let d = data, canExport else { return .message(Message(.warning, "nothing to export")) }
+        let by = session.desk.profile.role == .supervisor ? ["queue", "channel", "agent"] : ["queue", "channel"]
+        return .perform(.exportMetrics(period: d.current.label, breakdowns: by, path: path))
     }
 
     static func bucketName(_ g: SeriesGranularity) -> String {

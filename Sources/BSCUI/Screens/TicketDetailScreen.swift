@@ -3,10 +3,12 @@ import BSCCore
 
 /// One ticket: header, SLA, hand-off details, summary and the full history,
 /// wrapped to the screen and scrolled as one page, with the lifecycle
-/// actions each behind a small prompt. Only the actions legal in the
-/// ticket's status are offered. Closing asks first: it cannot be undone.
+/// actions each behind a small prompt. Only the actions this user may take
+/// on this ticket now are offered (bar, help and `:` commands): legal in
+/// its status, allowed to their role, and not waiting on an identity
+/// check. Closing asks first: it cannot be undone.
 public struct TicketDetailScreen: Screen {
-    enum Action: Sendable { case note, route, assign, pending, resolve, reopen, close }
+    enum Action: Sendable, CaseIterable { case note, route, assign, pending, resolve, reopen, close, verify }
     enum Prompt {
         case form(Action, FormPromptState)
         case confirmClose(ConfirmState)
@@ -23,7 +25,22 @@ public struct TicketDetailScreen: Screen {
         KeyBinding([.function(8), .char("n")], bar: "Note", help: "Add a note", action: .note),
         KeyBinding([.function(9), .char("o")], bar: "Reopn", help: "Reopen a resolved ticket", action: .reopen),
         KeyBinding([.char("C")], bar: "Close", help: "Close a resolved ticket (asks first: cannot be undone)", action: .close),
+        KeyBinding([.char("i")], bar: "Ident", help: "Record how the caller's identity was checked (this category needs it before resolving or routing)", action: .verify),
     ])
+
+    /// The `:` command of each action, offered with it.
+    static func commandName(_ action: Action, pending: Bool, agent: Bool) -> CommandHelp {
+        switch action {
+        case .note: CommandHelp("note", "TEXT", help: "Add a note")
+        case .route: CommandHelp("route", "QUEUE", help: "Route to a queue (asks for its hand-off details)")
+        case .assign: agent ? CommandHelp("take", help: "Take this ticket (assign it to me)") : CommandHelp("assign", "USER", help: "Assign to a person")
+        case .pending: pending ? CommandHelp("resume", help: "Resume: the wait is over") : CommandHelp("pending", help: "Set pending")
+        case .resolve: CommandHelp("resolve", help: "Resolve (optional note)")
+        case .reopen: CommandHelp("reopen", help: "Reopen")
+        case .close: CommandHelp("close", help: "Close (asks first)")
+        case .verify: CommandHelp("verify", "HOW", help: "Record how the caller's identity was checked")
+        }
+    }
 
     /// Keys that list tickets, meaning what they mean on the list.
     static let listKeys = KeyHelp([
@@ -42,25 +59,50 @@ public struct TicketDetailScreen: Screen {
     var scroll = 0
     var pageSize = 10
 
-    /// Opening a restricted ticket is recorded (who and when); a failure to
-    /// record (a locked journal) does not stop the agent reading it.
     public init(session: DeskSession, ref: TicketRef) {
         self.session = session
         self.ref = ref
-        try? session.desk.recordView(ref)
+    }
+
+    /// Opening a restricted ticket is recorded (who and when) by the app's
+    /// runner (`DeskEffects`), not by the screen.
+    public var effectsOnOpen: [ScreenEffect] {
+        desk.store[ref]?.restricted == true ? [.recordView(ref)] : []
     }
 
     public var title: String { ref.description }
     public var minimumSize: Size { Size(width: 40, height: 8) }
     public var keyHelp: KeyHelp {
-        var legal = KeyBindingTable(bindings.entries.filter { isLegal($0.action) })
-        if ticket?.status == .pending, let i = legal.entries.firstIndex(where: { $0.action == .pending }) {
-            legal.entries[i].barLabel = "Resum"
-            legal.entries[i].help = "Resume: the wait is over"
+        var offered = KeyBindingTable(bindings.entries.filter { isOffered($0.action) })
+        if ticket?.status == .pending, let i = offered.entries.firstIndex(where: { $0.action == .pending }) {
+            offered.entries[i].barLabel = "Resum"
+            offered.entries[i].help = "Resume: the wait is over"
         }
-        return legal.help.merged(with: Self.listKeys).merged(with: KeyHelp([
+        if isAgent, let i = offered.entries.firstIndex(where: { $0.action == .assign }) {
+            offered.entries[i].barLabel = "Take"
+            offered.entries[i].help = "Take this ticket (assign it to me)"
+        }
+        return offered.help.merged(with: Self.listKeys).merged(with: KeyHelp([
             .init(keys: [.up, .down, .char("j"), .char("k"), .pageUp, .pageDown, .home, .end], help: "Scroll the ticket and its history"),
         ]))
+    }
+
+    /// The actions' `:` commands, only those offered now.
+    public var commands: [CommandHelp] {
+        Action.allCases.filter(isOffered).map { Self.commandName($0, pending: ticket?.status == .pending, agent: isAgent) }
+    }
+
+    public mutating func run(command: String, argument: String, context: RenderContext) -> ScreenOutcome? {
+        guard prompt == nil, let action = Action.allCases.first(where: {
+            isOffered($0) && Self.commandName($0, pending: ticket?.status == .pending, agent: isAgent).name == command
+        }) else { return nil }
+        let outcome = start(action)
+        // The argument fills the prompt's first field (`:note Rang back`).
+        if !argument.isEmpty, case .form(let a, var f)? = prompt, !f.fields.isEmpty {
+            f.fields[0].input = TextFieldState(argument)
+            prompt = .form(a, f)
+        }
+        return outcome
     }
 
     /// The lifecycle rule (BSCCore's `TicketAction`) for an action here.
@@ -73,13 +115,49 @@ public struct TicketDetailScreen: Screen {
         case .resolve: .resolve
         case .reopen: .reopen
         case .close: .close
+        case .verify: .verify
         }
     }
 
-    func isLegal(_ action: Action) -> Bool {
-        guard let t = ticket else { return false }
-        return lifecycleAction(action).allowedFrom.contains(t.status)
+    var isAgent: Bool { desk.profile.role < .teamLeader }
+
+    /// The category needs an identity check and none is recorded yet.
+    var identityCheckOutstanding: Bool {
+        guard let t = desk.store[ref], let cat = desk.taxonomy.category(t.category), cat.requiresIdentityCheck else { return false }
+        return (t.identityVerifiedHow ?? "").isEmpty && (t.details[Desk.identityDetail] ?? "").isEmpty
     }
+
+    /// A restricted ticket whose key this user is not given: nothing
+    /// personal (a note, details, a reason) can be added to it.
+    var isSealedFromMe: Bool {
+        guard let t = desk.store[ref], t.restricted, let q = t.restrictedQueue else { return false }
+        return !desk.mayRead(restrictedQueue: q)
+    }
+
+    /// Why `action` is not offered now; nil when it is. The same rules the
+    /// desk applies when it writes (status, role, identity check,
+    /// restriction), asked before a key is pressed.
+    func whyNot(_ action: Action) -> String? {
+        guard let t = desk.store[ref] else { return "unknown reference \(ref)" }
+        let life = lifecycleAction(action)
+        if !life.allowedFrom.contains(t.status) { return "\(ref) is \(t.status.label): it cannot \(life.rawValue) now" }
+        if isSealedFromMe, ![.assign, .pending, .close].contains(action) {
+            return "\(ref) is restricted to \(t.restrictedQueue ?? "its queue"): only its team and supervisors may add to it"
+        }
+        switch action {
+        case .assign where isAgent:
+            if let who = t.assignee { return "\(ref) is \(who == desk.login ? "already yours" : "held by \(who)"): only team leaders and supervisors move work between people" }
+            if !desk.profile.queues.contains(t.queue) { return "\(ref) is in \(t.queue), which you do not work: a team leader assigns it" }
+        case .verify where !identityCheckOutstanding:
+            return "\(ref) needs no identity check" + (((desk.store[ref]?.identityVerifiedHow ?? "").isEmpty) ? "" : ": it is recorded")
+        case .resolve, .route:
+            if identityCheckOutstanding { return "\(t.category) needs the caller's identity checked first (i)" }
+        default: break
+        }
+        return nil
+    }
+
+    func isOffered(_ action: Action) -> Bool { whyNot(action) == nil }
     public var statusText: String { session.statusText }
 
     var ticket: Ticket? { desk.store[ref].map(desk.visible) }
@@ -97,12 +175,10 @@ public struct TicketDetailScreen: Screen {
     public mutating func handle(_ key: Key, context: RenderContext) -> ScreenOutcome {
         if let p = prompt { return handlePrompt(p, key) }
         if let action = bindings.action(for: key) {
-            guard isLegal(action), let t = ticket else {
-                let status = ticket?.status
-                let can = status.map { s in bindings.entries.filter { isLegal($0.action) }.map { $0.help.lowercased() }.joined(separator: "; ") } ?? ""
-                return .message(.error("\(ref) is \(status?.label ?? "unknown"): it cannot \(lifecycleAction(action).rawValue) now" + (can.isEmpty ? "" : "; you can: \(can)")))
+            if let why = whyNot(action) {
+                let can = keyHelp.entries.filter { e in e.keys.contains { bindings.action(for: $0) != nil } }.map { $0.help.lowercased() }
+                return .message(.error(why + (can.isEmpty ? "" : "; you can: " + can.joined(separator: "; "))))
             }
-            _ = t
             return start(action)
         }
         switch key {
@@ -135,6 +211,9 @@ public struct TicketDetailScreen: Screen {
             let cat = desk.taxonomy.category(t.category)
             let q = cat?.queue ?? ""
             prompt = .form(.route, routePrompt(queue: q == t.queue ? "" : q, keep: [:]))
+        case .assign where isAgent:
+            let me = desk.login
+            return act("\(ref) is yours") { try $0.assign(ref, to: me) }
         case .assign:
             form("Assign \(ref)", [.init(key: "user", label: "Assign to", value: desk.login, required: true)],
                  note: "team of \(t.queue): " + desk.config.team(of: t.queue).joined(separator: ", "))
@@ -147,6 +226,9 @@ public struct TicketDetailScreen: Screen {
         case .resolve: form("Resolve \(ref)", [.init(key: "note", label: "Note")])
         case .reopen: form("Reopen \(ref)", [.init(key: "reason", label: "Reason")])
         case .close: prompt = .confirmClose(ConfirmState(defaultYes: false))
+        case .verify:
+            form("Identity check on \(ref)", [.init(key: "how", label: "Verified how", required: true)],
+                 note: "e.g. call-back to number on file")
         }
         return .handled
     }
@@ -196,6 +278,7 @@ public struct TicketDetailScreen: Screen {
             case .resolve: return act("Resolved \(ref)") { try $0.resolve(ref, note: opt("note")) }
             case .reopen: return act("Reopened \(ref)") { try $0.reopen(ref, reason: opt("reason")) }
             case .close: return .handled
+            case .verify: return act("Identity check recorded on \(ref)") { try $0.verifyIdentity(ref, how: v["how"] ?? "") }
             }
         }
     }

@@ -38,20 +38,41 @@ public struct HelpOverlay {
         return out
     }
 
-    public func render(in area: Rect, grid: inout CellGrid) {
+    /// The box for `area` and the rows of text it shows (the last inner
+    /// row is the footer).
+    func layout(in area: Rect) -> (box: Rect, visible: Int, lines: [String]) {
         let body = lines()
         let contentWidth = max(body.map(\.displayWidth).max() ?? 0, footer.displayWidth, title.displayWidth + 2)
         let box = area.centered(width: contentWidth + 4, height: body.count + 4)
+        return (box, max(0, box.height - 3), body)
+    }
+
+    /// The largest useful `scroll` for `area`: the last line on the last row.
+    public func maxScroll(in area: Rect) -> Int {
+        let l = layout(in: area)
+        return max(0, l.lines.count - l.visible)
+    }
+
+    /// Draws the lines from `scroll` on. When they do not all fit, the
+    /// footer says how many lines are above and below and which keys
+    /// scroll, so the last line of a long help is always reachable.
+    public func render(in area: Rect, grid: inout CellGrid, scroll: Int = 0) {
+        let (box, _, body) = layout(in: area)
         guard box.width >= 3, box.height >= 3 else { return }
         let inner = Border(title: title).render(in: box, grid: &grid).inset(horizontal: 1)
         grid.fill(inner, style: Style(.help))
         let visible = max(0, inner.height - 1)
-        for (i, line) in body.prefix(visible).enumerated() {
-            let text = (i == visible - 1 && body.count > visible) ? "…" : line
-            grid.put(text, in: inner.row(i), style: Style(.help))
+        let first = max(0, min(scroll, body.count - visible))
+        for (i, line) in body.dropFirst(first).prefix(visible).enumerated() {
+            grid.put(line, in: inner.row(i), style: Style(.help))
         }
-        if inner.height > 0 {
-            grid.put(footer, in: inner.row(inner.height - 1), style: Style(.dim))
+        guard inner.height > 0 else { return }
+        var foot = footer
+        if body.count > visible {
+            let below = body.count - first - visible
+            let position = below > 0 ? "↓ \(below) more" : "end"
+            foot = (first > 0 ? "↑ \(first) · " : "") + position + " · ↑↓ PgUp PgDn · Esc closes"
         }
+        grid.put(foot, in: inner.row(inner.height - 1), style: Style(body.count > visible ? .header : .dim))
     }
 }
