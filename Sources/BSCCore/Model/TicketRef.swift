@@ -10,6 +10,13 @@ public struct TicketRef: Hashable, Comparable, Sendable, CustomStringConvertible
     /// ticket has it, and the projection skips it.
     public static let none = TicketRef(0)
 
+    /// The width of the longest reference up to `count` tickets: ten
+    /// characters to BSC-999999, then one more per digit, so screens widen
+    /// the column instead of cutting BSC-1000000.
+    public static func displayWidth(upTo count: Int) -> Int {
+        TicketRef(max(1, count)).description.count
+    }
+
     public var description: String {
         let digits = String(number)
         return Self.prefix + (digits.count >= 6 ? digits : String(repeating: "0", count: 6 - digits.count) + digits)

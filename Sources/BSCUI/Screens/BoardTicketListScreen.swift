@@ -273,7 +273,7 @@ public struct BoardTicketListScreen: Screen {
         let resultLines = min(results.count, max(0, area.height / 3))
         let promptLines = prompt == nil ? 0 : 2
         let (listArea, bottom) = area.splitBottom(resultLines + promptLines + (resultLines > 0 ? 1 : 0))
-        TableView(columns: [.fixed("Sel", 3), .fixed("Ref", 10), .fixed("Status", 11), .fixed("Assignee", 10), .fixed("Age", 5),
+        TableView(columns: [.fixed("Sel", 3), .fixed("Ref", TicketRef.displayWidth(upTo: desk.store.slots.count)), .fixed("Status", 11), .fixed("Assignee", 10), .fixed("Age", 5),
                             .fixed("SLA", 11), .flex("Caller", weight: 1, min: 8), .flex("Summary", weight: 2, min: 8)],
                   focused: prompt == nil, marker: context.unicode ? "▸" : ">", emptyText: "(no active tickets)")
             .render(in: listArea, grid: &grid, state: &table,

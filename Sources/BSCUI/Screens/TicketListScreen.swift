@@ -267,14 +267,15 @@ public struct TicketListScreen: Screen {
         let rows = Rows(index: index, desk: desk, now: session.now)
         let columns: [TableColumn]
         let source: any TableDataSource
+        let ref = TableColumn.fixed("Ref", TicketRef.displayWidth(upTo: desk.store.slots.count))
         if area.width >= 100 {
-            columns = [.fixed("Ref", 10), .fixed("Status", 11), .fixed("Queue", 12), .flex("Caller", weight: 3, min: 8), .flex("Category", weight: 2, min: 6), .fixed("Received", 11), .fixed("SLA", 11)]
+            columns = [ref, .fixed("Status", 11), .fixed("Queue", 12), .flex("Caller", weight: 3, min: 8), .flex("Category", weight: 2, min: 6), .fixed("Received", 11), .fixed("SLA", 11)]
             source = rows
         } else if area.width >= 70 {
-            columns = [.fixed("Ref", 10), .fixed("Status", 11), .fixed("Queue", 10), .flex("Caller", weight: 3, min: 8), .flex("Category", weight: 2, min: 6), .fixed("SLA", 10)]
+            columns = [ref, .fixed("Status", 11), .fixed("Queue", 10), .flex("Caller", weight: 3, min: 8), .flex("Category", weight: 2, min: 6), .fixed("SLA", 10)]
             source = MediumRows(rows: rows)
         } else {
-            columns = [.fixed("Ref", 10), .flex("Caller", weight: 2, min: 6), .fixed("SLA", 10)]
+            columns = [ref, .flex("Caller", weight: 2, min: 6), .fixed("SLA", 10)]
             source = NarrowRows(rows: rows)
         }
         TableView(columns: columns, focused: editing == nil, emptyText: "(no tickets match: x clears the filters)")
