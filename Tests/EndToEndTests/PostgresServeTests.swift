@@ -14,19 +14,8 @@ struct PostgresServeTests {
     /// A desk made in files (serve --init, then its people added), and a
     /// database for it; nothing runs yet.
     func setUp(settings: [String] = []) throws -> (TeamServerFixture, TestPostgresCluster, String) {
-        let f = try TeamServerFixture()
+        let f = try TeamServerFixture.desk(benQueue: "customer-services", start: false)
         do {
-            try f.startServer(extra: ["--init", "--supervisor", f.sup])
-            guard f.stopServer() == 0 else { throw TestFailure("serve --init failed: \(f.log())") }
-            try f.addUsers("""
-            [users.\(f.amy)]
-            role = "agent"
-            queues = ["customer-services"]
-
-            [users.\(f.ben)]
-            role = "agent"
-            queues = ["customer-services"]
-            """)
             let cluster = try TestPostgresCluster(settings: settings)
             try cluster.createDatabase("desk")
             return (f, cluster, cluster.url(database: "desk"))

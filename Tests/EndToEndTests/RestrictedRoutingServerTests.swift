@@ -13,27 +13,7 @@ import Glibc
 struct RestrictedRoutingServerTests {
     let secrets = ["Quentin Zebedee", "Q765432", "Quuxfield letter worry", "CL-778899", "Moved for safeguarding"]
 
-    func runningDesk() throws -> TeamServerFixture {
-        let f = try TeamServerFixture()
-        do {
-            try f.startServer(extra: ["--init", "--supervisor", f.sup])
-            guard f.stopServer() == 0 else { throw TestFailure("serve did not stop cleanly: \(f.log())") }
-            try f.addUsers("""
-            [users.\(f.amy)]
-            role = "agent"
-            queues = ["customer-services"]
-
-            [users.\(f.ben)]
-            role = "agent"
-            queues = ["appointeeship"]
-            """)
-            try f.startServer()
-            return f
-        } catch {
-            f.cleanUp()
-            throw error
-        }
-    }
+    func runningDesk() throws -> TeamServerFixture { try TeamServerFixture.desk() }
 
     /// Everything `login` can get out of bscdesk about the ticket.
     func everythingShown(_ f: TeamServerFixture, to login: String, _ ref: String) throws -> String {

@@ -65,6 +65,34 @@ final class TeamServerFixture {
         }
     }
 
+    /// A data directory made by `serve --init` with `sup` its first
+    /// supervisor, then amy (customer services) and ben (`benQueue`) added;
+    /// the server stopped again, or started when `start`.
+    static func desk(benQueue: String = "appointeeship", start: Bool = true) throws -> TeamServerFixture {
+        let f = try TeamServerFixture()
+        do {
+            try f.startServer(extra: ["--init", "--supervisor", f.sup])
+            // SIGTERM: a clean exit, and the socket goes with the server.
+            let status = f.stopServer()
+            guard status == 0 else { throw TestFailure("serve exited \(status) on SIGTERM: \(f.log())") }
+            guard access(f.socket, F_OK) != 0 else { throw TestFailure("the socket outlived the server") }
+            try f.addUsers("""
+            [users.\(f.amy)]
+            role = "agent"
+            queues = ["customer-services"]
+
+            [users.\(f.ben)]
+            role = "agent"
+            queues = ["\(benQueue)"]
+            """)
+            if start { try f.startServer() }
+            return f
+        } catch {
+            f.cleanUp()
+            throw error
+        }
+    }
+
     /// Stops the server, removes the users, the group and the files.
     func cleanUp() {
         if let s = server, s.isRunning {

@@ -13,30 +13,7 @@ struct TeamServerTests {
     /// A server for a desk whose first supervisor is `sup`, made by
     /// `serve --init`; amy works customer services, ben appointeeship; the
     /// stranger is in the socket's group but not in the configuration.
-    func runningDesk() throws -> TeamServerFixture {
-        let f = try TeamServerFixture()
-        do {
-            try f.startServer(extra: ["--init", "--supervisor", f.sup])
-            // SIGTERM: a clean exit, and the socket goes with the server.
-            let status = f.stopServer()
-            guard status == 0 else { throw TestFailure("serve exited \(status) on SIGTERM: \(f.log())") }
-            guard access(f.socket, F_OK) != 0 else { throw TestFailure("the socket outlived the server") }
-            try f.addUsers("""
-            [users.\(f.amy)]
-            role = "agent"
-            queues = ["customer-services"]
-
-            [users.\(f.ben)]
-            role = "agent"
-            queues = ["appointeeship"]
-            """)
-            try f.startServer()
-            return f
-        } catch {
-            f.cleanUp()
-            throw error
-        }
-    }
+    func runningDesk() throws -> TeamServerFixture { try TeamServerFixture.desk() }
 
     func log(_ f: TeamServerFixture, as login: String, caller: String = "Pat Caller", category: String = "cs.general-enquiry",
              extra: [String] = []) throws -> String {
