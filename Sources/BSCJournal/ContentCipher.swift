@@ -53,8 +53,8 @@ public enum ContentCipher {
         decrypt(enc, key: SymmetricKey(data: key.bytes), ref: ref, type: type)
     }
 
-    /// As above with the key already made: a replay opens several events
-    /// of a ticket with one `SymmetricKey`.
+    /// As above with the key already made (a replay makes it straight from
+    /// the key table's bytes, without a `DataKey` array per event).
     public static func decrypt(_ enc: String, key: SymmetricKey, ref: TicketRef, type: EventType) -> [String: String]? {
         guard let combined = Base64.decode(enc), combined.count >= 28,
               let box = try? AES.GCM.SealedBox(combined: combined),
