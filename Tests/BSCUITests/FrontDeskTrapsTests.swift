@@ -79,6 +79,22 @@ import Testing
         #expect(t.rows.joined().contains("Ticket*: BSC-000001"))
     }
 
+    /// A warning wider than the screen wraps onto a second row: cut, it
+    /// hid the key that acts on it ("(F8 adds to it)" fell off at 80
+    /// columns for a ticket in progress in a long category).
+    @Test func aLongRepeatWarningWrapsAndKeepsItsKey() throws {
+        let f = try FrontDeskFixture()
+        let s = try f.session()
+        try f.log(s.desk, caller: "Ann Known", reference: "E 777")
+        var t = terminal(s, width: 60)
+        t.press(.tab)
+        t.type("E777")
+        let at = try #require(t.rows.firstIndex { $0.hasPrefix("⚠ Repeat? BSC-000001 is still open") })
+        #expect(t.rows[at] == "⚠ Repeat? BSC-000001 is still open (payroll.salary-query)")
+        #expect(t.rows[at + 1] == "(F8 adds to it)")
+        #expect(t.rows.contains("History of Ann Known: 1 ticket"))
+    }
+
     /// References match with spaces and case ignored (the one caller rule,
     /// docs/metrics.md): `E5` and `e 5` are one caller. A phone number two
     /// different callers gave names neither for certain.

@@ -658,7 +658,17 @@ public struct CallLogScreen: Screen {
     public mutating func render(into grid: inout CellGrid, area: Rect, context: RenderContext) {
         _ = catchUpWithHistory()
         let labelWidth = area.width >= 60 ? 12 : 9
-        let parts = area.rows([.fixed(1), .fixed(1), .fixed(1), .fixed(1), .fixed(1), .flex(1, min: 2), .fixed(1), .fixed(1), .flex(1)])
+        // The repeat warning names the open ticket and what F8 does: at 80
+        // columns it can need two rows, and a cut warning hides the key.
+        var warning: String?
+        if session.isLoadingHistory {
+            warning = "◌ history still loading: caller look-up and repeat warnings follow"
+        } else if let first = hints.first {
+            warning = "⚠ Repeat? \(first.text)" + (desk.store[first.ref]?.isOpen == true ? " (F8 adds to it)" : "")
+        }
+        let warningLines = warning.map { Array($0.wrapped(toWidth: max(1, area.width)).prefix(2)) } ?? []
+        let parts = area.rows([.fixed(1), .fixed(1), .fixed(1), .fixed(1), .fixed(1), .flex(1, min: 2), .fixed(1),
+                               .fixed(max(1, warningLines.count)), .flex(1)])
         lastTimerText = timerText(context.now)
         var header = "\(lastTimerText) · \(channel.label)"
         if startedAt == nil { header += " · the timer starts with the call's first key (F9: now)" }
@@ -712,12 +722,9 @@ public struct CallLogScreen: Screen {
         let prioLabelW = grid.put(prioRect.width >= 9 + 6 ? "Priority " : "Pri ", in: prioRect, style: Style(focus == .priority ? .title : .normal))
         grid.put(prioText, in: prioRect.splitLeft(prioLabelW).rest, style: Style(focus == .priority ? .inputFocused : .input))
 
-        let hints = self.hints
         let caller = self.caller
-        if session.isLoadingHistory {
-            grid.put("◌ history still loading: caller look-up and repeat warnings follow", in: parts[7], style: Style(.dim))
-        } else if let first = hints.first {
-            grid.put("⚠ Repeat? \(first.text)" + (desk.store[first.ref]?.isOpen == true ? " (F8 adds to it)" : ""), in: parts[7], style: Style(.warning))
+        for (i, line) in warningLines.enumerated() where i < parts[7].height {
+            grid.put(line, in: parts[7].row(i), style: Style(session.isLoadingHistory ? .dim : .warning))
         }
         // A known caller with a category that has an article: both, the
         // history kept short, since the article says what to do now.
