@@ -98,6 +98,30 @@ import Testing
     /// References match with spaces and case ignored (the one caller rule,
     /// docs/metrics.md): `E5` and `e 5` are one caller. A phone number two
     /// different callers gave names neither for certain.
+    /// A reference that is not the caller's own, typed beside that caller's
+    /// phone, is another person: no history, no warning.
+    @Test func identifiersThatDisagreeAreNotCertain() throws {
+        let f = try FrontDeskFixture()
+        let s = try f.session()
+        try s.desk.logFirstContact(Desk.NewContact(caller: Caller(name: "Ann One", type: .employee, reference: "E5", phone: "01632 100555"),
+                                                   channel: .phone, category: "payroll.payslip", summary: "Earlier"))
+        try s.desk.logFirstContact(Desk.NewContact(caller: Caller(name: "Bob Two", type: .employee, reference: "E6"),
+                                                   channel: .phone, category: "payroll.payslip", summary: "Earlier"))
+        var t = terminal(s)
+        t.press(.tab, .tab, .tab, .tab, .tab)  // Caller ref, Type, Category, Summary, Phone
+        t.type("01632 100555")
+        #expect(t.rows.contains("History of Ann One: 1 ticket"), "the phone alone names Ann")
+        t.press(.backTab, .backTab, .backTab, .backTab)  // back to Caller ref
+        t.type("E6")
+        #expect(!t.rows.contains { $0.hasPrefix("History of") }, "Bob's reference with Ann's phone is neither for certain")
+        t.press(.backspace)
+        t.type("7")
+        #expect(!t.rows.contains { $0.hasPrefix("History of") }, "a reference Ann does not have is not Ann")
+        t.press(.backspace)
+        t.type("5")
+        #expect(t.rows.contains("History of Ann One: 1 ticket"))
+    }
+
     @Test func aPhoneOfTwoCallersIsNotCertain() throws {
         let f = try FrontDeskFixture()
         let s = try f.session()

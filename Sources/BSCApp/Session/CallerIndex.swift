@@ -121,12 +121,27 @@ public struct CallerIndex: Sendable {
     /// The one caller a typed reference, phone or email belongs to (in that
     /// order of trust); nil while none of them names exactly one caller.
     /// Look-up only: the FCR "same caller" rule is not this.
+    /// Every other identifier typed must agree: a reference, phone or email
+    /// that belongs to someone else, or a reference other than the caller's
+    /// own, makes it uncertain (a caller picked, then changed to another
+    /// person, kept the first one's phone and showed the wrong history).
     public func certainEntry(reference: String, phone: String = "", email: String = "") -> Entry? {
-        for (map, key) in [(byReference, Self.normalisedReference(reference)), (byPhone, Self.normalisedPhone(phone)), (byEmail, Self.normalisedEmail(email))] {
+        let typed = [(byReference, Self.normalisedReference(reference)), (byPhone, Self.normalisedPhone(phone)), (byEmail, Self.normalisedEmail(email))]
+        var candidate: Int?
+        for (map, key) in typed {
             guard let key, let found = map[key], found.count == 1 else { continue }
-            return entries[found.first!]
+            candidate = found.first
+            break
         }
-        return nil
+        guard let c = candidate else { return nil }
+        for (map, key) in typed {
+            guard let key, let found = map[key] else { continue }
+            if !found.contains(c) { return nil }
+        }
+        if let typedRef = Self.normalisedReference(reference), let own = Self.normalisedReference(entries[c].reference), typedRef != own {
+            return nil
+        }
+        return entries[c]
     }
 
     /// Spaces and case ignored, as the same-caller rule compares references.
