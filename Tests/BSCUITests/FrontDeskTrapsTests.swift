@@ -430,11 +430,14 @@ import Testing
         let f = try FrontDeskFixture()
         let s = try f.session()
         try f.log(s.desk, caller: "Ann")
+        let board = BoardScreen(feed: BoardFeed(desk: s.desk, watcher: nil, now: FrontDeskFixture.start))
         let tables: [(String, KeyHelp)] = [
             ("Call logging", CallLogScreen(session: s).bindings.help),
             ("Ticket list", TicketListScreen(session: s).bindings.help),
             ("Ticket detail", TicketDetailScreen(session: s, ref: TicketRef(1)).bindings.help.merged(with: TicketDetailScreen.listKeys)),
             ("FCR dashboard", DashboardScreen(session: s).bindings.help),
+            ("Queue board", board.bindings.help),
+            ("Board alarms", BoardAlarmsScreen(board: board).bindings.help),
         ]
         // Everywhere: the app's global keys and the front desk's screen keys.
         let app = UIApp(root: FrontDeskTabs.root(session: s), size: Size(width: 80, height: 24), now: FrontDeskFixture.start)
@@ -449,6 +452,8 @@ import Testing
             "Ticket list": ["↑", "↓", "`j`", "`k`", "PgUp", "PgDn", "Home", "End"],
             "Ticket detail": ["↑", "↓", "`j`", "`k`", "PgUp", "PgDn", "Home", "End"],
             "FCR dashboard": [],
+            "Queue board": [],
+            "Board alarms": ["Esc"],  // the global back key
         ]
         for (title, help) in [("Everywhere", everywhere)] + tables {
             let column = section(title)

@@ -171,8 +171,8 @@ public struct BoardScreen: Screen {
         case .last:
             if panel == .queues { queueRow = max(0, s.queues.count - 1) } else { agentRow = max(0, s.agents.count - 1) }
         case .why:
-            let all = allAlarms(s)
-            return .message(all.isEmpty ? .info("Nothing on the board is red or amber") : Message(.warning, all.joined(separator: " · ")))
+            if allAlarms(s).isEmpty { return .message(.info("Nothing on the board is red or amber")) }
+            return .push(BoardAlarmsScreen(board: self))
         case .wallboard:
             wallboard.toggle()
             panel = .queues
