@@ -123,4 +123,33 @@ import Testing
         t.press(.enter)
         #expect(t.bottomText == "Note added to BSC-000001")
     }
+
+    /// A restricted ticket whose queue's key this user is not given: nothing
+    /// personal can be added (note, route details, a resolution note), so
+    /// only what carries none is offered, and the keys say why; the team
+    /// and supervisors are offered the rest.
+    @Test func aRestrictedTicketOffersOutsidersNothingPersonal() throws {
+        let f = try fixture()
+        let appt = try f.desk("appt")
+        let ref = try f.log(appt, caller: "Vera Vulnerable", reference: "C9", category: "appointeeship.allowance",
+                            outcome: .route("appointeeship"), details: ["client-reference": "C9"])
+        var lead = try detail(f, "lead", ref)
+        lead.press(.down)
+        #expect(!lead.rows.joined().contains("Vulnerable"), "an outsider never sees the name")
+        #expect(!lead.bottomText.contains("Note") && !lead.bottomText.contains("Route") && !lead.bottomText.contains("Solve"), "\(lead.bottomText)")
+        #expect(!offeredCommands(lead).contains("note") && !offeredCommands(lead).contains("route"))
+        lead.press(.function(8))
+        #expect(lead.bottomText.hasPrefix("Error: \(ref) is restricted to appointeeship: only its team and supervisors may add to it"), "\(lead.bottomText)")
+        #expect((lead.app.stack.last as! TicketDetailScreen).prompt == nil)
+
+        // Opening a restricted ticket asks for its view to be recorded; this
+        // terminal has no effect runner, so a key clears that message.
+        var team = try detail(f, "appt", ref)
+        team.press(.down)
+        #expect(team.rows.joined().contains("Vera Vulnerable"))
+        #expect(team.bottomText.contains("F8Note"), "\(team.bottomText)")
+        var sup = try detail(f, "tester", ref)
+        sup.press(.down)
+        #expect(sup.bottomText.contains("F8Note") && sup.bottomText.contains("F6Route"), "\(sup.bottomText)")
+    }
 }
