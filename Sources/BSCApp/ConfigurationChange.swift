@@ -18,9 +18,10 @@ public enum ConfigurationChange {
     public struct Change: Sendable, Equatable {
         /// The key as given, e.g. `users.amy.role`.
         public var key: String
-        /// The value's TOML text before (nil: not set) and after.
+        /// The value's TOML text before (nil: not set) and after (nil:
+        /// removed, only by `config edit`).
         public var from: String?
-        public var to: String
+        public var to: String?
         /// The whole new file.
         public var text: String
     }
@@ -102,6 +103,45 @@ public enum ConfigurationChange {
         return Change(key: dotted, from: from, to: valueText, text: result)
     }
 
+    /// `config edit`: the whole file replaced by `new`, checked by the
+    /// start-up loader. Returns one change per value that differs, by its
+    /// dotted path (`users.amy.role`, `categories.3.resolution_target`;
+    /// `to` nil where a key was removed), each holding the whole new text.
+    /// Nothing is written here.
+    public static func replace(_ old: String, with new: String, file: String) throws(DeskError) -> [Change] {
+        _ = try ConfigurationLoader.parse(new, file: file)
+        guard let before = try? TOMLTable(string: old), let after = try? TOMLTable(string: new) else {
+            throw .usage("the edited configuration is not TOML; nothing was changed")
+        }
+        var was: [String: String] = [:], now: [String: String] = [:]
+        leaves(before, prefix: "", into: &was)
+        leaves(after, prefix: "", into: &now)
+        var changes: [Change] = []
+        for key in Set(was.keys).union(now.keys).sorted() where was[key] != now[key] {
+            changes.append(Change(key: key, from: was[key], to: now[key], text: new))
+        }
+        return changes
+    }
+
+    /// Every value of a TOML table by its dotted path: tables walked,
+    /// arrays of tables by index (`categories.3.name`), anything else as
+    /// its TOML text (`working_days`, a user's `queues`).
+    static func leaves(_ table: TOMLTable, prefix: String, into out: inout [String: String]) {
+        for key in table.keys {
+            guard let value = table[key] else { continue }
+            let path = prefix + key
+            if let sub = value.table {
+                leaves(sub, prefix: path + ".", into: &out)
+            } else if let array = value.array, array.count > 0, array.allSatisfy({ $0.table != nil }) {
+                for (i, element) in array.enumerated() {
+                    if let sub = element.table { leaves(sub, prefix: path + ".\(i).", into: &out) }
+                }
+            } else {
+                out[path] = value.debugDescription
+            }
+        }
+    }
+
     /// The bare key a `key = value` line sets, if it is one.
     static func keyOf(_ line: String) -> String? {
         let t = line.trimmingCharacters(in: " \t")
@@ -121,6 +161,37 @@ extension Desk {
     public func configurationText() throws(DeskError) -> String {
         try requireSupervisorForConfiguration()
         return try data.readConfigurationFile().text
+    }
+
+    /// `config edit`: bscdesk.toml replaced by `text`, which the supervisor
+    /// edited from `base`. Refused when the file changed since `base` was
+    /// read (someone else's edit would be lost), and when the loader
+    /// refuses `text`. Written atomically with one `config.changed` per
+    /// changed value; an edit that changes nothing writes nothing.
+    public func replaceConfiguration(with text: String, editedFrom base: String) throws(DeskError) -> [ConfigurationChange.Change] {
+        try requireSupervisorForConfiguration()
+        let (current, mode, _) = try data.readConfigurationFile()
+        guard current == base else {
+            throw DeskError(.refused, "bscdesk.toml changed while you were editing it (another supervisor, or a hand edit): nothing was changed; run config edit again")
+        }
+        let changes = try ConfigurationChange.replace(current, with: text, file: data.configPath)
+        guard !changes.isEmpty else { return [] }
+        try data.writeAtomically(data.configPath, text, mode: mode & 0o740)
+        let now = clock.now()
+        let user = login
+        do {
+            try append { _, ids in
+                changes.map { change in
+                    let recorded = ConfigurationChange.recorded(change)
+                    return Event(id: ids.next(), at: now, user: user, ref: .none,
+                                 body: .configChanged(key: change.key, from: recorded.from, to: recorded.to))
+                }
+            }
+        } catch {
+            try? data.writeAtomically(data.configPath, current, mode: mode & 0o740)
+            throw error
+        }
+        return changes
     }
 
     /// Sets one key of bscdesk.toml: validated with the start-up loader,

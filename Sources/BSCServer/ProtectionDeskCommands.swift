@@ -119,7 +119,7 @@ extension DeskCommands {
         case "set":
             guard let key = a.key, let value = a.value else { throw DeskError.usage("config set needs KEY VALUE, e.g. config set users.jsmith.role team-leader") }
             let change = try desk.changeConfiguration(key, to: value)
-            return CommandOutput(output: "\(change.key): \(change.from ?? "(not set)") -> \(change.to)\n")
+            return CommandOutput(output: "\(change.key): \(change.from ?? "(not set)") -> \(change.to ?? "(removed)")\n")
         default:
             throw DeskError.usage("unknown config action \"\(terminalSafe(a.action))\": use show or set")
         }
