@@ -60,14 +60,20 @@ public struct RetentionArgs: Codable, Sendable, Equatable {
 
 /// `config show`, or `config set KEY VALUE`.
 public struct ConfigArgs: Codable, Sendable, Equatable {
-    /// "show" or "set".
+    /// "show", "set" or "replace" (`config edit`).
     public var action: String
     public var key: String?
     public var value: String?
-    public init(action: String, key: String? = nil, value: String? = nil) {
+    /// For "replace": the whole edited file, and the text it was edited
+    /// from (refused if the file has changed since).
+    public var text: String?
+    public var base: String?
+    public init(action: String, key: String? = nil, value: String? = nil, text: String? = nil, base: String? = nil) {
         self.action = action
         self.key = key
         self.value = value
+        self.text = text
+        self.base = base
     }
 }
 

@@ -239,7 +239,7 @@ public struct Request: Codable, Sendable, Equatable {
         case .list, .show, .stats, .triage, .board, .export: return false
         case .erase: return erase?.preview == false
         case .retention: return retention?.apply == true
-        case .config: return config?.action == "set"
+        case .config: return config?.action == "set" || config?.action == "replace"
         default: return true
         }
     }

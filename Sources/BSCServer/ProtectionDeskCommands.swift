@@ -109,8 +109,9 @@ extension DeskCommands {
 }
 
 extension DeskCommands {
-    /// `config show` (the file as it is) and `config set KEY VALUE`
-    /// (validated by the start-up loader, then written atomically).
+    /// `config show` (the file as it is), `config set KEY VALUE` and
+    /// `config edit`'s replace (validated by the start-up loader, then
+    /// written atomically).
     /// Supervisors only.
     public static func config(_ a: ConfigArgs, desk: Desk) throws -> CommandOutput {
         switch a.action {
@@ -120,8 +121,13 @@ extension DeskCommands {
             guard let key = a.key, let value = a.value else { throw DeskError.usage("config set needs KEY VALUE, e.g. config set users.jsmith.role team-leader") }
             let change = try desk.changeConfiguration(key, to: value)
             return CommandOutput(output: "\(change.key): \(change.from ?? "(not set)") -> \(change.to ?? "(removed)")\n")
+        case "replace":
+            guard let text = a.text, let base = a.base else { throw DeskError.usage("config replace needs the edited text and the text it was edited from") }
+            let changes = try desk.replaceConfiguration(with: text, editedFrom: base)
+            if changes.isEmpty { return CommandOutput(output: "no values changed; nothing was written\n") }
+            return CommandOutput(output: changes.map { "\($0.key): \($0.from ?? "(not set)") -> \($0.to ?? "(removed)")\n" }.joined())
         default:
-            throw DeskError.usage("unknown config action \"\(terminalSafe(a.action))\": use show or set")
+            throw DeskError.usage("unknown config action \"\(terminalSafe(a.action))\": use show, set or replace")
         }
     }
 }

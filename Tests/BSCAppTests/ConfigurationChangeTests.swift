@@ -7,8 +7,10 @@ import Testing
 /// `config edit`'s whole-file replacement: validated by the start-up
 /// loader, refused when the file moved on meanwhile, and recorded as one
 /// `config.changed` per changed value, with no person's name.
-@Suite struct ConfigurationChangeTests {
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("bscdesk-config-" + UUID().uuidString).path
+@Suite final class ConfigurationChangeTests {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("bscdesk-configchange-" + UUID().uuidString).path
+
+    deinit { try? FileManager.default.removeItem(atPath: dir) }
 
     func desk(_ user: String = "sup") throws -> Desk {
         let d = try Desk.open(dataOption: dir, environment: ["BSCDESK_USER": user, "BSCDESK_SYSTEM_CONFIG": "/nonexistent"],

@@ -144,4 +144,64 @@ struct TeamServerConfigTests {
         #expect(try t.f.client(t.f.amy, ["list"]).stdout.contains("BSC-000001"))
         #expect(t.f.stopServer() == 0)
     }
+
+    /// `config edit` through the server: the supervisor's editor (a script
+    /// run as that OS user) edits a copy of their own; the server checks
+    /// the whole file, applies it at once and records each change. An
+    /// agent is refused before any editor starts; a bad edit changes
+    /// nothing and is kept, the supervisor's own 0600 file.
+    @Test func supervisorsEditTheWholeFileThroughTheServer() throws {
+        let t = try ServerTwin()
+        defer { t.cleanUp() }
+        let (amy, sup, who) = (t.f.amy, t.f.sup, t.f.stranger)
+        let scripts = "/tmp/bscdesk-editors-" + UUID().uuidString.prefix(8)
+        try FileManager.default.createDirectory(atPath: scripts, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o755])
+        defer { try? FileManager.default.removeItem(atPath: scripts) }
+        func editor(_ name: String, _ body: String) throws -> String {
+            let path = scripts + "/" + name
+            try ("#!/bin/sh\n" + body + "\n").write(toFile: path, atomically: false, encoding: .utf8)
+            _ = chmod(path, 0o755)
+            return path
+        }
+        let marker = scripts + "/ran"
+        let promote = try editor("promote", """
+            touch \(marker) 2>/dev/null
+            sed -i 's/^role = "agent"$/role = "team-leader"/' "$1"
+            printf '\\n[users.\(who)]\\nrole = "agent"\\nqueues = ["customer-services"]\\n' >> "$1"
+            """)
+        let before = try file(t)
+
+        // An agent: refused by the server before the editor runs.
+        let refused = try t.f.client(amy, ["config", "edit"], env: ["EDITOR": promote])
+        #expect(refused.status == 77, "\(refused.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: marker), "the editor ran for an agent")
+        #expect(try file(t) == before)
+
+        #expect(try t.f.client(who, ["list"]).status == 77)
+        let edited = try t.f.client(sup, ["config", "edit"], env: ["EDITOR": promote])
+        #expect(edited.status == 0, "\(edited.stderr)")
+        #expect(edited.stdout.contains("users.\(amy).role: \"agent\" -> \"team-leader\""), "\(edited.stdout)")
+        #expect(edited.stdout.contains("users.\(who).role: (not set) -> \"agent\""), "\(edited.stdout)")
+        // Applied at once by the running server; kept in its file, its own.
+        #expect(try t.f.client(who, ["list"]).status == 0)
+        #expect(owner(t.f.data + "/bscdesk.toml").uid == getpwnam(t.f.service)!.pointee.pw_uid)
+        #expect(owner(t.f.data + "/bscdesk.toml").mode == 0o600)
+        let text = String(decoding: try file(t), as: UTF8.self)
+        #expect(text.contains("# bscdesk configuration."), "the comments were lost")
+        #expect(t.f.log().contains("configuration changed by \(sup)"), "\(t.f.log())")
+
+        // A bad edit: the loader's reason, nothing changed, the edit kept.
+        let kept = try file(t)
+        let bad = try editor("bad", "sed -i 's/^role = \"team-leader\"$/role = \"boss\"/' \"$1\"")
+        let refusedEdit = try t.f.client(sup, ["config", "edit"], env: ["EDITOR": bad])
+        #expect(refusedEdit.status == 78, "\(refusedEdit.stderr)")
+        #expect(refusedEdit.stderr.contains("\"boss\" is not a role; use agent, team-leader or supervisor"), "\(refusedEdit.stderr)")
+        #expect(try file(t) == kept)
+        let keptPath = try #require(refusedEdit.stderr.range(of: "your edit is kept in ").map { rest in
+            String(refusedEdit.stderr[rest.upperBound...].prefix { $0 != ";" })
+        })
+        #expect(owner(keptPath).uid == getpwnam(sup)!.pointee.pw_uid && owner(keptPath).mode == 0o600, "\(keptPath)")
+        #expect((try? String(contentsOfFile: keptPath, encoding: .utf8))?.contains("role = \"boss\"") == true)
+        unlink(keptPath)
+    }
 }
