@@ -189,6 +189,41 @@ struct MigrationTests {
         #expect(!FileManager.default.fileExists(atPath: desk.data + "/.migration"))
     }
 
+    /// A write that fails midway (a file-size limit the new segments
+    /// exceed) leaves the data directory as it was: the old journal live,
+    /// no archive, no work folder. Then a run that stops between the swap
+    /// and the archiving is finished by the next run.
+    @Test func aFailureMidwayChangesNothingAndAnInterruptedSwapIsFinished() throws {
+        let desk = try plaintextDesk()
+        _ = try desk.run(["stats"] + Self.period)  // anything that creates the blind-index key may
+        let before = try files(under: desk.data)
+        let limited = try desk.run(["-c", "ulimit -f 2 && exec \"$0\" migrate", Bscdesk.binary], binary: "/bin/sh")
+        #expect(limited.status == 74, "\(limited.status) \(limited.stdout)\(limited.stderr)")
+        #expect(limited.firstErrorLine.contains("File too large") || limited.firstErrorLine.contains("EFBIG"), "\(limited.stderr)")
+        var after = try files(under: desk.data)
+        // Only the blind-index key may have been made (it never leaves keys/).
+        after["keys/index.key"] = before["keys/index.key"]
+        #expect(after == before, "changed: \(Set(after.keys).symmetricDifference(before.keys))")
+        #expect(try desk.run(["verify"]).stdout.contains("checked 13 events"))
+
+        let run = try desk.run(["migrate"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let folder = try #require(try FileManager.default.contentsOfDirectory(atPath: desk.data + "/archive").first)
+        let archived = desk.data + "/archive/" + folder
+        // As if it had stopped just after the swap: the old journal still
+        // in the work folder, nothing archived yet.
+        try FileManager.default.createDirectory(atPath: desk.data + "/.migration", withIntermediateDirectories: false)
+        try FileManager.default.moveItem(atPath: archived + "/journal", toPath: desk.data + "/.migration/journal")
+        try FileManager.default.removeItem(atPath: archived)
+        let doctor = try desk.run(["doctor"])
+        #expect(doctor.stdout.contains("interrupted"), "\(doctor.stdout)")
+        let finish = try desk.run(["migrate"])
+        #expect(finish.status == 0 && finish.stdout.contains("finished an interrupted migration") && finish.stdout.contains("already migrated"), "\(finish.stdout)\(finish.stderr)")
+        #expect(mode(archived + "/journal/2026-09.jsonl") == 0o400 && mode(archived) == 0o500)
+        #expect(!FileManager.default.fileExists(atPath: desk.data + "/.migration"))
+        #expect(try desk.run(["verify"]).stdout.contains("chain intact"))
+    }
+
     @Test func anEncryptedJournalHasNothingToMigrateAndAgentsAndServersAreRefused() throws {
         let desk = try Bscdesk.fresh()
         _ = try desk.log(caller: "Ada Other")
