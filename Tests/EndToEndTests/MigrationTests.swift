@@ -53,8 +53,21 @@ struct MigrationTests {
             ev("2026-10-20T15:06:00.000Z", 5, .resolved(note: nil, firstContact: true)),
             ev("2026-10-21T08:00:00.000Z", 4, .resolved(note: nil, firstContact: false)),
         ]
-        let journal = Journal(directory: desk.journalDirectory, clock: ManualClock(Self.at("2026-10-31T00:00:00.000Z")))
-        try journal.writeHistory(events)
+        // Bertha's ticket is restricted: written as before encryption,
+        // its opening is redacted in the main journal (`sealed`) and its
+        // content is in a restricted journal of its own.
+        var sealed = events
+        let i = try #require(sealed.firstIndex { $0.ref == TicketRef(3) })
+        let parts = try #require(Sealing.seal(sealed[i].body))
+        sealed[i].body = parts.redacted
+        sealed[i].sealed = "appointeeship"
+        let clock = ManualClock(Self.at("2026-10-31T00:00:00.000Z"))
+        try Journal(directory: desk.journalDirectory, clock: clock).writeHistory(sealed)
+        let content = Event(id: String(format: "%032x", 100), at: sealed[i].at, user: "tester", ref: TicketRef(3),
+                            body: .sealedContent(of: sealed[i].id, content: parts.content))
+        try FileManager.default.createDirectory(atPath: desk.data + "/restricted/appointeeship/tester", withIntermediateDirectories: true,
+                                                attributes: [.posixPermissions: 0o700])
+        try Journal(directory: desk.data + "/restricted/appointeeship/tester", clock: clock).writeHistory([content])
         return desk
     }
 
@@ -89,6 +102,8 @@ struct MigrationTests {
         let before = try files(under: desk.journalDirectory)
         #expect(Set(before.keys).isSuperset(of: ["2026-09.jsonl", "2026-10.jsonl"]))
         #expect(before.values.contains { String(decoding: $0, as: UTF8.self).contains(Self.name) })
+        // (Showing the restricted ticket would append a ticket.viewed.)
+        #expect(!before.values.contains { String(decoding: $0, as: UTF8.self).contains("Bertha Vine") })
         let verifyBefore = try desk.run(["verify"])
         #expect(verifyBefore.status == 0, "\(verifyBefore.stdout)\(verifyBefore.stderr)")
         let oldHead = try #require(verifyBefore.stdout.split(separator: "\n").first { $0.hasPrefix("head: ") }.map { String($0.dropFirst(6).prefix(64)) })
@@ -135,6 +150,9 @@ struct MigrationTests {
         let show = try desk.run(["show", "BSC-000001"])
         #expect(show.stdout.contains(Self.name) && show.stdout.contains(Self.note), "\(show.stdout)\(show.stderr)")
         #expect(try desk.run(["show", "BSC-000004"]).stdout.contains("Carl Dunne"))
+        // The sealed ticket's content came back from its restricted journal, encrypted.
+        #expect(try desk.run(["show", "BSC-000003"]).stdout.contains("Bertha Vine"))
+        #expect(FileManager.default.fileExists(atPath: desk.data + "/keys/restricted/appointeeship/tester"))
 
         // The old segments, read-only and unchanged, in the archive.
         let archives = try FileManager.default.contentsOfDirectory(atPath: desk.data + "/archive")
@@ -146,13 +164,18 @@ struct MigrationTests {
             #expect(try Data(contentsOf: URL(fileURLWithPath: archived + "/journal/" + seg)) == before[seg])
         }
         #expect(!FileManager.default.fileExists(atPath: desk.data + "/.migration"))
+        #expect(!FileManager.default.fileExists(atPath: desk.data + "/restricted"))
+        let restrictedCopy = archived + "/restricted/appointeeship/tester/2026-10.jsonl"
+        #expect(mode(restrictedCopy) == 0o400)
+        #expect(try String(contentsOfFile: restrictedCopy, encoding: .utf8).contains("Bertha Vine"))
 
         // doctor names the archive; a second run says it is done.
         let doctor = try desk.run(["doctor"])
         #expect(doctor.status == 0 && doctor.stdout.contains("archive: archive/" + archives[0]), "\(doctor.stdout)")
+        let linesNow = try desk.journalLines()
         let again = try desk.run(["migrate"])
         #expect(again.status == 0 && again.stdout.contains("already migrated"), "\(again.stdout)\(again.stderr)")
-        #expect(try desk.journalLines() == lines)
+        #expect(try desk.journalLines() == linesNow)
 
         // A subject access request names the archive files that hold the person.
         let out = try TempDir.make()
