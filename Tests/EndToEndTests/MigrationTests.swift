@@ -247,6 +247,37 @@ struct MigrationTests {
         #expect(try desk.run(["verify"]).stdout.contains("chain intact"))
     }
 
+    /// Retention after migration shreds the live journal and names the
+    /// archive file that still holds the shredded ticket, and only it.
+    @Test func retentionAfterMigrationNamesTheArchiveFileThatHoldsTheTicket() throws {
+        let desk = try Bscdesk.fresh()
+        #expect(try desk.run(["verify"]).status == 0)
+        func opened(_ ts: String, _ name: String) -> EventBody {
+            .opened(caller: Caller(name: name, type: .supplier, reference: name == "Olive Oldcaller" ? "S700001" : "S700002"), category: "cs.general-enquiry",
+                    queue: "customer-services", priority: .normal, contact: ContactRecord(channel: .email, summary: "About an invoice", received: Self.at(ts)), details: [:])
+        }
+        let events = [
+            Event(id: String(format: "%032x", 1), at: Self.at("2019-03-01T09:00:00.000Z"), user: "tester", ref: TicketRef(1), body: opened("2019-03-01T09:00:00.000Z", "Olive Oldcaller")),
+            Event(id: String(format: "%032x", 2), at: Self.at("2019-03-01T09:10:00.000Z"), user: "tester", ref: TicketRef(1), body: .resolved(note: nil, firstContact: true)),
+            Event(id: String(format: "%032x", 3), at: Self.at("2019-03-02T09:00:00.000Z"), user: "tester", ref: TicketRef(1), body: .closed),
+            Event(id: String(format: "%032x", 4), at: Self.at("2025-06-01T09:00:00.000Z"), user: "tester", ref: TicketRef(2), body: opened("2025-06-01T09:00:00.000Z", "Rita Recent")),
+            Event(id: String(format: "%032x", 5), at: Self.at("2025-06-01T09:10:00.000Z"), user: "tester", ref: TicketRef(2), body: .resolved(note: nil, firstContact: true)),
+            Event(id: String(format: "%032x", 6), at: Self.at("2025-06-02T09:00:00.000Z"), user: "tester", ref: TicketRef(2), body: .closed),
+        ]
+        try Journal(directory: desk.journalDirectory, clock: ManualClock(Self.at("2025-07-01T00:00:00.000Z"))).writeHistory(events)
+        #expect(try desk.run(["migrate"]).status == 0)
+        let due = try desk.run(["retention"])
+        #expect(due.stdout.contains("BSC-000001") && !due.stdout.contains("BSC-000002"), "\(due.stdout)\(due.stderr)")
+        let apply = try desk.run(["retention", "--apply"])
+        #expect(apply.status == 0 && apply.stdout.contains("shredded 1 ticket(s) past retention: BSC-000001"), "\(apply.stdout)\(apply.stderr)")
+        #expect(apply.stdout.contains("/journal/2019-03.jsonl (the journal of before migration, in clear: delete it once 'bscdesk verify' passes"), "\(apply.stdout)")
+        #expect(!apply.stdout.contains("2025-06.jsonl"), "\(apply.stdout)")
+        for (rel, bytes) in try files(under: desk.journalDirectory) {
+            #expect(!String(decoding: bytes, as: UTF8.self).contains("Olive Oldcaller"), "journal/\(rel)")
+        }
+        #expect(try desk.run(["verify"]).stdout.contains("chain intact"))
+    }
+
     @Test func anEncryptedJournalHasNothingToMigrateAndAgentsAndServersAreRefused() throws {
         let desk = try Bscdesk.fresh()
         _ = try desk.log(caller: "Ada Other")
