@@ -146,6 +146,19 @@ struct MigrationTests {
             let r = try desk.run(a)
             #expect(stable(r.stdout) == stable(stats[a] ?? ""), "\(a) changed:\n\(r.stdout)\nwas\n\(stats[a] ?? "")")
         }
+        // A head recorded before the migration still checks out: the old
+        // head itself, and an earlier one while the archive is kept.
+        #expect(verify.stdout.contains("note: migrated from a journal of before encryption (head \(oldHead)"), "\(verify.stdout)")
+        let atOldHead = try desk.run(["verify", "--against", oldHead])
+        #expect(atOldHead.status == 0 && atOldHead.stdout.contains("the head of the journal this one was migrated from"), "\(atOldHead.stdout)")
+        let september = String(decoding: before["2026-09.jsonl"] ?? Data(), as: UTF8.self)
+        let fifth = try #require(september.split(separator: "\n").dropFirst(4).first)
+        let earlier = String(fifth.suffix(66).prefix(64))
+        let atEarlier = try desk.run(["verify", "--against", earlier])
+        #expect(atEarlier.status == 0 && atEarlier.stdout.contains("is in the archived chain of before migration"), "\(earlier): \(atEarlier.stdout)")
+        let forged = try desk.run(["verify", "--against", String(repeating: "e", count: 64)])
+        #expect(forged.status == 1 && forged.stdout.contains("TAMPERED"), "\(forged.stdout)")
+
         // The content is all there for the desk, decrypted.
         let show = try desk.run(["show", "BSC-000001"])
         #expect(show.stdout.contains(Self.name) && show.stdout.contains(Self.note), "\(show.stdout)\(show.stderr)")

@@ -107,3 +107,29 @@ extension Desk {
         return lines
     }
 }
+
+extension Desk {
+    /// What the live journal's first event says about the journal it was
+    /// migrated from, if it was.
+    public func migrationOrigin() throws(DeskError) -> JournalMigration? {
+        do { return try Self.migrationHeader(of: journal) } catch { throw DeskError.from(error) }
+    }
+
+    /// `verify --against HASH` for a head recorded before a migration: the
+    /// old head itself (recorded in `journal.migrated`), or one in the
+    /// archived chain while the archive is kept and still ends at that old
+    /// head. A line saying where it was found, or nil.
+    public func earlierHeadBeforeMigration(_ hash: String) throws(DeskError) -> String? {
+        guard let m = try migrationOrigin() else { return nil }
+        if hash == m.head { return "earlier head \(hash) is the head of the journal this one was migrated from (its first event records it)" }
+        let archived = data.path + "/" + m.archive + "/journal"
+        guard !m.archive.contains(".."), Self.isRealDirectory(archived) else { return nil }
+        do {
+            let r = try ChainVerifier(journal: Journal(directory: archived, clock: clock)).verify(against: hash)
+            guard r.firstBreak == nil, r.headHash == m.head, r.foundEarlierHead == true else { return nil }
+        } catch {
+            return nil
+        }
+        return "earlier head \(hash) is in the archived chain of before migration (\(m.archive)), which still ends at the head the new journal's first event records"
+    }
+}
