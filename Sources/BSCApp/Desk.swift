@@ -43,7 +43,7 @@ public final class Desk: @unchecked Sendable {
     /// A load that replays at least this many events writes a snapshot.
     public var snapshotWriteThreshold = Desk.snapshotThreshold
     /// Notices for the person (a repaired torn tail, say).
-    public private(set) var notices: [String] = []
+    public internal(set) var notices: [String] = []
     /// Personal content of restricted tickets this user may read, by event id.
     var sealedContent: [String: [String: String]] = [:]
     let restrictedStore: RestrictedStore

@@ -127,7 +127,7 @@ public struct DoctorChecks {
         case .callbackSet: .callback
         case .merged: .merge
         case .linked: .link
-        case .opened, .absorbed, .viewed, .sealedContent, .importVoided, .erased, .accessed, .configChanged: nil
+        case .opened, .absorbed, .viewed, .sealedContent, .importVoided, .erased, .accessed, .configChanged, .journalMigrated: nil
         }
     }
 

@@ -30,6 +30,7 @@ public struct DoctorReport: Sendable {
             for i in desk.issues.prefix(shown) { lines.append("  journal/\(terminalSafe(i.description))") }
             if desk.issues.count > shown { lines.append("  … and \(desk.issues.count - shown) more ('bscdesk doctor --all' lists every one)") }
         }
+        lines += desk.migrationNotes()
         for p in desk.store.problems.prefix(20) {
             damaged = true
             lines.append("inconsistent: \(terminalSafe(p))")

@@ -72,6 +72,7 @@ enum Field: UInt8 {
     case sealed, how, callback, into, of
     case sourceAt, batch, sourceSystem, sourceFile, sourceRow, sourceRef, sourceCategory
     case enc, xn, xr, xt, refs, basis
+    case head, headSeq, segments, archive, migrated
     case unknown
 
     /// Resolves a key by its length and first byte, then confirms it with
@@ -93,6 +94,11 @@ enum Field: UInt8 {
         case (4, 114): return is_("refs", .refs)
         case (5, 98): return k[2] == 115 ? is_("basis", .basis) : is_("batch", .batch)
         case (3, 104): return is_("how", .how)
+        case (4, 104): return is_("head", .head)
+        case (8, 104): return is_("head_seq", .headSeq)
+        case (8, 115): return is_("segments", .segments)
+        case (8, 109): return is_("migrated", .migrated)
+        case (7, 97): return is_("archive", .archive)
         case (4, 105): return is_("into", .into)
         case (2, 116): return k[1] == 115 ? .ts : is_("to", .to)
         case (3, 115): return is_("seq", .seq)
@@ -157,6 +163,8 @@ private struct Fields {
     /// `"fcr": null`: an imported resolution that does not know.
     var fcrNull = false
     var sourceAt: Instant??
+    var migrated: Instant??
+    var headSeq: Int64?
     var sourceRow: Int64?
     var batch: Span?, sourceSystem: Span?, sourceFile: Span?, sourceRef: Span?, sourceCategory: Span?
     var details: [String: String]?
@@ -167,6 +175,7 @@ private struct Fields {
     var from: Span?, to: Span?, source: Span?
     var sealed: Span?, how: Span?, callback: Span?, into: Span?, of: Span?
     var enc: Span?, xn: Span?, xr: Span?, xt: Span?, refs: Span?, basis: Span?
+    var head: Span?, segments: Span?, archive: Span?
 
     mutating func set(_ f: Field, _ value: Span) {
         switch f {
@@ -204,6 +213,9 @@ private struct Fields {
         case .xt: xt = value
         case .refs: refs = value
         case .basis: basis = value
+        case .head: head = value
+        case .segments: segments = value
+        case .archive: archive = value
         case .id: id = value
         case .h: h = value
         case .user: user = value
@@ -247,6 +259,9 @@ private struct Fields {
         case .xt: return xt
         case .refs: return refs
         case .basis: return basis
+        case .head: return head
+        case .segments: return segments
+        case .archive: return archive
         case .id: return id
         case .h: return h
         case .user: return user
@@ -316,8 +331,8 @@ extension Scanner {
         guard let typeSpan = f.typeSpan else { throw DecodeError("missing \"type\"") }
         guard let eventType = f.type else { throw DecodeError("unknown event type \"\(try text(typeSpan))\"") }
         let ref: TicketRef
-        if eventType == .configChanged {
-            guard f.refNumber == nil else { throw DecodeError("a config.changed event names no ticket: unexpected \"ref\"") }
+        if eventType.namesNoTicket {
+            guard f.refNumber == nil else { throw DecodeError("a \(eventType.rawValue) event names no ticket: unexpected \"ref\"") }
             ref = .none
         } else {
             guard let refNumber = f.refNumber else { throw DecodeError("missing or invalid \"ref\"") }
@@ -390,6 +405,8 @@ extension Scanner {
             body = .configChanged(key: try needText(f, .field, "field"), from: try str(f, .from), to: try str(f, .to))
         case .importVoided:
             body = .importVoided(batch: try needText(f, .batch, "batch"))
+        case .journalMigrated:
+            body = .journalMigrated(try migration(f))
         }
         var source: ImportSource? = nil
         if eventType != .importVoided, let batchSpan = f.batch {
@@ -412,6 +429,19 @@ extension Scanner {
         if let sp = f.enc { event.enc = try text(sp) }
         if let sp = f.xt { event.toIndex = try text(sp) }
         return EventDecoder.Decoded(event: event, tickets: Int(tickets), hash: hash)
+    }
+
+    /// The payload of `journal.migrated`.
+    func migration(_ f: Fields) throws(DecodeError) -> JournalMigration {
+        let head = try needText(f, .head, "head")
+        guard head.utf8.count == 64, head.utf8.allSatisfy({ ($0 >= 48 && $0 <= 57) || ($0 >= 97 && $0 <= 102) }) else {
+            throw DecodeError("\"head\" is not a chain hash (64 lower-case hex digits)")
+        }
+        guard let seq = f.headSeq, seq >= 0 else { throw DecodeError("missing or invalid \"head_seq\"") }
+        guard let atOpt = f.migrated else { throw DecodeError("missing \"migrated\"") }
+        guard let at = atOpt else { throw DecodeError("\"migrated\" is not a UTC timestamp like 2026-11-24T09:05:00.000Z") }
+        let segments = try needText(f, .segments, "segments").split(separator: " ").map(String.init)
+        return JournalMigration(head: head, headSeq: seq, segments: segments, archive: try needText(f, .archive, "archive"), migratedAt: at)
     }
 
     /// `refs`: ticket references separated by single spaces, at least one.
@@ -493,14 +523,20 @@ private struct Scanner {
         skipSpace()
         guard i < p.count else { throw DecodeError("missing value") }
         switch field {
-        case .ts, .received, .sourceAt:
+        case .ts, .received, .sourceAt, .migrated:
             let (s, e, escaped) = try stringBounds()
             var t: Instant? = nil
             if !escaped {
                 t = Timestamp.parse(UnsafeBufferPointer(rebasing: p[s..<e]))
             }
-            if field == .ts { f.ts = .some(t) } else if field == .received { f.received = .some(t) } else { f.sourceAt = .some(t) }
+            switch field {
+            case .ts: f.ts = .some(t)
+            case .received: f.received = .some(t)
+            case .migrated: f.migrated = .some(t)
+            default: f.sourceAt = .some(t)
+            }
         case .sourceRow: f.sourceRow = try integer("source_row")
+        case .headSeq: f.headSeq = try integer("head_seq")
         case .v: f.v = try integer("v")
         case .seq: f.seq = try integer("seq")
         case .tickets: f.tickets = try integer("tickets")

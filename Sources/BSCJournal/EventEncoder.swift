@@ -13,7 +13,7 @@ public enum EventEncoder {
         w.timestamp("ts", e.at)
         w.string("user", e.user)
         w.string("type", e.type.rawValue)
-        if e.type != .configChanged { w.string("ref", e.ref.description) }
+        if !e.type.namesNoTicket { w.string("ref", e.ref.description) }
         w.int("tickets", Int64(tickets))
         if let q = e.sealed { w.string("sealed", q) }
         if let src = e.source {
@@ -99,6 +99,12 @@ public enum EventEncoder {
             w.string("field", key)
             w.optionalString("from", from)
             w.optionalString("to", to)
+        case .journalMigrated(let m):
+            w.string("head", m.head)
+            w.int("head_seq", m.headSeq)
+            w.string("segments", m.segments.joined(separator: " "))
+            w.string("archive", m.archive)
+            w.timestamp("migrated", m.migratedAt)
         }
         return w.body
     }

@@ -821,8 +821,11 @@ extension Journal {
     /// first; lines are encoded as they come and written (with
     /// `fdatasync`) in batches of about 8 MiB, so a history larger than
     /// memory can be generated and written in bounded memory. The lock is
-    /// held throughout.
-    public func writeHistory(streaming produce: (_ emit: (Event) throws -> Void) throws -> Void) throws {
+    /// held throughout. `segmentOf` names each event's segment (by default
+    /// the month of its timestamp); names must never go backwards, since
+    /// the chain runs through the segments in name order.
+    public func writeHistory(segmentOf: @escaping (Event) -> String = { Journal.segmentName(for: $0.at) },
+                             streaming produce: (_ emit: (Event) throws -> Void) throws -> Void) throws {
         try ensureDirectory()
         let lockPath = path(Self.lockName)
         let lockFd = try fs.open(lockPath, flags: O_RDWR | O_CREAT, mode: fileMode)
@@ -850,7 +853,10 @@ extension Journal {
         }
         func emit(_ event: Event) throws {
             var e = event
-            let seg = Self.segmentName(for: e.at)
+            let seg = segmentOf(e)
+            if let current = currentSegment, seg < current {
+                throw JournalError.rejected("history puts an event in \(seg) after \(current): segments are read in name order")
+            }
             if seg != currentSegment {
                 try flush()
                 currentSegment = seg

@@ -52,6 +52,7 @@ struct BSCDesk: ParsableCommand {
             EraseCommand.self,
             RetentionCommand.self,
             ConfigCommand.self,
+            MigrateCommand.self,
         ]
     )
 

@@ -181,6 +181,8 @@ public enum TicketViews {
         case .configChanged(let key, let from, let to):
             guard from != nil || to != nil else { return "configuration \(key) changed" }
             return "configuration \(key) changed from \(from ?? "(not set)") to \(to ?? "(not set)")"
+        case .journalMigrated(let m):
+            return "journal migrated from \(m.archive) (old head \(m.head), seq \(m.headSeq))"
         }
     }
 

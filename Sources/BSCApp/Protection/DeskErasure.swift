@@ -147,11 +147,8 @@ extension Desk {
         if plain > 0 { files.insert(data.journalPath + " (events written before encryption)") }
         // The references, and the person's details in clear (known until
         // the keys go): drafts of unsaved calls name no ticket.
-        var texts = Set(refs.map(\.description))
-        for r in refs {
-            guard let c = store[r]?.caller else { continue }
-            for v in [c.name, c.reference ?? "", c.phone ?? "", c.email ?? ""] where v.count >= 4 && v != Self.erasedText { texts.insert(v) }
-        }
+        let texts = clearTexts(of: refs)
+        for f in archiveFilesHolding(texts) { files.insert(f) }
         let needles = texts.map { Array($0.utf8) }
         for dir in [data.journalPath + "/torn", data.path + "/drafts"] + restrictedJournalFolders() {
             for name in listNames(dir) {
@@ -223,9 +220,17 @@ extension Desk {
                 md += "| \(localText(e.at)) | \(e.user) | \(what) |\n"
             }
         }
+        // Copies a migration archived, in clear: part of what is held.
+        let archived = archiveFilesHolding(clearTexts(of: refs))
+        if !archived.isEmpty {
+            md += "\n## Archived journal files that also hold this person\n\n"
+            for f in archived { md += "- \(f)\n" }
+            notices.append("\(archived.count) archive file(s) of before migration also hold this person in clear: " + archived.joined(separator: "; "))
+        }
         let json = JSONOut.object([
             ("request", .object([("answered", .time(now)), ("by", .string(login)), ("query", .string(query))])),
             ("tickets", .array(ticketsJSON)),
+            ("archive_files", .array(archived.map { .string($0) })),
         ]).serialized() + "\n"
         return SubjectAccess(tickets: refs, json: json, markdown: md)
     }

@@ -77,6 +77,13 @@ public enum EventType: String, CaseIterable, Sendable {
     /// A supervisor changed a key of bscdesk.toml (`config set`). About no
     /// ticket: its line has no "ref".
     case configChanged = "config.changed"
+    /// The first event of a journal migrated from one written before
+    /// encryption (`bscdesk migrate`): records the old chain's head. About
+    /// no ticket: its line has no "ref".
+    case journalMigrated = "journal.migrated"
+
+    /// Event types about no ticket: their lines have no "ref".
+    public var namesNoTicket: Bool { self == .configChanged || self == .journalMigrated }
 }
 
 public struct Caller: Sendable, Equatable, Hashable {
@@ -179,6 +186,11 @@ public enum EventBody: Sendable, Equatable {
     /// (nil: not set before; both nil for a person's name, which the
     /// journal does not repeat). Its event's ref is `TicketRef.none`.
     case configChanged(key: String, from: String?, to: String?)
+    /// The first event of a migrated journal (`bscdesk migrate`): the old
+    /// journal's head hash and last seq, its segments (now in `archive`,
+    /// a folder of the data directory) and when the migration ran. Its
+    /// event's ref is `TicketRef.none`.
+    case journalMigrated(JournalMigration)
 
     public var type: EventType {
         switch self {
@@ -205,6 +217,28 @@ public enum EventBody: Sendable, Equatable {
         case .erased: return .erased
         case .accessed: return .accessed
         case .configChanged: return .configChanged
+        case .journalMigrated: return .journalMigrated
         }
+    }
+}
+
+/// What `journal.migrated` records about the journal it replaced.
+public struct JournalMigration: Sendable, Equatable {
+    /// The old chain's head hash (64 hex digits) and its last seq.
+    public var head: String
+    public var headSeq: Int64
+    /// The old segment files, oldest first (`2026-09.jsonl`).
+    public var segments: [String]
+    /// Where they were moved, relative to the data directory.
+    public var archive: String
+    /// When the migration ran (`ts` is the first copied event's).
+    public var migratedAt: Instant
+
+    public init(head: String, headSeq: Int64, segments: [String], archive: String, migratedAt: Instant) {
+        self.head = head
+        self.headSeq = headSeq
+        self.segments = segments
+        self.archive = archive
+        self.migratedAt = migratedAt
     }
 }

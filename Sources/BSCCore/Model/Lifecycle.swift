@@ -69,7 +69,7 @@ public enum Lifecycle {
         case .resolved: return .resolved
         case .reopened: return ticket.queue == customerServices ? .open : .routed
         case .closed, .merged: return .closed
-        case .contactLogged, .noted, .corrected, .feedback, .identityVerified, .callbackSet, .absorbed, .linked, .viewed, .sealedContent, .importVoided, .erased, .accessed, .configChanged:
+        case .contactLogged, .noted, .corrected, .feedback, .identityVerified, .callbackSet, .absorbed, .linked, .viewed, .sealedContent, .importVoided, .erased, .accessed, .configChanged, .journalMigrated:
             return ticket.status
         }
     }

@@ -52,7 +52,7 @@ public enum Sealing {
         case .identityVerified(let how):
             c["how"] = how
             return (.identityVerified(how: ""), c)
-        case .assigned, .pending, .resumed, .closed, .feedback, .callbackSet, .merged, .absorbed, .linked, .viewed, .sealedContent, .importVoided, .erased, .accessed, .configChanged:
+        case .assigned, .pending, .resumed, .closed, .feedback, .callbackSet, .merged, .absorbed, .linked, .viewed, .sealedContent, .importVoided, .erased, .accessed, .configChanged, .journalMigrated:
             return nil
         }
     }

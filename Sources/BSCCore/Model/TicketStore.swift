@@ -150,7 +150,7 @@ public struct TicketStore: Sendable {
             return
         }
         switch event.body {
-        case .viewed, .sealedContent, .importVoided, .erased, .accessed, .configChanged:
+        case .viewed, .sealedContent, .importVoided, .erased, .accessed, .configChanged, .journalMigrated:
             // Not a change to the ticket.
             return
         case .absorbed(let from):
@@ -257,7 +257,7 @@ public struct TicketStore: Sendable {
             if !t.mergedFrom.contains(from) { t.mergedFrom.append(from) }
         case .linked(let other):
             if !t.links.contains(other) { t.links.append(other) }
-        case .viewed, .sealedContent, .importVoided, .erased, .accessed, .configChanged:
+        case .viewed, .sealedContent, .importVoided, .erased, .accessed, .configChanged, .journalMigrated:
             break
         }
         // Any event that takes the ticket out of pending (routing it, say)

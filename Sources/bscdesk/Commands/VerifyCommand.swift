@@ -28,8 +28,16 @@ struct VerifyCommand: ParsableCommand {
             if let against, against.count != 64 || !against.allSatisfy({ $0.isHexDigit && !$0.isUppercase }) {
                 throw DeskError.usage("bad --against \"\(terminalSafe(against))\": give a 64-character lower-case hex head hash as printed by verify")
             }
-            let r = try ChainVerifier(journal: desk.journal).verify(against: against)
+            var r = try ChainVerifier(journal: desk.journal).verify(against: against)
             var out = "checked \(r.events) events in \(r.files) file(s)\n"
+            var beforeMigration: String?
+            if let m = try desk.migrationOrigin() {
+                out += "note: migrated from a journal of before encryption (head \(m.head), seq \(m.headSeq)), archived in \(m.archive)\n"
+                if r.foundEarlierHead == false, let against, let found = try desk.earlierHeadBeforeMigration(against) {
+                    r.foundEarlierHead = true
+                    beforeMigration = found
+                }
+            }
             for skipped in try desk.journal.skippedEntries() { out += "note: journal/\(skipped)\n" }
             out += "head: \(r.headHash) (seq \(r.headSeq))\n"
             if r.unterminatedBytes > 0 {
@@ -45,7 +53,7 @@ struct VerifyCommand: ParsableCommand {
             }
             if let found = r.foundEarlierHead {
                 if found {
-                    out += "earlier head \(against!) is in the chain\n"
+                    out += (beforeMigration ?? "earlier head \(against!) is in the chain") + "\n"
                 } else {
                     out += "TAMPERED: earlier head \(against!) is not in the chain: the journal was cut back or rewritten since it was recorded\n"
                     bad = true
