@@ -35,6 +35,9 @@ public enum DeskCommands {
         let rec = try a.received.map { try InputParsing.receivedTime($0, zone: desk.zone, now: desk.now()) }
         let det = try InputParsing.details(a.details)
         let cb = try a.callback.map { try callbackTime($0, desk: desk) }
+        // The rule the call form applies as it is typed: a sentence in
+        // --ref is refused, not stored as a caller's reference.
+        if let problem = CallerReference.problem(a.callerRef ?? "") { throw DeskError.usage(problem) }
         let outcome: Desk.NewContact.Outcome = a.resolved ? .resolved : a.route.map { .route($0) } ?? .keepOpen
         let callerValue = Caller(name: a.caller, type: type, reference: nonEmpty(a.callerRef), phone: nonEmpty(a.phone), email: nonEmpty(a.email))
         let result = try desk.logFirstContact(.init(

@@ -21,7 +21,10 @@ extension DeskCommands {
         var changes: [(CorrectableField, String)] = []
         if let v = a.category { changes.append((.category, v)) }
         if let v = a.caller { changes.append((.callerName, v)) }
-        if let v = a.callerRef { changes.append((.callerReference, v)) }
+        if let v = a.callerRef {
+            if let problem = CallerReference.problem(v) { throw DeskError.usage(problem) }
+            changes.append((.callerReference, v))
+        }
         if let v = a.callerType { changes.append((.callerType, v)) }
         if let v = a.phone { changes.append((.callerPhone, v)) }
         if let v = a.email { changes.append((.callerEmail, v)) }

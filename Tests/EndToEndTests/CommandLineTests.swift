@@ -38,6 +38,10 @@ struct CommandLineTests {
             (["close", "BSC-000001"], 65, "cannot close BSC-000001: it is open; from open you can:"),
             (["pending", "1", "--reason", "lunch"], 64, "unknown pending reason \"lunch\": use one of customer, third-party"),
             (["list", "--status", "lost"], 64, "unknown status \"lost\""),
+            // A sentence in --ref is refused, by the call form's rule.
+            (["log", "--caller", "A", "--ref", "he has no money for food", "--channel", "phone", "--category", "payroll.payslip", "--summary", "x"], 64,
+             "caller ref \"he has no money for food\" is not a reference; a reference is a code such as E200004"),
+            (["edit", "BSC-000001", "--ref", "call back later"], 64, "caller ref \"call back later\" is not a reference"),
         ]
         for (args, status, message) in cases {
             let r = try desk.run(args)
