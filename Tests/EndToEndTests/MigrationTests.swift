@@ -260,6 +260,30 @@ struct MigrationTests {
         #expect(try desk.run(["verify"]).stdout.contains("chain intact"))
     }
 
+    /// A directory used after the upgrade and before the migration: a
+    /// ticket of before encryption got a key and encrypted events, and new
+    /// tickets were logged. Its old events are encrypted with the key it
+    /// already has; the encrypted ones are copied as written.
+    @Test func aJournalWrittenPartlyAfterTheUpgradeKeepsItsKeys() throws {
+        let desk = try plaintextDesk()
+        let later = "A later note, written encrypted"
+        #expect(try desk.run(["note", "BSC-000001", later]).status == 0)
+        let newRef = try desk.log(caller: "Newby Caller", summary: "Logged after the upgrade")
+        let run = try desk.run(["migrate"])
+        #expect(run.status == 0 && run.stdout.contains("in clear: 9 event(s) of 5 ticket(s)") && run.stdout.contains("4 ticket key(s) made"), "\(run.stdout)\(run.stderr)")
+        #expect(try desk.run(["verify"]).stdout.contains("chain intact"))
+        let show = try desk.run(["show", "BSC-000001"])
+        #expect(show.stdout.contains(Self.note) && show.stdout.contains(later) && show.stdout.contains(Self.name), "\(show.stdout)\(show.stderr)")
+        #expect(try desk.run(["show", newRef]).stdout.contains("Newby Caller"))
+        // One key per ticket: BSC-000001 kept the one it was given.
+        let keyLines = try files(under: desk.data + "/keys").values.flatMap { String(decoding: $0, as: UTF8.self).split(separator: "\n") }
+        #expect(keyLines.filter { $0.hasPrefix("BSC-000001 ") }.count == 1, "\(keyLines)")
+        for (rel, bytes) in try files(under: desk.journalDirectory) {
+            let text = String(decoding: bytes, as: UTF8.self)
+            for n in Self.needles + [later, "Newby Caller"] { #expect(!text.contains(n), "journal/\(rel) holds \(n) in clear") }
+        }
+    }
+
     /// Retention after migration shreds the live journal and names the
     /// archive file that still holds the shredded ticket, and only it.
     @Test func retentionAfterMigrationNamesTheArchiveFileThatHoldsTheTicket() throws {

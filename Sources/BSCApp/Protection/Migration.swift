@@ -80,6 +80,7 @@ extension Desk {
         let header = JournalMigration(head: chain.headHash, headSeq: chain.headSeq, segments: try journal.segments(),
                                       archive: archive, migratedAt: clock.now())
         let newKeys: [(TicketRef, DataKey, String?)]
+        let archiveDir = data.path + "/" + archive
         do {
             newKeys = try writeMigratedJournal(into: staged, header: header, scan: scan)
             let check = try ChainVerifier(journal: staged).verify()
@@ -89,15 +90,14 @@ extension Desk {
             // Keys before the journal that uses them, as every append does;
             // if what follows fails they are unused, which is harmless.
             try keys.addMany(newKeys) { q in RestrictedStore.groupId(self.taxonomy.queue(q)?.group) }
+            if mkdir(archivePath, 0o700) != 0 && errno != EEXIST { throw FileError("mkdir", archivePath, errno) }
+            guard mkdir(archiveDir, 0o700) == 0 else { throw FileError("mkdir", archiveDir, errno) }
         } catch {
             try? clearStaleWork(work)
             throw error
         }
         // The snapshot cache points into the old segments' bytes.
         removeCaches()
-        let archiveDir = data.path + "/" + archive
-        if mkdir(archivePath, 0o700) != 0 && errno != EEXIST { throw FileError("mkdir", archivePath, errno) }
-        guard mkdir(archiveDir, 0o700) == 0 else { throw FileError("mkdir", archiveDir, errno) }
         do {
             try Self.exchange(staged.directory, data.journalPath, spare: work + "/old-journal")
         } catch {
