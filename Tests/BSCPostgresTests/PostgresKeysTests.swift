@@ -8,25 +8,10 @@ import XCTest
 /// The data-protection keys shared by the servers of one database: what
 /// one stores the other reads, an erasure is seen by both and leaves no
 /// key in the table, and a late writer cannot bring an erased key back.
-final class PostgresKeysTests: XCTestCase {
-    nonisolated(unsafe) static var cluster: TestPostgresCluster?
-    nonisolated(unsafe) static var clusterError: String?
-
-    override class func setUp() {
-        super.setUp()
-        do { cluster = try TestPostgresCluster() } catch { clusterError = "\(error)" }
-    }
-
-    override class func tearDown() {
-        cluster?.stop()
-        cluster = nil
-        super.tearDown()
-    }
+final class PostgresKeysTests: PostgresClusterTestCase {
 
     func keyStores() throws -> (KeyStore, KeyStore, TestPostgresCluster) {
-        guard let cluster = Self.cluster else {
-            throw TestPostgresCluster.Failure("cannot start PostgreSQL for this test: \(Self.clusterError ?? "unknown")")
-        }
+        let cluster = try classCluster()
         try cluster.createDatabase("keys")
         let address = try PostgresAddress(parsing: cluster.url(database: "keys"))
         let root = NSTemporaryDirectory() + "bscdesk-keys-" + UUID().uuidString
