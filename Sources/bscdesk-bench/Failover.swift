@@ -40,6 +40,10 @@ enum Failover {
             return 77
         }
         let total = 2 * clients * count
+        guard FileManager.default.isExecutableFile(atPath: bscdesk) else {
+            FileHandle.standardError.write("bscdesk-bench: no bscdesk next to this binary (\(bscdesk)): build both products\n".data(using: .utf8)!)
+            return 69
+        }
         var failed = 0
         for r in 1...runs {
             // Kill moments spread over the run: from the first appends to
@@ -131,10 +135,10 @@ enum Failover {
                       Date().timeIntervalSince(started)) + (ok ? " ok" : " FAILED")
     }
 
-    /// The `bscdesk` built next to this binary.
-    static var bscdesk: String {
+    /// The `bscdesk` built next to this binary (found once: a rebuild
+    /// during a long run replaces this binary's file).
+    static let bscdesk: String =
         URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent().appendingPathComponent("bscdesk").path
-    }
 
     static func lines(_ path: String) -> [String] {
         ((try? String(contentsOfFile: path, encoding: .utf8)) ?? "").split(separator: "\n").map(String.init)
