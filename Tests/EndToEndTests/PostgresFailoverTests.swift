@@ -96,6 +96,18 @@ struct PostgresFailoverTests {
         let verify = try Bscdesk(data: f.root + "/unused").run(["verify", "--store", standbyURL])
         #expect(verify.status == 0 && verify.stdout.contains("result: chain intact"), "\(verify.stdout) \(verify.stderr)")
 
+        // Every ticket reads with the keys in the store: the key of each
+        // reference is the one its events were encrypted with, even where
+        // both servers built that reference and one lost the race for it.
+        let exports = f.root + "/exports"
+        try FileManager.default.createDirectory(atPath: exports, withIntermediateDirectories: false)
+        try TeamServerFixture.check(TeamServerFixture.command("/bin/chown", [f.sup, exports]), "chown")
+        let exported = try f.runAs(f.sup, [Bscdesk.binary, "export-journal", "--store", standbyURL, "--out", exports + "/desk"])
+        #expect(exported.status == 0, "\(exported.stderr)")
+        let listed = try f.runAs(f.sup, [Bscdesk.binary, "--data", exports + "/desk", "list", "--format", "csv"])
+        let readable = listed.stdout.components(separatedBy: "Bench Caller").count - 1
+        #expect(readable == rows.count, "\(rows.count - readable) of \(rows.count) tickets do not decrypt with the stored keys")
+
         let statsA = try f.runAs(f.sup, [Bscdesk.binary, "stats", "--format", "json"], env: ["BSCDESK_SERVER": f.socket])
         let statsB = try f.runAs(f.sup, [Bscdesk.binary, "stats", "--format", "json"], env: ["BSCDESK_SERVER": siteB.socket])
         #expect(statsA.status == 0 && statsB.status == 0, "\(statsA.stderr) \(statsB.stderr)")
