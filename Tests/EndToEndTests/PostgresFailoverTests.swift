@@ -74,7 +74,10 @@ struct PostgresFailoverTests {
         _ = f.stopServer()
         siteB.stop()
         let drained = Date().timeIntervalSince(killed)
-        #expect(drained < 10, "both servers must stop within seconds of losing their database (took \(drained) s)")
+        // Usually well under a second; 6 s once in a full parallel run on
+        // the shared machine. A statement left waiting would take 30 s (the
+        // store's answer timeout) or, as before the fix, forever.
+        #expect(drained < 25, "both servers must stop within seconds of losing their database (took \(drained) s)")
         try f.startServer(extra: ["--store", standbyURL])
         try siteB.start(extra: ["--store", standbyURL])
 
