@@ -278,6 +278,10 @@ public final class Desk: @unchecked Sendable {
             var c = cursor
             var applied: [Event] = []
             var originals: [String: Event] = [:]
+            // The ids of the last try's events, in order: on a shared store
+            // a try that lost the race is built again, and the journal gives
+            // the new events the first try's ids (AppendReport.events).
+            var lastIds: [String] = []
             var reloaded = false
             let report = try journal.append(cursor: &c, follow: { [self] e in
                 if e.sealed != nil && sealedContent[e.id] == nil && !reloaded {
@@ -290,11 +294,15 @@ public final class Desk: @unchecked Sendable {
                 // Every writer's personal content is encrypted here, with
                 // its ticket's key (Protection/DeskProtection.swift).
                 let main = try protect(&events)
+                // Only this try's events: an earlier try's have stale refs.
+                originals = [:]
                 for e in events { originals[e.id] = e }
+                lastIds = main.map(\.id)
                 return main
             }
-            for e in report.events {
-                var full = originals[e.id] ?? e
+            for (i, e) in report.events.enumerated() {
+                var full = originals[e.id] ?? (i < lastIds.count ? originals[lastIds[i]] : nil) ?? e
+                full.id = e.id
                 full.seq = e.seq
                 full.at = e.at
                 full.sealed = e.sealed

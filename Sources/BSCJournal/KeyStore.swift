@@ -39,6 +39,12 @@ public protocol SharedKeys: AnyObject, Sendable {
     /// The blind-index key every server uses: the stored one, else
     /// `proposed`, stored now.
     func indexKey(proposing proposed: DataKey) throws -> DataKey
+    /// The key of a ticket being opened: the one stored for `ref` if
+    /// another server stored one first (both are building that reference;
+    /// one will lose the race for it and build again), else `proposed`,
+    /// stored now. Never replaces a stored key: the winner's events must
+    /// stay readable whatever the loser stores.
+    func openingKey(_ ref: TicketRef, proposing proposed: DataKey, queue: String?) throws -> DataKey
 }
 
 public final class KeyStore: @unchecked Sendable {
@@ -402,6 +408,19 @@ public final class KeyStore: @unchecked Sendable {
 
     /// Stores a new ticket's key: in the main store, or in a restricted
     /// queue's folder (group `gid` when there is one).
+    /// The key for a ticket being opened, made now (`proposed`) or, on a
+    /// shared store, the one another server already stored for the same
+    /// reference (SharedKeys.openingKey).
+    public func addOpening(_ ref: TicketRef, _ proposed: DataKey, queue: String?, gid: gid_t?) throws -> DataKey {
+        guard let shared else {
+            try add(ref, proposed, queue: queue, gid: gid)
+            return proposed
+        }
+        let key = try shared.openingKey(ref, proposing: proposed, queue: queue)
+        lock.withLock { set(ref, key, queue: queue) }
+        return key
+    }
+
     public func add(_ ref: TicketRef, _ key: DataKey, queue: String?, gid: gid_t?) throws {
         if let shared {
             try shared.store([(ref, key, queue)])

@@ -70,6 +70,37 @@ public final class PostgresKeys: SharedKeys, @unchecked Sendable {
         }
     }
 
+    public func openingKey(_ ref: TicketRef, proposing proposed: DataKey, queue: String?) throws -> DataKey {
+        try session.with { c in
+            let ticket = Int64(ref.number)
+            let text = Data(proposed.bytes).base64EncodedString()
+            // First writer wins: an upsert here let the server that lost the
+            // race for this reference replace the winner's key, leaving the
+            // winner's events unreadable on every server.
+            try c.query("""
+                INSERT INTO bscdesk_keys (ticket, key, queue, version)
+                VALUES (\(ticket), \(text), \(queue), nextval('bscdesk_key_version'))
+                ON CONFLICT (ticket) DO NOTHING
+                """)
+            guard let row = try c.query("SELECT key, queue FROM bscdesk_keys WHERE ticket = \(ticket)").first else {
+                throw PostgresStoreError.database("the key row of \(ref) vanished")
+            }
+            let (stored, storedQueue) = try row.decode((String?, String?).self)
+            guard let stored else {
+                throw PostgresStoreError.database("\(ref) was erased; it cannot be opened again")
+            }
+            guard let data = Data(base64Encoded: stored), let key = DataKey(bytes: Array(data)) else {
+                throw PostgresStoreError.database("the key row of \(ref) is damaged (not a base64 32-byte key)")
+            }
+            if storedQueue != queue {
+                // The same key, this ticket's queue (the other server's ticket
+                // may have been meant for another).
+                try c.query("UPDATE bscdesk_keys SET queue = \(queue), version = nextval('bscdesk_key_version') WHERE ticket = \(ticket) AND key IS NOT NULL")
+            }
+            return key
+        }
+    }
+
     public func erase(_ refs: [TicketRef]) throws {
         guard !refs.isEmpty else { return }
         try session.with { c in

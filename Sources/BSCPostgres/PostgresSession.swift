@@ -93,9 +93,22 @@ final class PostgresSession: @unchecked Sendable {
             do {
                 return try body(Connection(raw: c, logger: logger))
             } catch {
-                if c.isClosed { connection = nil }
+                if c.isClosed || Self.brokeConnection(error) {
+                    // Kept until closed: freeing an open connection traps in debug builds.
+                    if !c.isClosed { c.close().whenComplete { _ in _ = c } }
+                    connection = nil
+                }
                 throw error
             }
+        }
+    }
+
+    /// Whether `error` left the connection unusable (closed, or given up
+    /// for not answering).
+    static func brokeConnection(_ error: Error) -> Bool {
+        switch error as? PostgresStoreError {
+        case .unavailable?, .outcomeUnknown?: return true
+        default: return false
         }
     }
 
@@ -124,15 +137,57 @@ final class PostgresSession: @unchecked Sendable {
         }
     }
 
+    /// How long a statement may go unanswered before the connection is
+    /// given up (a database that stopped answering: a partition, or a
+    /// primary whose synchronous standby is gone).
+    static let answerTimeout: Duration = .seconds(30)
+    /// How long an answer may still come after the connection closed.
+    static let closedGrace: Duration = .milliseconds(500)
+
+    /// Futures whose answer will never come, kept: a debug build of NIO
+    /// traps when an uncompleted future is freed. One per broken
+    /// connection at most, so few.
+    nonisolated(unsafe) private static var abandoned: [EventLoopFuture<PostgresQueryResult>] = []
+
+    static func abandon(_ future: EventLoopFuture<PostgresQueryResult>) {
+        ids.locked { abandoned.append(future) }
+    }
+
     /// The blocking face of one connection.
     struct Connection {
         let raw: PostgresConnection
         let logger: Logger
 
+        /// Runs `q` and waits for its answer, but never forever: a query
+        /// written to a connection that closed meanwhile (the database
+        /// was killed) is dropped by NIO without completing its future,
+        /// so a bare `wait()` would block the server for good. Waits in
+        /// short steps, gives up `closedGrace` after the connection
+        /// closed, and closes it after `answerTimeout` without an answer.
         @discardableResult
         func query(_ q: PostgresQuery) throws -> PostgresQueryResult {
+            let future = raw.query(q, logger: logger)
+            let answered = DispatchSemaphore(value: 0)
+            future.whenComplete { _ in answered.signal() }
+            let clock = ContinuousClock()
+            let started = clock.now
+            var closedAt: ContinuousClock.Instant? = nil
+            while answered.wait(timeout: .now() + .milliseconds(50)) == .timedOut {
+                let now = clock.now
+                if raw.isClosed {
+                    if closedAt == nil { closedAt = now }
+                    if now - closedAt! >= PostgresSession.closedGrace {
+                        PostgresSession.abandon(future)
+                        throw PostgresStoreError.unavailable("the connection closed before PostgreSQL answered")
+                    }
+                } else if now - started >= PostgresSession.answerTimeout {
+                    raw.close().whenComplete { [raw] _ in _ = raw }
+                    PostgresSession.abandon(future)
+                    throw PostgresStoreError.unavailable("PostgreSQL did not answer within \(PostgresSession.answerTimeout); the connection was closed")
+                }
+            }
             do {
-                return try raw.query(q, logger: logger).wait()
+                return try future.wait()
             } catch {
                 if raw.isClosed { throw PostgresStoreError.unavailable("the connection broke: \(PostgresStoreError.describe(error))") }
                 throw error

@@ -45,6 +45,7 @@ struct Bench {
         if args.first == "import" { exit(ImportBench.run(Array(args.dropFirst()))) }
         if args.first == "gen-servicenow" { exit(ImportBench.generate(Array(args.dropFirst()))) }
         if args.first == "postgres-append" { exit(PostgresAppend.run(Array(args.dropFirst()))) }
+        if args.first == "failover" { exit(Failover.run(Array(args.dropFirst()))) }
         while let a = args.popFirst() {
             switch a {
             case "--events": if let v = args.popFirst(), let n = Int(v) { sizes.append(n) }

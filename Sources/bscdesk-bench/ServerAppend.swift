@@ -247,7 +247,7 @@ extension ServerAppend {
     /// nothing is saved twice. Each acknowledged event id is written to
     /// FILE (one line each, flushed) only after its answer arrived. Exit 1
     /// if any request was still unacknowledged at the deadline.
-    static func resubmitting(socket: String, clients: Int, count: Int, acked: String, deadline: Double) -> Int32 {
+    static func resubmitting(socket: String, clients: Int, count: Int, acked: String, deadline: Double, quiet: Bool = false) -> Int32 {
         guard let file = fopen(acked, "a") else {
             FileHandle.standardError.write("bscdesk-bench: cannot open \(acked)\n".data(using: .utf8)!)
             return 74
@@ -291,7 +291,7 @@ extension ServerAppend {
             }
         }
         fclose(file)
-        print("server-append --acked: \(clients) clients x \(count): \(clients * count - unacknowledged) acknowledged (\(resent) after resending), \(unacknowledged) not")
+        if !quiet { print("server-append --acked: \(clients) clients x \(count): \(clients * count - unacknowledged) acknowledged (\(resent) after resending), \(unacknowledged) not") }
         return unacknowledged == 0 ? 0 : 1
     }
 }

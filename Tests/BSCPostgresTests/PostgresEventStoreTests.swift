@@ -8,30 +8,14 @@ import XCTest
 /// The EventStore contract (Tests/BSCJournalTests/EventStoreContractTests)
 /// on a real PostgreSQL, plus what only a shared database has: two
 /// servers, retries after an unknown outcome, gaps.
-final class PostgresEventStoreTests: XCTestCase {
-    /// One cluster for the class (a cluster takes a second or two to
-    /// start); each test gets its own database.
-    nonisolated(unsafe) static var cluster: TestPostgresCluster?
-    nonisolated(unsafe) static var clusterError: String?
+final class PostgresEventStoreTests: PostgresClusterTestCase {
+    /// Each test gets its own database on the class's cluster.
     nonisolated(unsafe) static var databases = 0
-
-    override class func setUp() {
-        super.setUp()
-        do { cluster = try TestPostgresCluster() } catch { clusterError = "\(error)" }
-    }
-
-    override class func tearDown() {
-        cluster?.stop()
-        cluster = nil
-        super.tearDown()
-    }
 
     /// A fresh, prepared store on its own database; fails the test (never
     /// skips it) when PostgreSQL cannot be started.
     func freshStore(_ clock: ManualClock) throws -> (PostgresEventStore, PostgresAddress) {
-        guard let cluster = Self.cluster else {
-            throw TestPostgresCluster.Failure("cannot start PostgreSQL for this test: \(Self.clusterError ?? "unknown")")
-        }
+        let cluster = try classCluster()
         Self.databases += 1
         let name = "contract\(Self.databases)"
         try cluster.createDatabase(name)
@@ -267,7 +251,7 @@ final class PostgresEventStoreTests: XCTestCase {
         let clock = ManualClock(start)
         let (store, address) = try freshStore(clock)
         try store.append([opened(1, at: clock.now()), note(1, "a", at: clock.now()), note(1, "b", at: clock.now())], expected: 0)
-        try Self.cluster!.psql("DELETE FROM bscdesk_events WHERE seq = 2", database: address.database)
+        try classCluster().psql("DELETE FROM bscdesk_events WHERE seq = 2", database: address.database)
         XCTAssertThrowsError(try store.read(after: .start, { _ in }, issue: { _ in })) { error in
             guard case PostgresStoreError.gap(let after, let found)? = error as? PostgresStoreError else { return XCTFail("\(error)") }
             XCTAssertEqual(after, 1)
@@ -283,7 +267,7 @@ final class PostgresEventStoreTests: XCTestCase {
         let (store, address) = try freshStore(clock)
         try store.append([opened(1, at: clock.now()), note(1, "pay", at: clock.now())], expected: 0)
         XCTAssertNil(try store.verifyChain().firstBreak)
-        try Self.cluster!.psql("UPDATE bscdesk_events SET line = replace(line, 'pay', 'PAY') WHERE seq = 2", database: address.database)
+        try classCluster().psql("UPDATE bscdesk_events SET line = replace(line, 'pay', 'PAY') WHERE seq = 2", database: address.database)
         let r = try store.verifyChain()
         XCTAssertEqual(r.firstBreak?.hasPrefix("position 2"), true, "\(String(describing: r.firstBreak))")
     }

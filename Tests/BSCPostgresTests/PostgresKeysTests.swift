@@ -8,27 +8,15 @@ import XCTest
 /// The data-protection keys shared by the servers of one database: what
 /// one stores the other reads, an erasure is seen by both and leaves no
 /// key in the table, and a late writer cannot bring an erased key back.
-final class PostgresKeysTests: XCTestCase {
-    nonisolated(unsafe) static var cluster: TestPostgresCluster?
-    nonisolated(unsafe) static var clusterError: String?
-
-    override class func setUp() {
-        super.setUp()
-        do { cluster = try TestPostgresCluster() } catch { clusterError = "\(error)" }
-    }
-
-    override class func tearDown() {
-        cluster?.stop()
-        cluster = nil
-        super.tearDown()
-    }
+final class PostgresKeysTests: PostgresClusterTestCase {
+    nonisolated(unsafe) static var databases = 0
 
     func keyStores() throws -> (KeyStore, KeyStore, TestPostgresCluster) {
-        guard let cluster = Self.cluster else {
-            throw TestPostgresCluster.Failure("cannot start PostgreSQL for this test: \(Self.clusterError ?? "unknown")")
-        }
-        try cluster.createDatabase("keys")
-        let address = try PostgresAddress(parsing: cluster.url(database: "keys"))
+        let cluster = try classCluster()
+        Self.databases += 1
+        let name = "keys\(Self.databases)"
+        try cluster.createDatabase(name)
+        let address = try PostgresAddress(parsing: cluster.url(database: name))
         let root = NSTemporaryDirectory() + "bscdesk-keys-" + UUID().uuidString
         var stores: [KeyStore] = []
         for site in ["a", "b"] {
@@ -60,7 +48,7 @@ final class PostgresKeysTests: XCTestCase {
         try b.refreshShared()
         XCTAssertEqual(b.state(TicketRef(1), restrictedQueues: []), .erased)
         // The row stays (so the ticket stays erased) without its key.
-        let left = try cluster.psql("SELECT count(*) FROM bscdesk_keys WHERE ticket = 1 AND key IS NOT NULL", database: "keys")
+        let left = try cluster.psql("SELECT count(*) FROM bscdesk_keys WHERE ticket = 1 AND key IS NOT NULL", database: "keys\(Self.databases)")
         XCTAssertEqual(left.trimmingCharacters(in: .whitespacesAndNewlines), "0")
         // A stale writer storing the old key again does not bring it back.
         try b.add(TicketRef(1), k1, queue: nil, gid: nil)
@@ -70,5 +58,20 @@ final class PostgresKeysTests: XCTestCase {
         for store in [a, b] {
             XCTAssertFalse(FileManager.default.fileExists(atPath: store.directory + "/tickets"), store.directory)
         }
+    }
+
+    /// Two servers build the same next reference at once; one loses the
+    /// race for it and builds again. The loser's key for that reference
+    /// must not replace the winner's (an upsert did: the winner's events
+    /// became unreadable everywhere): both get the key stored first.
+    func testTwoServersOpeningTheSameReferenceShareTheFirstKey() throws {
+        let (a, b, _) = try keyStores()
+        let first = DataKey.random(), second = DataKey.random()
+        let winner = try a.addOpening(TicketRef(9), first, queue: nil, gid: nil)
+        let loser = try b.addOpening(TicketRef(9), second, queue: nil, gid: nil)
+        XCTAssertEqual(winner, first)
+        XCTAssertEqual(loser, first, "the second server must take the stored key, not store its own")
+        try a.refreshShared()
+        XCTAssertEqual(a.state(TicketRef(9), restrictedQueues: [], fresh: true), .key(first, queue: nil))
     }
 }

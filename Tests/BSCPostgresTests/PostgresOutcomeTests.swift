@@ -2,6 +2,7 @@ import BSCCore
 import BSCJournal
 import BSCTestSupport
 import Foundation
+import PostgresNIO
 import XCTest
 @testable import BSCPostgres
 
@@ -9,20 +10,7 @@ import XCTest
 /// whether the events were saved. That is an unknown outcome (commands
 /// exit 75, "resend"), never "nothing saved" (74); the resend with the
 /// same ids stores the events once.
-final class PostgresOutcomeTests: XCTestCase {
-    nonisolated(unsafe) static var cluster: TestPostgresCluster?
-    nonisolated(unsafe) static var clusterError: String?
-
-    override class func setUp() {
-        super.setUp()
-        do { cluster = try TestPostgresCluster() } catch { clusterError = "\(error)" }
-    }
-
-    override class func tearDown() {
-        cluster?.stop()
-        cluster = nil
-        super.tearDown()
-    }
+final class PostgresOutcomeTests: PostgresClusterTestCase {
 
     /// A deferred trigger that ends its own backend: it runs inside COMMIT,
     /// so the connection drops after COMMIT was sent and before it commits.
@@ -34,9 +22,7 @@ final class PostgresOutcomeTests: XCTestCase {
         """
 
     func testAConnectionLostWhileCommittingIsAnUnknownOutcomeAndTheResendStoresOnce() throws {
-        guard let cluster = Self.cluster else {
-            throw TestPostgresCluster.Failure("cannot start PostgreSQL for this test: \(Self.clusterError ?? "unknown")")
-        }
+        let cluster = try classCluster()
         try cluster.createDatabase("outcome")
         let clock = ManualClock(Timestamp.parse("2026-03-02T09:00:00.000Z")!)
         let store = PostgresEventStore(address: try PostgresAddress(parsing: cluster.url(database: "outcome")), clock: clock)
@@ -64,5 +50,46 @@ final class PostgresOutcomeTests: XCTestCase {
         // Other failures stay "nothing saved".
         XCTAssertEqual(PostgresStoreError.unavailable("refused").outcomeUnknown, false)
         XCTAssertEqual(PostgresStoreError.database("42P01").outcomeUnknown, false)
+    }
+
+    /// The failover test's hang: a statement written to a connection that
+    /// closed meanwhile (the database was killed) is dropped by NIO
+    /// without its future ever completing, so a bare `wait()` blocked the
+    /// server's request queue for good and it could not even drain on
+    /// SIGTERM. The store's wait must end with "unavailable" instead.
+    func testAStatementOnAConnectionThatClosedFailsInsteadOfWaitingForever() throws {
+        let cluster = try classCluster()
+        let session = PostgresSession(address: try PostgresAddress(parsing: cluster.url()), logger: .init(label: "test"))
+        let done = DispatchSemaphore(value: 0)
+        nonisolated(unsafe) var outcome: Error? = nil
+        nonisolated(unsafe) var neverAnswered = false
+        let t = Thread {
+            defer { done.signal() }
+            do {
+                try session.with { c in
+                    try c.raw.close().wait()
+                    // What a bare wait() waits on: never completed.
+                    let bare = c.raw.query("SELECT 1", logger: c.logger)
+                    let answered = DispatchSemaphore(value: 0)
+                    bare.whenComplete { _ in answered.signal() }
+                    neverAnswered = answered.wait(timeout: .now() + 2) == .timedOut
+                    PostgresSession.abandon(bare)
+                    try c.query("SELECT 1")
+                }
+            } catch {
+                outcome = error
+            }
+        }
+        t.start()
+        // A guard against the hang itself, not a timing assertion.
+        guard done.wait(timeout: .now() + 60) == .success else {
+            return XCTFail("a statement on a closed connection still waits for an answer that never comes")
+        }
+        XCTAssertTrue(neverAnswered, "NIO answered a statement on a closed connection: the guard in Connection.query may no longer be needed")
+        guard let e = outcome as? PostgresStoreError, case .unavailable = e else {
+            return XCTFail("expected unavailable, got \(String(describing: outcome))")
+        }
+        // The session dropped the connection and makes a new one.
+        XCTAssertEqual(try session.with { c in try c.query("SELECT 1").first?.decode(Int.self) }, 1)
     }
 }

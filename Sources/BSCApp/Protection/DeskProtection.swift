@@ -118,9 +118,7 @@ extension Desk {
             let personal = Sealing.seal(e.body) != nil
             var key = keyOf[e.ref]
             if case .opened = e.body {
-                let k = DataKey.random()
-                try keys.add(e.ref, k, queue: q, gid: gid)
-                key = k
+                key = try keys.addOpening(e.ref, DataKey.random(), queue: q, gid: gid)
             } else if key == nil && (personal || (q != nil && before == nil)) {
                 switch keys.state(e.ref, restrictedQueues: queues, fresh: true) {
                 case .key(let k, let keyQueue):
