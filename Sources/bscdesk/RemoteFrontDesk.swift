@@ -235,12 +235,37 @@ final class RemoteFrontDesk {
             lines.append(("Nothing was being typed: nothing is lost.", .normal))
         }
         lines += [("", .normal), ("Reconnecting every second… F10 quits.", .dim)]
-        for (i, (text, role)) in lines.enumerated() where i + 1 < g.height {
-            g.put(text, x: 1, y: i + 1, style: Style(role), maxWidth: max(0, g.width - 2))
+        // Wrapped, never cut: the path must be readable whole.
+        let width = max(1, g.width - 2)
+        var y = 1
+        for (text, role) in lines {
+            for piece in Self.wrap(text, width: width) where y < g.height {
+                g.put(piece, x: 1, y: y, style: Style(role), maxWidth: width)
+                y += 1
+            }
         }
         terminal.invalidate()
         terminal.draw(g)
         mirror = CellGrid(size: terminal.size)
+    }
+
+    /// Splits a line into pieces of at most `width` columns.
+    static func wrap(_ text: String, width: Int) -> [String] {
+        var out: [String] = []
+        var piece = ""
+        var used = 0
+        for ch in text {
+            let w = max(0, displayWidth(ch))
+            if used + w > width, !piece.isEmpty {
+                out.append(piece)
+                piece = ""
+                used = 0
+            }
+            piece.append(ch)
+            used += w
+        }
+        out.append(piece)
+        return out
     }
 
     private func reconnect() {

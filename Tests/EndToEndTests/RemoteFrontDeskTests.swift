@@ -87,7 +87,8 @@ struct RemoteFrontDeskTests {
         kill(server.processIdentifier, SIGKILL)
         server.waitUntilExit()
         let away = try tmux.waitFor(f.amy, "team server went away", timeout: 10)
-        #expect(away.contains("call-draft."), "\(away)")
+        #expect(away.components(separatedBy: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.joined().contains("/bscdesk/call-draft."),
+                "the whole path is on screen:\n\(away)")
         let keptDir = amyState + "/bscdesk"
         let kept = try FileManager.default.contentsOfDirectory(atPath: keptDir).filter { $0.hasSuffix(".json") }
         try #require(kept.count == 1, "\(kept)")
