@@ -58,7 +58,71 @@ public struct LocalDraft {
     }
 
     /// The server has the draft back: the local copy goes.
-    public func remove(id: String) { unlink(path(id: id)) }
+    public func remove(id: String) {
+        unlink(path(id: id))
+        unlink(lockPath(id: id))
+    }
+
+    func lockPath(id: String) -> String { directory + "/.call-draft." + id + ".lock" }
+
+    /// Marks the draft as this terminal's while it holds it (an flock the
+    /// kernel drops when the process ends), so a desk started meanwhile
+    /// leaves it alone. Returns the descriptor to keep open, or -1.
+    public func claim(id: String) -> Int32 {
+        let fd = open(lockPath(id: id), O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { return -1 }
+        guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
+            close(fd)
+            return -1
+        }
+        return fd
+    }
+
+    /// A draft left by a terminal that quit (or died) while the server was
+    /// away, claimed for this one: its id and text. The oldest first; one
+    /// at a time (the next desk started takes the next).
+    public func leftover() -> (id: String, text: String, lock: Int32)? {
+        guard let dir = opendir(directory) else { return nil }
+        var found: [(Int, String)] = []
+        while let entry = readdir(dir) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
+            }
+            guard name.hasPrefix("call-draft."), name.hasSuffix(".json") else { continue }
+            let id = String(name.dropFirst("call-draft.".count).dropLast(".json".count))
+            var st = stat()
+            guard lstat(directory + "/" + name, &st) == 0 else { continue }
+            found.append((Int(st.st_mtim.tv_sec), id))
+        }
+        closedir(dir)
+        for (_, id) in found.sorted(by: { $0.0 < $1.0 }) {
+            let lock = claim(id: id)
+            guard lock >= 0 else { continue }  // its terminal is still running
+            guard let text = Self.readSmall(path(id: id)) else {
+                close(lock)
+                continue
+            }
+            return (id, text, lock)
+        }
+        return nil
+    }
+
+    /// A small regular file's text, never through a symlink.
+    static func readSmall(_ path: String) -> String? {
+        let fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0, st.st_mode & S_IFMT == S_IFREG, st.st_uid == geteuid(), st.st_size <= 1 << 20 else { return nil }
+        var bytes = [UInt8](repeating: 0, count: Int(st.st_size))
+        var got = 0
+        while got < bytes.count {
+            let n = bytes.withUnsafeMutableBytes { read(fd, $0.baseAddress! + got, $0.count - got) }
+            if n <= 0 { break }
+            got += n
+        }
+        return String(decoding: bytes.prefix(got), as: UTF8.self)
+    }
 
     private func prepareDirectory() throws(ClientError) {
         // Parents as needed (~/.local/state), each 0700 when made.

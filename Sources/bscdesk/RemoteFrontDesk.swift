@@ -34,6 +34,8 @@ final class RemoteFrontDesk {
     /// here), until the next key.
     var notice: (text: String, role: BSCUI.Role)?
     var lastAttemptMillis: Int64 = 0
+    /// The flock that marks the kept draft as this terminal's.
+    var keptLock: Int32 = -1
     static let retryMillis: Int64 = 1_000
 
     init(server: String, terminal: CursesTerminal, connection: ScreenConnection, local: LocalDraft?) {
@@ -96,6 +98,13 @@ final class RemoteFrontDesk {
     }
 
     func run() -> Outcome {
+        // A draft a terminal of this user kept and never handed back (it
+        // was quit while the server was away) goes to the server first.
+        if let local, let left = local.leftover() {
+            draft = ScreenDraft(draftId: left.id, draft: left.text)
+            kept = (left.id, local.path(id: left.id))
+            keptLock = left.lock
+        }
         open()
         while true {
             var fds = [pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0),
@@ -138,6 +147,8 @@ final class RemoteFrontDesk {
                 if let k = kept {
                     local?.remove(id: k.id)
                     kept = nil
+                    if keptLock >= 0 { close(keptLock) }
+                    keptLock = -1
                 }
             }
             ScreenWire.apply(f, to: &mirror)
@@ -211,6 +222,7 @@ final class RemoteFrontDesk {
             if let local {
                 do throws(ClientError) {
                     kept = (d.draftId, try local.keep(text, id: d.draftId))
+                    if keptLock < 0 { keptLock = local.claim(id: d.draftId) }
                 } catch {
                     keepError = error.message
                 }

@@ -167,3 +167,26 @@ struct ScreenSessionsTests {
         #expect(w.sessions.isEmpty)
     }
 }
+
+/// The FCR dashboard's export on the server: the content goes to the
+/// terminal, which writes it; the server writes nothing at the path.
+@Suite("Screen effects on the server")
+struct RemoteEffectsTests {
+    @Test func anExportIsSentToTheTerminalAndNeverWrittenByTheServer() throws {
+        let w = try ScreenSessionsTests.World()
+        let desk = try w.projection.makeDesk(for: "sup")
+        let session = DeskSession(desk: desk, drafts: nil)
+        var sent: [ScreenFile] = []
+        let path = w.root + "/fcr-by-client.csv"
+        let message = w.projection.lending(to: desk) {
+            RemoteEffects(session: session, deliver: { sent.append($0) })
+                .perform(.exportMetrics(period: "2026-11", breakdowns: [], path: path))
+        }
+        #expect(message?.kind == .info, "\(String(describing: message))")
+        let file = try #require(sent.first)
+        #expect(file.path == path)
+        #expect(file.files.map(\.suffix) == ["", ".definitions.md"])
+        #expect(file.files[0].content.contains("overall"), "the figures: \(file.files[0].content.prefix(200))")
+        #expect(access(path, F_OK) != 0, "the server opened the client's path")
+    }
+}

@@ -18,12 +18,19 @@ struct RemoteFrontDeskTests {
 
     /// A pane running `bscdesk` as `login` through the server; its state
     /// folder (where a draft is kept while the server is away) is `state`.
-    func startDesk(_ f: TeamServerFixture, _ login: String, state: String) throws {
+    /// `pane` names the tmux session (the login by default); a wrapped
+    /// desk's exit status is printed after it ends.
+    func startDesk(_ f: TeamServerFixture, _ login: String, state: String, pane: String? = nil, wrapped: Bool = false) throws {
         let env = ["PATH=/usr/bin:/bin", "TERM=xterm-256color", "LANG=C.UTF-8", "TZ=UTC", "BSCDESK_SYSTEM_CONFIG=/nonexistent",
                    "HOME=/nonexistent", "BSCDESK_SERVER=" + f.socket, "XDG_STATE_HOME=" + state]
-        let command = (["/usr/sbin/runuser", "-u", login, "--", "/usr/bin/env", "-i"] + env + [Bscdesk.binary]).map(Tmux.quote).joined(separator: " ")
-        try tmux.start(login, command: command, environment: [:], width: 100, height: 30)
-        try tmux.waitFor(login, "F5Solve", timeout: 20)
+        var command = (["/usr/sbin/runuser", "-u", login, "--", "/usr/bin/env", "-i"] + env + [Bscdesk.binary]).map(Tmux.quote).joined(separator: " ")
+        if wrapped { command = "sh -c " + Tmux.quote(command + "; echo EXITED=$?; sleep 30") }
+        try tmux.start(pane ?? login, command: command, environment: [:], width: 100, height: 30)
+        try tmux.waitFor(pane ?? login, "F5Solve", timeout: 20)
+    }
+
+    func localDrafts(_ state: String) -> [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: state + "/bscdesk")) ?? []).filter { $0.hasSuffix(".json") }
     }
 
     /// A folder of `login`'s own, 0700, for its state.
@@ -113,5 +120,38 @@ struct RemoteFrontDeskTests {
         let show = try f.client(f.sup, ["show", "BSC-000003"])
         #expect(show.stdout.contains("Survives the kill"))
 
+    }
+
+    /// Quit while the server is away: the desk exits 74 saying where the
+    /// call is; the next desk started once the server is back hands it to
+    /// the server, and it saves.
+    @Test func aDraftKeptByADeskQuitWhileTheServerWasAwayIsSavedByTheNextDesk() throws {
+        let f = try TeamServerFixture.desk()
+        defer { f.cleanUp() }
+        defer { tmux.kill() }
+        let state = try stateFolder(f, f.amy)
+        try startDesk(f, f.amy, state: state, pane: "first", wrapped: true)
+        try typeCall("first", caller: "Quentin Quitter", category: "cs.general-enquiry", summary: "Typed then quit")
+        usleep(400_000)
+        let server = try #require(f.server)
+        kill(server.processIdentifier, SIGKILL)
+        server.waitUntilExit()
+        try tmux.waitFor("first", "team server went away", timeout: 10)
+        try tmux.keys("first", "F10")
+        let ended = try tmux.waitFor("first", "EXITED=")
+        #expect(ended.contains("EXITED=74"), "\(ended)")
+        #expect(ended.contains("your call is kept at"), "\(ended)")
+        #expect(localDrafts(state).count == 1)
+
+        try f.startServer()
+        try startDesk(f, f.amy, state: state, pane: "second")
+        let back = try tmux.waitFor("second", "draft restored", timeout: 10)
+        #expect(back.contains("Quentin Quitter") && back.contains("Typed then quit"), "\(back)")
+        #expect(!back.contains("more after this call"), "offered twice:\n\(back)")
+        #expect(localDrafts(state).isEmpty)
+        try tmux.keys("second", "F5")
+        try tmux.waitFor("second", "Saved BSC-000001")
+        let list = try f.client(f.sup, ["list", "--format", "csv"])
+        #expect(list.stdout.components(separatedBy: "Quentin Quitter").count - 1 == 1, "\(list.stdout)")
     }
 }
