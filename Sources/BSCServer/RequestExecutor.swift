@@ -49,6 +49,17 @@ public final class RequestExecutor: @unchecked Sendable {
         self.configInUse = projection.config
         self.journalIds = try projection.recentEventIds()
         self.screens = ScreenSessions(logger: logger)
+        screens.onStale = { [unowned self] in scheduleStaleUpdate() }
+    }
+
+    /// One stale screen per turn of the queue, behind whatever is queued.
+    private func scheduleStaleUpdate() {
+        guard !pushQueued else { return }
+        pushQueued = true
+        queue.async { [self] in
+            pushQueued = false
+            if !draining, screens.updateOneStale(projection: projection) { scheduleStaleUpdate() }
+        }
     }
 
     // MARK: Screens (ScreenSessions.swift), on the same queue as requests
@@ -137,15 +148,11 @@ public final class RequestExecutor: @unchecked Sendable {
             if let id = entry.eventId { written[id] = nil }
             entry.reply(Response(id: entry.response.id, status: Int(ExitStatus.outcomeUnknown.rawValue), error: terminalSafe(syncError.message, lineBreaks: .space)))
         }
-        // Then every terminal's front desk shows the new events: once,
-        // behind the requests already queued (a burst of appends costs one
-        // redraw per screen, not one per append).
-        if syncError == nil, group.contains(where: { $0.appended }), !screens.isEmpty, !pushQueued {
-            pushQueued = true
-            queue.async { [self] in
-                pushQueued = false
-                screens.pushAll(projection: projection)
-            }
+        // Then every terminal's front desk shows the new events, one
+        // screen per turn of the queue (a burst of appends marks each
+        // screen stale once).
+        if syncError == nil, group.contains(where: { $0.appended }), !screens.isEmpty {
+            screens.pushAll(projection: projection)
         }
     }
 

@@ -133,21 +133,53 @@ final class ScreenSessions {
         sessions = [:]
     }
 
-    /// Advances every screen's clock (timers, callbacks due, the live
-    /// board's figures) and sends what changed.
-    func tick(projection: SharedProjection, except skipped: ObjectIdentifier? = nil) {
+    /// Advances every screen's clock (timers, call-backs due, the live
+    /// board's minute) and sends what changed. A screen is drawn only when
+    /// its tick says it changed, as the in-process loop does; stale screens
+    /// wait for their own turn.
+    func tick(projection: SharedProjection) {
         let now = wallNow()
-        for (connection, s) in sessions where connection != skipped {
+        for (connection, s) in sessions where !staleSet.contains(connection) {
             guard let s = current(connection, s, projection) else { continue }
-            projection.lending(to: s.desk) { _ = s.app.tick(now: now) }
-            publish(s)
+            let changed = projection.lending(to: s.desk) { s.app.tick(now: now) }
+            if changed { publish(s) }
         }
     }
 
-    /// After an append by anyone: every screen shows it now, not at its
-    /// next tick (a tick is where the board recomputes its figures).
+    /// Screens still to show the latest appends, oldest first.
+    private var stale: [ObjectIdentifier] = []
+    private var staleSet: Set<ObjectIdentifier> = []
+    /// Called when screens became stale: the executor then updates them
+    /// one per turn of its queue (`updateOneStale`), so a request waits
+    /// for one screen's redraw at most, never for all of them. Without
+    /// it, every stale screen is updated at once.
+    var onStale: (() -> Void)?
+
+    /// After an append by anyone: every other screen shows it soon, not at
+    /// its next tick (a tick is where the board recomputes its figures).
     func pushAll(projection: SharedProjection, except skipped: ObjectIdentifier? = nil) {
-        tick(projection: projection, except: skipped)
+        for connection in sessions.keys where connection != skipped && staleSet.insert(connection).inserted {
+            stale.append(connection)
+        }
+        guard !stale.isEmpty else { return }
+        if let onStale {
+            onStale()
+        } else {
+            while updateOneStale(projection: projection) {}
+        }
+    }
+
+    /// Brings the oldest stale screen up to date; true while more wait.
+    func updateOneStale(projection: SharedProjection) -> Bool {
+        while !stale.isEmpty {
+            let connection = stale.removeFirst()
+            staleSet.remove(connection)
+            guard let found = sessions[connection], let s = current(connection, found, projection) else { continue }
+            projection.lending(to: s.desk) { _ = s.app.tick(now: wallNow()) }
+            publish(s)
+            break
+        }
+        return !stale.isEmpty
     }
 
     /// Runs one step of a session's app, then syncs what it appended (a
