@@ -153,5 +153,17 @@ struct RemoteFrontDeskTests {
         try tmux.waitFor("second", "Saved BSC-000001")
         let list = try f.client(f.sup, ["list", "--format", "csv"])
         #expect(list.stdout.components(separatedBy: "Quentin Quitter").count - 1 == 1, "\(list.stdout)")
+
+        // A resize reaches the server, which lays the screen out again:
+        // the bottom line (the save's message) moves to the new last row.
+        try tmux.resize("second", width: 90, height: 26)
+        let deadline = Date().addingTimeInterval(5)
+        var rows: [String] = []
+        while Date() < deadline {
+            rows = try tmux.capture("second").components(separatedBy: "\n")
+            if rows.count >= 26, rows[25].contains("Saved BSC-000001") { break }
+            usleep(50_000)
+        }
+        #expect(rows.count >= 26 && rows[25].contains("Saved BSC-000001"), "\(rows.joined(separator: "\n"))")
     }
 }
