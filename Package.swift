@@ -101,6 +101,8 @@ let package = Package(
         .testTarget(name: "BSCAppTests", dependencies: ["BSCCore", "BSCJournal", "BSCApp", "BSCTestSupport"]),
         .testTarget(name: "BSCUITests", dependencies: ["BSCCore", "BSCApp", "BSCUI", "BSCTestSupport"]),
         .testTarget(name: "BSCProtocolTests", dependencies: ["BSCProtocol"]),
+        .testTarget(name: "BSCServerTests", dependencies: ["BSCCore", "BSCApp", "BSCUI", "BSCProtocol", "BSCServer",
+                                                         .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "BSCImportTests", dependencies: ["BSCCore", "BSCJournal", "BSCApp", "BSCImport", "BSCTestSupport"],
                     exclude: ["Fixtures"]),
         .testTarget(name: "BSCPostgresTests", dependencies: ["BSCCore", "BSCJournal", "BSCPostgres", "BSCTestSupport"]),

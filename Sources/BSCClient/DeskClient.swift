@@ -22,7 +22,7 @@ public final class DeskClient {
     public let path: String
     /// Who the server says we are (set by the hello exchange).
     public private(set) var welcome = Welcome(login: "", role: "")
-    private let fd: Int32
+    let fd: Int32
     private var reader = FrameReader()
     private var nextId = 1
 

@@ -2,11 +2,12 @@ import Foundation
 
 /// The version of the wire protocol this build speaks. Raise it when a
 /// message changes meaning; docs/protocol.md lists every version.
-public let protocolVersion = 2
+public let protocolVersion = 3
 
-/// The oldest client version the server still answers: version 2 only
-/// added commands and response fields, so a version 1 client's messages
-/// mean the same (a site upgrades the server first, then the clients).
+/// The oldest client version the server still answers: versions 2 and 3
+/// only added commands, messages and response fields, so a version 1
+/// client's messages mean the same (a site upgrades the server first, then
+/// the clients).
 public let oldestClientProtocolVersion = 1
 
 /// Exit statuses, shared with the command line (README, "Exit codes"):
@@ -294,6 +295,15 @@ public enum Message: Sendable, Equatable {
     case refused(Refusal)
     case request(Request)
     case response(Response)
+    // Version 3: the front desk's screens run on the server
+    // (ScreenMessages.swift).
+    case screenOpen(ScreenOpen)
+    case keys(ScreenKeys)
+    case resize(ScreenResize)
+    case frame(ScreenFrame)
+    case draft(ScreenDraft)
+    case file(ScreenFile)
+    case screenClosed(ScreenClosed)
 
     public func encoded() -> [UInt8] {
         let e = JSONEncoder()
@@ -305,6 +315,13 @@ public enum Message: Sendable, Equatable {
         case .refused(let m): data = try? e.encode(m)
         case .request(let m): data = try? e.encode(m)
         case .response(let m): data = try? e.encode(m)
+        case .screenOpen(let m): data = try? e.encode(m)
+        case .keys(let m): data = try? e.encode(m)
+        case .resize(let m): data = try? e.encode(m)
+        case .frame(let m): data = try? e.encode(m)
+        case .draft(let m): data = try? e.encode(m)
+        case .file(let m): data = try? e.encode(m)
+        case .screenClosed(let m): data = try? e.encode(m)
         }
         // These types hold only strings, numbers and booleans: encoding
         // cannot fail.
@@ -326,7 +343,14 @@ public enum Message: Sendable, Equatable {
             case "refused": return .refused(try d.decode(Refusal.self, from: data))
             case "request": return .request(try d.decode(Request.self, from: data))
             case "response": return .response(try d.decode(Response.self, from: data))
-            default: throw ProtocolError.malformed("unknown message type \"\(type.prefix(40))\": expected hello, welcome, refused, request or response")
+            case ScreenOpen.typeName: return .screenOpen(try d.decode(ScreenOpen.self, from: data))
+            case ScreenKeys.typeName: return .keys(try d.decode(ScreenKeys.self, from: data))
+            case ScreenResize.typeName: return .resize(try d.decode(ScreenResize.self, from: data))
+            case ScreenFrame.typeName: return .frame(try d.decode(ScreenFrame.self, from: data))
+            case ScreenDraft.typeName: return .draft(try d.decode(ScreenDraft.self, from: data))
+            case ScreenFile.typeName: return .file(try d.decode(ScreenFile.self, from: data))
+            case ScreenClosed.typeName: return .screenClosed(try d.decode(ScreenClosed.self, from: data))
+            default: throw ProtocolError.malformed("unknown message type \"\(type.prefix(40))\": expected hello, welcome, refused, request, response or a screen message (screen.open, keys, resize, frame, draft, file, screen.closed)")
             }
         } catch let e as ProtocolError {
             throw e

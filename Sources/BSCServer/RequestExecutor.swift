@@ -35,6 +35,12 @@ public final class RequestExecutor: @unchecked Sendable {
     private var flushQueued = false
     /// A sync slower than this is logged.
     static let slowSyncMillis = 100
+    /// The front desks run here for terminals (protocol version 3).
+    let screens: ScreenSessions
+    /// Ticks the screens (clocks, call-backs due, the board's minute).
+    private var screenTicker: DispatchSourceTimer?
+    private var pushQueued = false
+    static let screenTickMillis = 250
 
     public init(projection: SharedProjection, logger: Logger) throws(DeskError) {
         self.projection = projection
@@ -42,6 +48,59 @@ public final class RequestExecutor: @unchecked Sendable {
         self.logger = logger
         self.configInUse = projection.config
         self.journalIds = try projection.recentEventIds()
+        self.screens = ScreenSessions(logger: logger)
+        screens.onStale = { [unowned self] in scheduleStaleUpdate() }
+    }
+
+    /// One stale screen per turn of the queue, behind whatever is queued.
+    private func scheduleStaleUpdate() {
+        guard !pushQueued else { return }
+        pushQueued = true
+        queue.async { [self] in
+            pushQueued = false
+            if !draining, screens.updateOneStale(projection: projection) { scheduleStaleUpdate() }
+        }
+    }
+
+    // MARK: Screens (ScreenSessions.swift), on the same queue as requests
+
+    public func openScreen(_ m: ScreenOpen, connection: ObjectIdentifier, login: String, send: @escaping @Sendable (Message) -> Void) {
+        queue.async { [self] in
+            guard !draining else { return }
+            screens.open(m, connection: connection, login: login, projection: projection, send: send)
+            startScreenTicks()
+        }
+    }
+
+    public func screenKeys(_ m: ScreenKeys, connection: ObjectIdentifier) {
+        queue.async { [self] in
+            guard !draining else { return }
+            screens.keys(m.keys, connection: connection, projection: projection)
+        }
+    }
+
+    public func resizeScreen(_ m: ScreenResize, connection: ObjectIdentifier) {
+        queue.async { [self] in
+            guard !draining else { return }
+            screens.resize(m, connection: connection, projection: projection)
+        }
+    }
+
+    public func closeScreen(connection: ObjectIdentifier) {
+        queue.async { [self] in screens.close(connection: connection) }
+    }
+
+    /// One timer for every screen, started with the first.
+    private func startScreenTicks() {
+        guard screenTicker == nil else { return }
+        let t = DispatchSource.makeTimerSource(queue: queue)
+        t.schedule(deadline: .now() + .milliseconds(Self.screenTickMillis), repeating: .milliseconds(Self.screenTickMillis))
+        t.setEventHandler { [weak self] in
+            guard let self, !self.draining, !self.screens.isEmpty else { return }
+            self.screens.tick(projection: self.projection)
+        }
+        t.resume()
+        screenTicker = t
     }
 
     /// Runs `request` for `login` on the executor's queue and hands the
@@ -89,11 +148,23 @@ public final class RequestExecutor: @unchecked Sendable {
             if let id = entry.eventId { written[id] = nil }
             entry.reply(Response(id: entry.response.id, status: Int(ExitStatus.outcomeUnknown.rawValue), error: terminalSafe(syncError.message, lineBreaks: .space)))
         }
+        // Then every terminal's front desk shows the new events, one
+        // screen per turn of the queue (a burst of appends marks each
+        // screen stale once).
+        if syncError == nil, group.contains(where: { $0.appended }), !screens.isEmpty {
+            screens.pushAll(projection: projection)
+        }
     }
 
     /// Refuses new requests, then waits for those already queued.
     public func drain() {
-        queue.sync { draining = true }
+        queue.sync {
+            draining = true
+            screenTicker?.cancel()
+            // Unsaved drafts stay on disk for the next sessions; the
+            // terminals keep theirs and reconnect.
+            screens.closeAll()
+        }
         // A group's flush is queued behind its requests: let it answer.
         queue.sync {}
     }

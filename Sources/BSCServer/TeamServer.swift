@@ -191,6 +191,8 @@ final class ConnectionHandler: ChannelInboundHandler {
     let logger: Logger
     let writes: DispatchGroup
     private var login: String?
+    private var clientVersion = 0
+    private var hasScreen = false
 
     init(peer: PeerCredentials, executor: RequestExecutor, logger: Logger, writes: DispatchGroup) {
         self.peer = peer
@@ -217,8 +219,14 @@ final class ConnectionHandler: ChannelInboundHandler {
             greet(context, hello)
             return
         }
-        guard case .request(let request) = message else {
-            refuse(context, status: WireStatus.usage, "expected a request")
+        let request: Request
+        switch message {
+        case .request(let r): request = r
+        case .screenOpen, .keys, .resize:
+            screen(context, message, login: login)
+            return
+        default:
+            refuse(context, status: WireStatus.usage, "expected a request or a screen message")
             return
         }
         let channel = context.channel
@@ -228,6 +236,28 @@ final class ConnectionHandler: ChannelInboundHandler {
             var out = channel.allocator.buffer(capacity: 256)
             out.writeBytes(Message.response(response).framed())
             channel.writeAndFlush(out).whenComplete { _ in writes.leave() }
+        }
+    }
+
+    /// Protocol version 3: this connection's front desk runs here.
+    private func screen(_ context: ChannelHandlerContext, _ message: Message, login: String) {
+        guard clientVersion >= 3 else {
+            refuse(context, status: WireStatus.usage, "screen messages need protocol version 3; this connection said \(clientVersion)")
+            return
+        }
+        let me = ObjectIdentifier(self)
+        switch message {
+        case .screenOpen(let m):
+            let channel = context.channel
+            hasScreen = true
+            executor.openScreen(m, connection: me, login: login) { reply in
+                var out = channel.allocator.buffer(capacity: 1024)
+                out.writeBytes(reply.framed())
+                channel.writeAndFlush(out, promise: nil)
+            }
+        case .keys(let m): executor.screenKeys(m, connection: me)
+        case .resize(let m): executor.resizeScreen(m, connection: me)
+        default: break
         }
     }
 
@@ -245,6 +275,7 @@ final class ConnectionHandler: ChannelInboundHandler {
             return
         }
         login = name
+        clientVersion = hello.protocol
         logger.info("connected", metadata: ["login": "\(terminalSafe(name))", "uid": "\(peer.uid)", "pid": "\(peer.pid)", "role": "\(profile.role.rawValue)"])
         write(context, .welcome(Welcome(login: name, role: profile.role.rawValue)))
     }
@@ -265,6 +296,7 @@ final class ConnectionHandler: ChannelInboundHandler {
 
     func channelInactive(context: ChannelHandlerContext) {
         if let login { logger.info("disconnected", metadata: ["login": "\(terminalSafe(login))", "pid": "\(peer.pid)"]) }
+        if hasScreen { executor.closeScreen(connection: ObjectIdentifier(self)) }
         context.fireChannelInactive()
     }
 

@@ -61,6 +61,22 @@ struct BSCDesk: ParsableCommand {
     var theme: String?
 
     func run() throws {
+        // With a team server, the server runs the desk's screens and this
+        // process is the terminal (RemoteFrontDesk).
+        if let server = try serverLocation(global) {
+            do {
+                if global.data != nil {
+                    throw DeskError.usage("--data is for a desk run in-process; the team server at \(server) has its own data directory: drop --data (or --server)")
+                }
+                try MainActor.assumeIsolated {
+                    try RemoteFrontDesk.launch(server: server, theme: theme, environment: ProcessInfo.processInfo.environment)
+                }
+            } catch let e as DeskError {
+                printError("bscdesk: " + terminalSafe(e.message, lineBreaks: .space))
+                throw ExitCode(e.status.rawValue)
+            }
+            return
+        }
         try runDesk(global) { desk in
             try FrontDesk.launch(desk: desk, theme: theme)
         }

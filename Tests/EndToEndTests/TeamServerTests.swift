@@ -189,7 +189,7 @@ struct TeamServerTests {
 
         let mismatch = try f.runAs(f.amy, [Bscdesk.bench, "server-append", "--socket", f.socket, "--protocol", "999"])
         #expect(mismatch.status == 64)
-        #expect(mismatch.stderr.contains("this client speaks version 999, the server speaks version 2"))
+        #expect(mismatch.stderr.contains("this client speaks version 999, the server speaks version 3"))
     }
 
     /// SIGTERM while clients are appending: the server exits 0; every

@@ -38,6 +38,9 @@ public final class DraftStore: @unchecked Sendable {
     private var lastWrite: Instant?
     /// The last write's error, if any (shown in the status line).
     public private(set) var lastError: String?
+    /// The newest draft recorded, nil once cleared: the team server
+    /// mirrors it to the terminal, which keeps it if the server goes away.
+    public private(set) var latest: CallDraft?
 
     /// `terminal`: this session's draft id; a fresh one (process id and
     /// start time) when nil.
@@ -129,6 +132,7 @@ public final class DraftStore: @unchecked Sendable {
     /// crash in between loses nothing, then removes the orphan's files.
     public func release(_ orphan: Orphan, keep: Bool) {
         if keep {
+            latest = orphan.draft
             pending = orphan.draft.encoded()
             write(now: lastWrite ?? Instant(millis: 0))
         }
@@ -141,6 +145,7 @@ public final class DraftStore: @unchecked Sendable {
     /// the interval, else on the next `tick`/`flush`.
     public func update(_ draft: CallDraft, now: Instant) {
         let bytes = draft.encoded()
+        latest = draft
         pending = bytes
         SignalDraft.shared.publish(bytes, path: path, tempPath: tempPath)
         if let last = lastWrite, now.millis - last.millis < interval { return }
@@ -165,6 +170,7 @@ public final class DraftStore: @unchecked Sendable {
 
     /// Forgets the draft: the call was saved (or the form cleared).
     public func clear() {
+        latest = nil
         pending = nil
         SignalDraft.shared.withdraw()
         unlink(path)

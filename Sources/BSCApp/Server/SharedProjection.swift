@@ -125,6 +125,22 @@ public final class SharedProjection: @unchecked Sendable {
         return try body(desk)
     }
 
+    /// A desk acting for `login` that lives as long as a terminal's screen
+    /// session (the front desk's screens keep their desk): it holds
+    /// nothing until `lending` lends it the projection for one step.
+    public func makeDesk(for login: String) throws(DeskError) -> Desk {
+        guard let profile = config.user(login) else { throw DeskError.permission(notSetUp(login)) }
+        return Desk(actingFor: login, profile: profile, config: config, engine: engine, ids: RandomIds())
+    }
+
+    /// Runs `body` with the projection lent to `desk` (one made by
+    /// `makeDesk` on this projection), as `acting` does for a request.
+    public func lending<T>(to desk: Desk, _ body: () throws -> T) rethrows -> T {
+        Self.move(from: engine, to: desk)
+        defer { Self.move(from: desk, to: engine) }
+        return try body()
+    }
+
     /// Hands the projection and its caches over; the giver is left empty.
     private static func move(from a: Desk, to b: Desk) {
         swap(&a.store, &b.store)
