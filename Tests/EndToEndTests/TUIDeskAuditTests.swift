@@ -108,10 +108,14 @@ extension TUIDeskAuditTests {
         try tmux.keys("a", "Escape")
         // Esc waits 0.3 s for an Esc-digit function key before it closes help.
         try tmux.waitFor("a", "Oldest in working h")
-        // Every alarm in full, where the line under the tables is cut.
+        // Every alarm in full, where the line under the tables is cut: a
+        // screen of its own, one paragraph each; Esc goes back.
         try tmux.keys("a", "x")
-        screen = try tmux.waitFor("a", "Warning:")
+        screen = try tmux.waitFor("a", "Queue board › Alarms")
+        #expect(screen.contains("• "), "\(screen)")
         #expect(screen.contains("is red") || screen.contains("Brch") || screen.contains("CBdue"), "\(screen)")
+        try tmux.keys("a", "Escape")
+        try tmux.waitFor("a", "Oldest in working h")
     }
 }
 
