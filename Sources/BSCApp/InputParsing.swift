@@ -166,7 +166,7 @@ public enum InputParsing {
 public enum CallerReference {
     public static let maxCharacters = 20
     /// What a reference may be, for messages and help.
-    public static let allowed = "a code such as E200004, S40111 or CL-55555: letters and digits, with - / . allowed, at least one digit, at most \(maxCharacters) characters (spaces ignored)"
+    public static let allowed = "a code such as E200004, S40111 or CL-55555: letters and digits, with - / . allowed, at least one digit, at most \(maxCharacters) characters (spaces ignored, but no word of four letters or more)"
 
     /// Why `text` is not a reference; nil when it is one (or is empty).
     public static func problem(_ text: String) -> String? {
@@ -176,7 +176,10 @@ public enum CallerReference {
         let badCharacter = code.unicodeScalars.contains { c in
             !(("a"..."z").contains(c) || ("A"..."Z").contains(c) || ("0"..."9").contains(c) || c == "-" || c == "/" || c == ".")
         }
-        guard !badCharacter, code.count <= maxCharacters, code.contains(where: { $0.isASCII && $0.isNumber }) else {
+        // Spaces are ignored inside a code ("E200 004"), but a group of four
+        // letters or more is a word: "call back after 3" is a sentence.
+        let hasWord = text.split(separator: " ").contains { group in group.count >= 4 && group.allSatisfy { $0.isLetter } }
+        guard !badCharacter, !hasWord, code.count <= maxCharacters, code.contains(where: { $0.isASCII && $0.isNumber }) else {
             return "caller ref \(shown) is not a reference; a reference is \(allowed). Put other words in the summary"
         }
         return nil

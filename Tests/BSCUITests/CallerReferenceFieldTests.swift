@@ -10,10 +10,11 @@ import Testing
 /// was typed stays; nothing is written.
 @Suite struct CallerReferenceFieldTests {
     @Test func theRule() {
-        for ok in ["", "E200004", "E200 004", "e200004", "S40111", "CL-55555", "POST/2026.14", "12345678901234567890"] {
+        for ok in ["", "E200004", "E200 004", "e200004", "S40111", "CL-55555", "POST/2026.14", "12345678901234567890", "CL 55555", "NI AB123456C"] {
             #expect(CallerReference.problem(ok) == nil, "\(ok)")
         }
-        for bad in ["Supplier told to resend with PO 4500123", "he has no money", "ABCDEF", "E200004!", "123456789012345678901", "Zoë1", "E1\u{1B}[2J"] {
+        for bad in ["Supplier told to resend with PO 4500123", "he has no money", "ABCDEF", "E200004!", "123456789012345678901", "Zoë1", "E1\u{1B}[2J",
+                    "call back after 3", "ring 0800 100"] {
             #expect(CallerReference.problem(bad) != nil, "\(bad)")
         }
         let m = CallerReference.problem("Supplier told to resend with PO 4500123") ?? ""
