@@ -78,7 +78,7 @@ let package = Package(
             ]
         ),
         // The client side: finds the server and speaks the protocol.
-        .target(name: "BSCClient", dependencies: ["BSCProtocol"]),
+        .target(name: "BSCClient", dependencies: ["BSCProtocol", "BSCJournal"]),
         .target(name: "BSCUI", dependencies: ["BSCCore", "BSCApp", .product(name: "TOMLKit", package: "TOMLKit")]),
         .target(name: "BSCTerminal", dependencies: ["BSCUI", "CNcursesw"]),
         .executableTarget(

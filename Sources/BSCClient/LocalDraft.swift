@@ -1,3 +1,4 @@
+import BSCJournal
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -107,21 +108,11 @@ public struct LocalDraft {
         return nil
     }
 
-    /// A small regular file's text, never through a symlink.
+    /// A small regular file of this user's, never through a symlink
+    /// (`SafeFile`, as the data directory's files are read).
     static func readSmall(_ path: String) -> String? {
-        let fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK)
-        guard fd >= 0 else { return nil }
-        defer { close(fd) }
-        var st = stat()
-        guard fstat(fd, &st) == 0, st.st_mode & S_IFMT == S_IFREG, st.st_uid == geteuid(), st.st_size <= 1 << 20 else { return nil }
-        var bytes = [UInt8](repeating: 0, count: Int(st.st_size))
-        var got = 0
-        while got < bytes.count {
-            let n = bytes.withUnsafeMutableBytes { read(fd, $0.baseAddress! + got, $0.count - got) }
-            if n <= 0 { break }
-            got += n
-        }
-        return String(decoding: bytes.prefix(got), as: UTF8.self)
+        guard let bytes = try? SafeFile.read(path, limit: 1 << 20, owner: geteuid()) else { return nil }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     private func prepareDirectory() throws(ClientError) {

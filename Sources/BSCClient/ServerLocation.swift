@@ -1,3 +1,4 @@
+import BSCJournal
 import Foundation
 
 /// Where the team server listens, if one is configured: `--server PATH`,
@@ -28,18 +29,7 @@ public enum ServerLocation {
     /// A small regular file's text; nil if missing, not a regular file, or
     /// over 64 kB (never follows a symlink into something else).
     static func readSmallFile(_ path: String) -> String? {
-        let fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
-        guard fd >= 0 else { return nil }
-        defer { close(fd) }
-        var st = stat()
-        guard fstat(fd, &st) == 0, st.st_mode & S_IFMT == S_IFREG, st.st_size <= 65536 else { return nil }
-        var bytes = [UInt8](repeating: 0, count: Int(st.st_size))
-        var got = 0
-        while got < bytes.count {
-            let n = bytes.withUnsafeMutableBytes { read(fd, $0.baseAddress! + got, $0.count - got) }
-            if n <= 0 { break }
-            got += n
-        }
-        return String(decoding: bytes.prefix(got), as: UTF8.self)
+        guard let bytes = try? SafeFile.read(path, limit: 65536) else { return nil }
+        return String(decoding: bytes, as: UTF8.self)
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import BSCClient
+import BSCJournal
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -153,23 +154,18 @@ enum ConfigEditor {
         return path
     }
 
-    /// The edited file, read back as a regular file of at most 4 MiB.
+    /// The edited file, read back as a regular file of this user's of at
+    /// most 4 MiB (never cut short: a config cut in two is refused).
     static func read(_ path: String) throws(ClientError) -> String {
-        let fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
-        guard fd >= 0 else { throw ClientError(status: 74, "cannot read the edit back from \(path): \(String(cString: strerror(errno)))") }
-        defer { close(fd) }
-        var st = stat()
-        guard fstat(fd, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG, st.st_size <= 4 << 20 else {
-            throw ClientError(status: 65, "\(path) is no longer a regular file of at most 4 MiB: nothing was changed")
+        let limit = 4 << 20
+        let bytes: [UInt8]
+        do {
+            bytes = try SafeFile.read(path, limit: limit + 1, owner: geteuid())
+        } catch {
+            throw ClientError(status: 65, "cannot read the edit back: \(error.description); nothing was changed")
         }
-        var data = [UInt8](repeating: 0, count: Int(st.st_size))
-        var got = 0
-        while got < data.count {
-            let n = data.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress! + got, $0.count - got) }
-            guard n > 0 else { break }
-            got += n
-        }
-        guard let text = String(validating: data.prefix(got), as: UTF8.self) else {
+        guard bytes.count <= limit else { throw ClientError(status: 65, "the edit in \(path) is over 4 MiB: nothing was changed") }
+        guard let text = String(validating: bytes, as: UTF8.self) else {
             throw ClientError(status: 65, "the edit in \(path) is not UTF-8 text: nothing was changed")
         }
         return text
