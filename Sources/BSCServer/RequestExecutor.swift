@@ -281,7 +281,7 @@ public final class RequestExecutor: @unchecked Sendable {
         if response.status == WireStatus.ok, request.command == .config, request.appends {
             do {
                 try replaceProjection()
-                logger.notice("configuration changed by \(terminalSafe(login)): \(terminalSafe(request.config?.key ?? ""))")
+                logger.notice("configuration changed by \(terminalSafe(login)): \(terminalSafe(request.config?.key ?? "the whole file (config edit)"))")
             } catch {
                 logger.error("configuration changed by \(terminalSafe(login)), but reloading it failed: \(terminalSafe(error.message, lineBreaks: .space)); send SIGHUP or restart")
                 response.warnings.append("the file was changed, but the server could not load it (\(terminalSafe(error.message, lineBreaks: .space))); it keeps the configuration it had")
