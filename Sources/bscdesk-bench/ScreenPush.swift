@@ -6,7 +6,7 @@ import Glibc
 #endif
 
 /// `bscdesk-bench screen-push --socket PATH [--screens N] [--view board|list]
-/// [--appends K] [--width W] [--height H]` opens N remote screens on a
+/// [--appends K] [--width W] [--height H] [--each]` opens N remote screens on a
 /// running team server (protocol v3, as the terminal does), puts each on
 /// the board (F11) or the ticket list (F3), then logs K calls one after
 /// another through an ordinary client connection and measures, for each
@@ -15,7 +15,7 @@ import Glibc
 /// which the new ticket's ref is on screen; on the board, a frame with a
 /// changed figure (the board marks figures that moved with the
 /// changedUp/changedDown roles). Prints p50, p99 and max over all screens
-/// and appends, and the first and last screen's p99. Exit 1 if some
+/// and appends, and the first and last screen's p99 (`--each`: every append's first and last). Exit 1 if some
 /// screen never showed an append within the timeout.
 enum ScreenPush {
     /// A remote screen as the bench sees it: the cell text the server's
@@ -66,6 +66,7 @@ enum ScreenPush {
         var view = "board"
         var appends = 20
         var width = 120, height = 40
+        var each = false
         var it = args.makeIterator()
         while let a = it.next() {
             switch a {
@@ -75,6 +76,7 @@ enum ScreenPush {
             case "--appends": appends = it.next().flatMap(Int.init) ?? appends
             case "--width": width = it.next().flatMap(Int.init) ?? width
             case "--height": height = it.next().flatMap(Int.init) ?? height
+            case "--each": each = true
             default:
                 FileHandle.standardError.write("bscdesk-bench screen-push: unknown argument \(a)\n".data(using: .utf8)!)
                 return 64
@@ -95,12 +97,15 @@ enum ScreenPush {
         } catch {
             return fail("opening screens: \(error.message)")
         }
-        // Let every screen settle on its view: no frame for half a second.
+        // Let every screen settle on its view: each has had its first frame
+        // and the view's (a busy server sends nothing for a while, so
+        // quiet alone is not enough), then no frame for half a second.
         var quietSince = now()
         let openedAt = now()
-        while now() - quietSince < 0.5 {
-            if now() - openedAt > 120 { return fail("screens still drawing after 120 s") }
-            if pump(screens, until: now() + 0.1, onFrame: { _, _ in }) { quietSince = now() }
+        var frames = Array(repeating: 0, count: count)
+        while frames.contains(where: { $0 < 2 }) || now() - quietSince < 0.5 {
+            if now() - openedAt > 300 { return fail("screens still drawing after 300 s") }
+            if pump(screens, until: now() + 0.1, onFrame: { i, _ in frames[i] += 1 }) { quietSince = now() }
         }
         Bench.say("screen-push: \(count) screens on the \(view), \(appends) appends, \(width)x\(height); opened in \(String(format: "%.1f", now() - openedAt)) s")
 
@@ -157,6 +162,10 @@ enum ScreenPush {
             }
             for (i, s) in screens.enumerated() {
                 if let at = s.seenAt { latencies[i].append(at - t0) } else { missed += 1 }
+            }
+            if each {
+                let seen = screens.compactMap { $0.seenAt.map { ($0 - t0) * 1000 } }
+                Bench.say(String(format: "append %d: seen on %d of %d screens, first %.0f ms, last %.0f ms", k, seen.count, count, seen.min() ?? -1, seen.max() ?? -1))
             }
         }
         func pct(_ v: [Double], _ p: Double) -> Double {
