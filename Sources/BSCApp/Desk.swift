@@ -54,6 +54,9 @@ public final class Desk: @unchecked Sendable {
     /// The metrics engine, kept between queries and brought up to date from
     /// the tickets later events touch (Reports/DeskMetrics.swift).
     var metricsCache: MetricsCache?
+    /// The board's figures, shared by every board on the projection
+    /// (Board/BoardSnapshotCache.swift).
+    public internal(set) var boardCache = BoardSnapshotCache()
 
     public var taxonomy: Taxonomy { config.taxonomy }
     public var customerServices: String { QueueID.customerServices }

@@ -42,6 +42,7 @@ struct Bench {
         if args.first == "--child" { try Child.run(Array(args.dropFirst())); return }
         if args.first == "stress-append" { exit(StressAppend.run(Array(args.dropFirst()))) }
         if args.first == "server-append" { exit(ServerAppend.run(Array(args.dropFirst()))) }
+        if args.first == "screen-push" { exit(ScreenPush.run(Array(args.dropFirst()))) }
         if args.first == "import" { exit(ImportBench.run(Array(args.dropFirst()))) }
         if args.first == "gen-servicenow" { exit(ImportBench.generate(Array(args.dropFirst()))) }
         if args.first == "postgres-append" { exit(PostgresAppend.run(Array(args.dropFirst()))) }

@@ -190,3 +190,58 @@ struct RemoteEffectsTests {
         #expect(access(path, F_OK) != 0, "the server opened the client's path")
     }
 }
+
+/// The live board on the server: the figures are computed once per append
+/// for every screen showing it, yet each login sees only what
+/// `boardAsSeen` allows it.
+@Suite("Remote boards share one set of figures")
+struct RemoteBoardSharingTests {
+    typealias World = ScreenSessionsTests.World
+
+    func computations(_ w: World) throws -> Int {
+        try w.projection.acting(as: "sup") { $0.boardCache.computations }
+    }
+
+    func saveCall(_ w: World, _ t: ScreenSessionsTests.Terminal, caller: String) {
+        w.type(t, caller)
+        w.press(t, [.tab, .tab, .tab])
+        w.type(t, "cs.general-enquiry")
+        w.press(t, [.tab])
+        w.type(t, "Where is my payslip")
+        w.press(t, [.function(5)])
+    }
+
+    @Test func nineBoardsAfterOneAppendCostOneComputation() throws {
+        let w = try World()
+        let ann = w.open("ann")
+        let boards = (0..<9).map { i in w.open(["sup", "bob", "ann"][i % 3]) }
+        for b in boards { w.press(b, [.function(11)]) }
+        let before = try computations(w)
+        let framesBefore = boards.map { $0.frames.count }
+
+        saveCall(w, ann, caller: "Jo Bloggs")
+        #expect(ann.text.contains("Saved BSC-000001"), "\(ann.text)")
+
+        let after = try computations(w)
+        // One; two only if the wall clock's minute turned during the test.
+        #expect(after - before >= 1 && after - before <= 2, "\(after - before) computations for 9 boards")
+        for (b, n) in zip(boards, framesBefore) { #expect(b.frames.count > n, "every board redrawn without a key") }
+    }
+
+    @Test func anAgentsBoardShowsOnlyTheirOwnRowThoughTheFiguresAreShared() throws {
+        let w = try World()
+        let ann = w.open("ann")
+        let sup = w.open("sup")
+        let bob = w.open("bob")
+        w.press(sup, [.function(11)])
+        w.press(bob, [.function(11)])
+        saveCall(w, ann, caller: "Jo Bloggs")
+        #expect(ann.text.contains("Saved BSC-000001"), "\(ann.text)")
+
+        #expect(sup.text.contains(" ann "), "a supervisor sees every agent's row: \(sup.text)")
+        #expect(!bob.text.contains(" ann "), "an agent sees only their own row: \(bob.text)")
+        #expect(bob.text.contains(" bob "), "\(bob.text)")
+        // The board carries no personal content for any login.
+        #expect(!sup.text.contains("Jo Bloggs") && !bob.text.contains("Jo Bloggs"))
+    }
+}

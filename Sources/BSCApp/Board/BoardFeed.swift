@@ -4,7 +4,10 @@ import BSCCore
 /// whether the journal moved, folds in other processes' appends, and
 /// recomputes the snapshot only when the store changed or the minute
 /// turned (ages and SLA states move with the clock). Shared by the board
-/// and the ticket lists opened from it.
+/// and the ticket lists opened from it. The figures themselves come from
+/// the projection's `BoardSnapshotCache`, shared by every board on it; on
+/// the team server there is no watcher: the server folds in every append
+/// and redraws its screens.
 public final class BoardFeed {
     public let desk: Desk
     public let watcher: JournalWatcher?
@@ -21,7 +24,7 @@ public final class BoardFeed {
         self.desk = desk
         self.watcher = watcher
         self.changes = BoardChanges(holdMillis: holdMillis)
-        self.snapshot = desk.boardSnapshot(now: now)
+        self.snapshot = desk.sharedBoardSnapshot(now: now)
         self.computedMinute = now.millis / 60_000
         recomputes = 1
     }
@@ -31,8 +34,12 @@ public final class BoardFeed {
     @discardableResult
     public func tick(now: Instant) -> Bool {
         var dataChanged = false
-        // Without a watcher (tests) the store is read every tick.
-        if watcher?.changed() ?? true {
+        // On the team server the projection already holds every append
+        // (its screens are told of them); without a watcher (tests) the
+        // store is read every tick.
+        if desk.appendsAreAnnounced {
+            lastError = nil
+        } else if watcher?.changed() ?? true {
             do {
                 try desk.refresh()
                 lastError = nil
@@ -52,7 +59,7 @@ public final class BoardFeed {
 
     /// Recomputes at once (after this process's own writes, or F5).
     public func recompute(now: Instant) {
-        let next = desk.boardSnapshot(now: now)
+        let next = desk.sharedBoardSnapshot(now: now)
         changes.record(from: snapshot, to: next, at: now)
         previous = snapshot
         snapshot = next

@@ -44,6 +44,8 @@ public final class SharedProjection: @unchecked Sendable {
         // The server is the journal's only writer; it acknowledges appends
         // after `syncAppends`, one sync for every request waiting.
         engine.journal.defersSync = true
+        // Its screens are told of appends (ScreenSessions): boards watch nothing.
+        engine.boardCache.appendsAnnounced = true
     }
 
     /// Makes every append since the last call durable. Until it returns,
@@ -150,6 +152,7 @@ public final class SharedProjection: @unchecked Sendable {
         swap(&a.indexedLoad, &b.indexedLoad)
         swap(&a.sealedContent, &b.sealedContent)
         swap(&a.metricsCache, &b.metricsCache)
+        swap(&a.boardCache, &b.boardCache)
         swap(&a.suggesterCache, &b.suggesterCache)
         swap(&a.repeatIndexCache, &b.repeatIndexCache)
     }

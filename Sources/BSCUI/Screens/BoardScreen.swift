@@ -51,7 +51,8 @@ public struct BoardScreen: Screen {
     /// The board on a desk, watching its journal (inotify, or polling with
     /// BSCDESK_NO_INOTIFY=1). The desk should be loaded.
     public init(desk: Desk, environment: [String: String], now: Instant, wallboard: Bool = false, teamOnly: Bool = false) {
-        let watcher = JournalWatcher(directory: desk.data.journalPath, environment: environment)
+        // The team server tells its screens of appends: no watcher there.
+        let watcher = desk.appendsAreAnnounced ? nil : JournalWatcher(directory: desk.data.journalPath, environment: environment)
         self.init(feed: BoardFeed(desk: desk, watcher: watcher, now: now), wallboard: wallboard, teamOnly: teamOnly)
     }
 
@@ -70,7 +71,7 @@ public struct BoardScreen: Screen {
         guard showsOwnStatus else { return teamOnly ? "my team" : "" }
         let t = desk.zone.localDateTime(feed.snapshot.computedAt)
         let hm = (t.hour < 10 ? "0" : "") + "\(t.hour):" + (t.minute < 10 ? "0" : "") + "\(t.minute)"
-        let live = feed.watcher.map { $0.mode == .inotify ? "live" : "live (polling)" } ?? "static"
+        let live = desk.appendsAreAnnounced ? "live" : feed.watcher.map { $0.mode == .inotify ? "live" : "live (polling)" } ?? "static"
         return (teamOnly ? "my team · " : "") + live + " · " + hm
     }
 
