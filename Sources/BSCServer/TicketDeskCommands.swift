@@ -142,7 +142,8 @@ extension DeskCommands {
         guard parts.count == 2, (1...1000).contains(parts[0]), (1...1000).contains(parts[1]) else {
             throw DeskError.usage("bad --size \"\(terminalSafe(a.size))\": use COLSxROWS, e.g. 100x30 (each 1 to 1000)")
         }
-        let screen = BoardScreen(feed: BoardFeed(desk: desk, watcher: nil, now: now), wallboard: !a.detailed, teamOnly: a.team)
+        var screen = BoardScreen(feed: BoardFeed(desk: desk, watcher: nil, now: now), wallboard: !a.detailed, teamOnly: a.team)
+        screen.printedOnce = true
         var app = UIApp(root: screen, size: Size(width: parts[0], height: parts[1]), now: now)
         return CommandOutput(output: app.render().rows().joined(separator: "\n") + "\n")
     }

@@ -66,12 +66,15 @@ public struct BoardScreen: Screen {
     /// Off inside the front desk, whose status line already says who, where,
     /// when and whether it is live.
     public var showsOwnStatus = true
+    /// Drawn once for `board --print`: the frame says "static" even where
+    /// the desk's boards are live (the team server's).
+    public var printedOnce = false
 
     public var statusText: String {
         guard showsOwnStatus else { return teamOnly ? "my team" : "" }
         let t = desk.zone.localDateTime(feed.snapshot.computedAt)
         let hm = (t.hour < 10 ? "0" : "") + "\(t.hour):" + (t.minute < 10 ? "0" : "") + "\(t.minute)"
-        let live = desk.appendsAreAnnounced ? "live" : feed.watcher.map { $0.mode == .inotify ? "live" : "live (polling)" } ?? "static"
+        let live = printedOnce ? "static" : desk.appendsAreAnnounced ? "live" : feed.watcher.map { $0.mode == .inotify ? "live" : "live (polling)" } ?? "static"
         return (teamOnly ? "my team · " : "") + live + " · " + hm
     }
 
