@@ -2,7 +2,7 @@ import Foundation
 
 /// The version of the wire protocol this build speaks. Raise it when a
 /// message changes meaning; docs/protocol.md lists every version.
-public let protocolVersion = 3
+public let protocolVersion = 4
 
 /// The oldest client version the server still answers: versions 2 and 3
 /// only added commands, messages and response fields, so a version 1
@@ -74,6 +74,9 @@ public enum CommandName: String, Codable, Sendable, CaseIterable {
     case callback
     case `return`
     case merge, link, triage, board, export, sar, erase, retention, config
+    // Version 4: the checks and look-ups that ran only in-process
+    // (AdminMessages.swift).
+    case verify, doctor, categories
 }
 
 public struct LogArgs: Codable, Sendable, Equatable {
@@ -220,6 +223,10 @@ public struct Request: Codable, Sendable, Equatable {
     public var erase: EraseArgs?
     public var retention: RetentionArgs?
     public var config: ConfigArgs?
+    // Version 4 (AdminMessages.swift).
+    public var verify: VerifyArgs?
+    public var doctor: DoctorArgs?
+    public var categories: CategoriesArgs?
 
     public init(id: Int, eventId: String? = nil, log: LogArgs) { self.init(id, .log, eventId); self.log = log }
     public init(id: Int, list: ListArgs) { self.init(id, .list, nil); self.list = list }
@@ -237,7 +244,7 @@ public struct Request: Codable, Sendable, Equatable {
     /// Whether the request appends (and so takes an event id).
     public var appends: Bool {
         switch command {
-        case .list, .show, .stats, .triage, .board, .export: return false
+        case .list, .show, .stats, .triage, .board, .export, .verify, .doctor, .categories: return false
         case .erase: return erase?.preview == false
         case .retention: return retention?.apply == true
         case .config: return config?.action == "set" || config?.action == "replace"

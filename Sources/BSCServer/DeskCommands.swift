@@ -13,12 +13,26 @@ public struct CommandOutput: Sendable, Equatable {
     public var files: [OutputFile]
     /// The tickets a request selected (an erasure's preview).
     public var tickets: [String]?
+    /// What a check that ran to the end found wrong (`verify`: tampering;
+    /// `doctor`: damage): printed after the output, on both paths.
+    public var finding: Finding?
 
-    public init(output: String = "", warnings: [String] = [], files: [OutputFile] = [], tickets: [String]? = nil) {
+    /// A check's verdict: the exit status and one line for standard error.
+    public struct Finding: Sendable, Equatable {
+        public var status: Int32
+        public var message: String
+        public init(status: Int32, message: String) {
+            self.status = status
+            self.message = message
+        }
+    }
+
+    public init(output: String = "", warnings: [String] = [], files: [OutputFile] = [], tickets: [String]? = nil, finding: Finding? = nil) {
         self.output = output
         self.warnings = warnings
         self.files = files
         self.tickets = tickets
+        self.finding = finding
     }
 }
 

@@ -262,8 +262,8 @@ public final class RequestExecutor: @unchecked Sendable {
                 out.warnings += desk.notices.map { "note: " + $0 }
                 return out
             }
-            response = Response(id: request.id, output: out.output, warnings: out.warnings,
-                                files: out.files.isEmpty ? nil : out.files, tickets: out.tickets)
+            response = Response(id: request.id, status: Int(out.finding?.status ?? 0), output: out.output, warnings: out.warnings,
+                                error: out.finding?.message, files: out.files.isEmpty ? nil : out.files, tickets: out.tickets)
         } catch {
             let e = DeskError.from(error)
             response = Response(id: request.id, status: Int(e.status.rawValue), error: terminalSafe(e.message, lineBreaks: .space))
@@ -333,6 +333,9 @@ public final class RequestExecutor: @unchecked Sendable {
         case .erase: return try DeskCommands.erase(need(r.erase), desk: desk)
         case .retention: return try DeskCommands.retention(need(r.retention), desk: desk)
         case .config: return try DeskCommands.config(need(r.config), desk: desk)
+        case .verify: return try DeskCommands.verify(need(r.verify), desk: desk)
+        case .doctor: return try DeskCommands.doctor(need(r.doctor), desk: desk)
+        case .categories: return try DeskCommands.categories(need(r.categories), desk: desk)
         }
     }
 }

@@ -2,6 +2,8 @@ import ArgumentParser
 import BSCApp
 import BSCCore
 import BSCJournal
+import BSCProtocol
+import BSCServer
 
 struct DoctorCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "doctor", abstract: "Check the configuration and the journal; exit 1 if damage is found (or, with --strict, any warning).")
@@ -10,12 +12,9 @@ struct DoctorCommand: ParsableCommand {
     @Flag(help: "Exit 1 on semantic warnings too (an illegal transition, an unknown category, ts going backwards, …).") var strict = false
 
     func run() throws {
-        var damaged = false
-        try runDesk(global, load: true) { desk in
-            let report = DoctorReport.make(desk, limit: all ? nil : 50)
-            emit(report.text)
-            damaged = report.damaged || (strict && report.warnings > 0)
+        let args = DoctorArgs(all: all, strict: strict)
+        try runRouted(global, load: true, request: { _ in Request(id: 0, doctor: args) }) { desk in
+            try DeskCommands.doctor(args, desk: desk)
         }
-        if damaged { throw ExitCode(ExitStatus.damage.rawValue) }
     }
 }

@@ -42,33 +42,9 @@ struct CategoriesCommand: ParsableCommand {
     @Option(help: "table or json.") var format: String = "table"
 
     func run() throws {
-        try runDesk(global) { desk in
-            let tax = desk.taxonomy
-            if format == "json" {
-                let queues: [JSONOut] = tax.queues.map { q in
-                    .object([
-                        ("id", .string(q.id)), ("name", .string(q.name)), ("restricted", .bool(q.restricted)),
-                        ("handoff", .array(q.handoff.map { .object([("key", .string($0.key)), ("label", .string($0.label)), ("required", .bool($0.required))]) })),
-                        ("categories", .array(tax.categories(inQueue: q.id).map { c in
-                            .object([("id", .string(c.id)), ("name", .string(c.name)), ("resolvable", .bool(c.frontDeskResolvable)),
-                                     ("priority", .string(c.defaultPriority.rawValue)), ("identity_check", .bool(c.requiresIdentityCheck))])
-                        })),
-                    ])
-                }
-                emit(JSONOut.array(queues).serialized() + "\n")
-            } else if format == "table" {
-                var out = ""
-                for q in tax.queues {
-                    // Names come from bscdesk.toml: text like any other.
-                    out += "\(terminalSafe(q.id)) — \(terminalSafe(q.name))" + (q.restricted ? " [restricted]" : "") + "\n"
-                    for c in tax.categories(inQueue: q.id) {
-                        out += "  " + terminalSafe(c.id).padded(toWidth: 34) + (c.frontDeskResolvable ? "front desk " : "back office ") + terminalSafe(c.name) + (c.requiresIdentityCheck ? " (identity check)" : "") + "\n"
-                    }
-                }
-                emit(out)
-            } else {
-                throw DeskError.usage("unknown format \"\(terminalSafe(format))\" for categories: use table or json")
-            }
+        let args = CategoriesArgs(format: format)
+        try runRouted(global, load: false, request: { _ in Request(id: 0, categories: args) }) { desk in
+            try DeskCommands.categories(args, desk: desk)
         }
     }
 }

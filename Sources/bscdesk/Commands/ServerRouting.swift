@@ -30,6 +30,8 @@ func runRouted(_ global: GlobalOptions, load: Bool, eventIdOption: String? = nil
             let shown = try onClientSide { () throws(ClientError) in try deliver(out) }
             emit(shown.output)
             for w in shown.warnings { printError("bscdesk: " + terminalSafe(w)) }
+            // A check's verdict, as the server's status and error line carry it.
+            if let finding = out.finding { throw DeskError(ExitStatus(rawValue: finding.status) ?? .damage, finding.message) }
         }
         return
     }
@@ -94,7 +96,7 @@ func refuseInProcessWithServer(_ global: GlobalOptions, environment env: [String
         throw DeskError(.configuration, error.message)
     }
     if let server {
-        throw DeskError.usage("this command is not yet available through the team server (\(server)); the server runs the ticket commands, list, show, stats, triage, board --print, export, sar, erase, retention and config. Without a server configured it runs in-process")
+        throw DeskError.usage("this command is not yet available through the team server (\(server)); the server runs the ticket commands, list, show, stats, triage, board --print, export, sar, erase, retention, config, verify, doctor and categories. Without a server configured it runs in-process")
     }
 }
 

@@ -2,6 +2,8 @@ import ArgumentParser
 import BSCApp
 import BSCCore
 import BSCJournal
+import BSCProtocol
+import BSCServer
 
 struct VerifyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -23,46 +25,10 @@ struct VerifyCommand: ParsableCommand {
             try verifyStore(store)
             return
         }
-        var bad = false
-        try runDesk(global) { desk in
-            if let against, against.count != 64 || !against.allSatisfy({ $0.isHexDigit && !$0.isUppercase }) {
-                throw DeskError.usage("bad --against \"\(terminalSafe(against))\": give a 64-character lower-case hex head hash as printed by verify")
-            }
-            var r = try ChainVerifier(journal: desk.journal).verify(against: against)
-            var out = "checked \(r.events) events in \(r.files) file(s)\n"
-            var beforeMigration: String?
-            if let m = try desk.migrationOrigin() {
-                out += "note: migrated from a journal of before encryption (head \(m.head), seq \(m.headSeq)), archived in \(m.archive)\n"
-                if r.foundEarlierHead == false, let against, let found = try desk.earlierHeadBeforeMigration(against) {
-                    r.foundEarlierHead = true
-                    beforeMigration = found
-                }
-            }
-            for skipped in try desk.journal.skippedEntries() { out += "note: journal/\(skipped)\n" }
-            out += "head: \(r.headHash) (seq \(r.headSeq))\n"
-            if r.unterminatedBytes > 0 {
-                out += "note: the newest file ends with \(r.unterminatedBytes) bytes of an unfinished line (a crashed or in-progress write; not part of the chain)\n"
-            }
-            for lost in r.reusedSeqs {
-                out += "LOST: \(terminalSafe(lost))\n"
-                bad = true
-            }
-            if let b = r.firstBreak {
-                out += "TAMPERED: \(b)\n"
-                bad = true
-            }
-            if let found = r.foundEarlierHead {
-                if found {
-                    out += (beforeMigration ?? "earlier head \(against!) is in the chain") + "\n"
-                } else {
-                    out += "TAMPERED: earlier head \(against!) is not in the chain: the journal was cut back or rewritten since it was recorded\n"
-                    bad = true
-                }
-            }
-            out += bad ? (r.firstBreak == nil && r.foundEarlierHead != false ? "result: EVENTS LOST\n" : "result: TAMPERING FOUND\n") : "result: chain intact\n"
-            emit(out)
+        let args = VerifyArgs(against: against)
+        try runRouted(global, load: false, request: { _ in Request(id: 0, verify: args) }) { desk in
+            try DeskCommands.verify(args, desk: desk)
         }
-        if bad { throw ExitCode(ExitStatus.damage.rawValue) }
     }
 }
 
