@@ -62,6 +62,8 @@ let package = Package(
                 "BSCCore", "BSCJournal", "BSCApp", "BSCProtocol",
                 // The board's printed frame (`board --print`) is drawn by BSCUI.
                 "BSCUI",
+                // `import` runs the same importer as in-process.
+                "BSCImport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),

@@ -76,7 +76,8 @@ public enum CommandName: String, Codable, Sendable, CaseIterable {
     case merge, link, triage, board, export, sar, erase, retention, config
     // Version 4: the checks and look-ups that ran only in-process
     // (AdminMessages.swift).
-    case verify, doctor, categories
+    case verify, doctor, categories, migrate
+    case `import`
 }
 
 public struct LogArgs: Codable, Sendable, Equatable {
@@ -227,6 +228,8 @@ public struct Request: Codable, Sendable, Equatable {
     public var verify: VerifyArgs?
     public var doctor: DoctorArgs?
     public var categories: CategoriesArgs?
+    public var migrate: MigrateArgs?
+    public var `import`: ImportArgs?
 
     public init(id: Int, eventId: String? = nil, log: LogArgs) { self.init(id, .log, eventId); self.log = log }
     public init(id: Int, list: ListArgs) { self.init(id, .list, nil); self.list = list }
@@ -245,6 +248,12 @@ public struct Request: Codable, Sendable, Equatable {
     public var appends: Bool {
         switch command {
         case .list, .show, .stats, .triage, .board, .export, .verify, .doctor, .categories: return false
+        // A migration writes a whole new journal, not events with ids; a
+        // second run says it is done.
+        case .migrate: return false
+        // Imported events have ids of their own, made from the source
+        // (a second import of the same file adds nothing).
+        case .import: return self.import?.step == .write || self.import?.step == .void
         case .erase: return erase?.preview == false
         case .retention: return retention?.apply == true
         case .config: return config?.action == "set" || config?.action == "replace"
@@ -271,10 +280,14 @@ public struct Response: Codable, Sendable, Equatable {
     /// Version 2: the tickets a request selected (an erasure's preview),
     /// so the client can confirm exactly those.
     public var tickets: [String]?
+    /// Version 4: counts the client needs to ask its question (an
+    /// import's plan: `tickets`, `events`).
+    public var figures: [String: Int]?
 
     public init(id: Int, status: Int = WireStatus.ok, output: String = "", warnings: [String] = [], error: String? = nil,
-                files: [OutputFile]? = nil, tickets: [String]? = nil) {
+                files: [OutputFile]? = nil, tickets: [String]? = nil, figures: [String: Int]? = nil) {
         self.id = id
+        self.figures = figures
         self.status = status
         self.output = output
         self.warnings = warnings

@@ -18,13 +18,29 @@ public struct ScreenOpen: Codable, Sendable, Equatable {
     /// The draft id the server gave that draft (`draft` messages), so the
     /// server's own older copy of it is replaced, not offered twice.
     public var draftId: String?
+    /// Version 4: the live board on its own (`bscdesk board`) instead of
+    /// the front desk.
+    public var board: ScreenBoard?
 
-    public init(width: Int, height: Int, unicode: Bool = true, draft: String? = nil, draftId: String? = nil) {
+    public init(width: Int, height: Int, unicode: Bool = true, draft: String? = nil, draftId: String? = nil, board: ScreenBoard? = nil) {
         self.width = width
         self.height = height
         self.unicode = unicode
         self.draft = draft
         self.draftId = draftId
+        self.board = board
+    }
+}
+
+/// The board's options, as `bscdesk board` takes them.
+public struct ScreenBoard: Codable, Sendable, Equatable {
+    /// All columns instead of the wallboard.
+    public var detailed: Bool
+    /// Only the queues of the login's own team.
+    public var team: Bool
+    public init(detailed: Bool = false, team: Bool = false) {
+        self.detailed = detailed
+        self.team = team
     }
 }
 

@@ -104,4 +104,11 @@ extension DeskCommands {
             throw DeskError.usage("unknown format \"\(terminalSafe(a.format))\" for categories: use table or json")
         }
     }
+
+    /// A journal of before encryption brought under crypto-shredding
+    /// (docs/data-protection.md); supervisors. On the team server the
+    /// requests behind it wait, and its projection is rebuilt after.
+    public static func migrate(_ a: MigrateArgs, desk: Desk) throws -> CommandOutput {
+        CommandOutput(output: try desk.migrate(dryRun: a.dryRun).text)
+    }
 }

@@ -16,6 +16,8 @@ public struct CommandOutput: Sendable, Equatable {
     /// What a check that ran to the end found wrong (`verify`: tampering;
     /// `doctor`: damage): printed after the output, on both paths.
     public var finding: Finding?
+    /// Counts the client needs to ask its question (an import's plan).
+    public var figures: [String: Int]?
 
     /// A check's verdict: the exit status and one line for standard error.
     public struct Finding: Sendable, Equatable {
@@ -27,8 +29,9 @@ public struct CommandOutput: Sendable, Equatable {
         }
     }
 
-    public init(output: String = "", warnings: [String] = [], files: [OutputFile] = [], tickets: [String]? = nil, finding: Finding? = nil) {
+    public init(output: String = "", warnings: [String] = [], files: [OutputFile] = [], tickets: [String]? = nil, finding: Finding? = nil, figures: [String: Int]? = nil) {
         self.output = output
+        self.figures = figures
         self.warnings = warnings
         self.files = files
         self.tickets = tickets

@@ -263,7 +263,7 @@ public final class RequestExecutor: @unchecked Sendable {
                 return out
             }
             response = Response(id: request.id, status: Int(out.finding?.status ?? 0), output: out.output, warnings: out.warnings,
-                                error: out.finding?.message, files: out.files.isEmpty ? nil : out.files, tickets: out.tickets)
+                                error: out.finding?.message, files: out.files.isEmpty ? nil : out.files, tickets: out.tickets, figures: out.figures)
         } catch {
             let e = DeskError.from(error)
             response = Response(id: request.id, status: Int(e.status.rawValue), error: terminalSafe(e.message, lineBreaks: .space))
@@ -285,6 +285,17 @@ public final class RequestExecutor: @unchecked Sendable {
             } catch {
                 logger.error("configuration changed by \(terminalSafe(login)), but reloading it failed: \(terminalSafe(error.message, lineBreaks: .space)); send SIGHUP or restart")
                 response.warnings.append("the file was changed, but the server could not load it (\(terminalSafe(error.message, lineBreaks: .space))); it keeps the configuration it had")
+            }
+        }
+        if response.status == WireStatus.ok, request.command == .migrate, request.migrate?.dryRun == false, !projection.isShared {
+            // The journal's files were swapped under the store: open the
+            // new ones and replay them.
+            do {
+                try replaceProjection()
+                logger.notice("journal migrated by \(terminalSafe(login)); projection rebuilt")
+            } catch {
+                logger.error("journal migrated by \(terminalSafe(login)), but rebuilding the projection failed: \(terminalSafe(error.message, lineBreaks: .space)); restart the server")
+                response.warnings.append("the journal was migrated, but the server could not reload it (\(terminalSafe(error.message, lineBreaks: .space))); restart the server")
             }
         }
         if response.status == WireStatus.ok, request.appends, let id = request.eventId {
@@ -336,6 +347,8 @@ public final class RequestExecutor: @unchecked Sendable {
         case .verify: return try DeskCommands.verify(need(r.verify), desk: desk)
         case .doctor: return try DeskCommands.doctor(need(r.doctor), desk: desk)
         case .categories: return try DeskCommands.categories(need(r.categories), desk: desk)
+        case .migrate: return try DeskCommands.migrate(need(r.migrate), desk: desk)
+        case .import: return try DeskCommands.importHistory(need(r.import), desk: desk)
         }
     }
 }

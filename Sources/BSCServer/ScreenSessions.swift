@@ -27,7 +27,7 @@ final class ScreenSession {
     /// The draft last sent to the terminal.
     var mirrored: CallDraft?
 
-    init(login: String, size: Size, unicode: Bool, projection: SharedProjection, send: @escaping @Sendable (BSCProtocol.Message) -> Void) throws(DeskError) {
+    init(login: String, size: Size, unicode: Bool, board: ScreenBoard? = nil, projection: SharedProjection, send: @escaping @Sendable (BSCProtocol.Message) -> Void) throws(DeskError) {
         self.login = login
         self.send = send
         self.projection = projection
@@ -39,7 +39,10 @@ final class ScreenSession {
         deskSession = DeskSession(desk: desk, drafts: drafts)
         let (desk, deskSession) = (desk, deskSession)
         app = projection.lending(to: desk) {
-            UIApp(root: FrontDeskTabs.root(session: deskSession), size: size, now: desk.now(), unicode: unicode)
+            // `bscdesk board` asks for the board alone, as a wall screen.
+            let root: any Screen = board.map { BoardScreen(desk: desk, environment: [:], now: desk.now(), wallboard: !$0.detailed, teamOnly: $0.team) }
+                ?? FrontDeskTabs.root(session: deskSession)
+            return UIApp(root: root, size: size, now: desk.now(), unicode: unicode)
         }
         app.effects = RemoteEffects(session: deskSession, deliver: { send(.file($0)) })
     }
@@ -93,9 +96,9 @@ final class ScreenSessions {
             logger.info("screen: restoring the draft a terminal kept while the server was away", metadata: ["login": "\(terminalSafe(login))", "draft": "\(id)"])
         }
         do {
-            let s = try ScreenSession(login: login, size: Size(width: m.width, height: m.height), unicode: m.unicode, projection: projection, send: send)
+            let s = try ScreenSession(login: login, size: Size(width: m.width, height: m.height), unicode: m.unicode, board: m.board, projection: projection, send: send)
             sessions[connection] = s
-            logger.info("screen opened", metadata: ["login": "\(terminalSafe(login))", "size": "\(m.width)x\(m.height)", "draft": "\(s.draftId)"])
+            logger.info(m.board == nil ? "screen opened" : "board screen opened", metadata: ["login": "\(terminalSafe(login))", "size": "\(m.width)x\(m.height)", "draft": "\(s.draftId)"])
             publish(s)
         } catch {
             send(.screenClosed(ScreenClosed(message: terminalSafe(error.message, lineBreaks: .space))))

@@ -66,7 +66,7 @@ struct BSCDesk: ParsableCommand {
         if let server = try serverLocation(global) {
             do {
                 if global.data != nil {
-                    throw DeskError.usage("--data is for a desk run in-process; the team server at \(server) has its own data directory: drop --data (or --server)")
+                    throw DeskError.usage("--data is for a desk run in-process; the team server at \(server) has its own data directory: drop --data, or add --server none for a desk of your own")
                 }
                 try MainActor.assumeIsolated {
                     try RemoteFrontDesk.launch(server: server, theme: theme, environment: ProcessInfo.processInfo.environment)
@@ -86,7 +86,7 @@ struct BSCDesk: ParsableCommand {
 struct GlobalOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Data directory (else BSCDESK_DATA, the system setting, or ~/.local/share/bscdesk).", valueName: "DIR"))
     var data: String?
-    @Option(name: .long, help: ArgumentHelp("The team server's socket (else BSCDESK_SERVER, else server = \"PATH\" in the system file); with none, the desk runs in-process.", valueName: "PATH"))
+    @Option(name: .long, help: ArgumentHelp("The team server's socket (else BSCDESK_SERVER, else server = \"PATH\" in the system file); with none, or 'none', the desk runs in-process.", valueName: "PATH"))
     var server: String?
 }
 

@@ -37,6 +37,8 @@ final class RemoteFrontDesk {
     /// The flock that marks the kept draft as this terminal's.
     var keptLock: Int32 = -1
     static let retryMillis: Int64 = 1_000
+    /// Set for `bscdesk board`: the server runs the board alone.
+    var board: ScreenBoard?
 
     init(server: String, terminal: CursesTerminal, connection: ScreenConnection, local: LocalDraft?) {
         self.server = server
@@ -48,7 +50,8 @@ final class RemoteFrontDesk {
 
     /// Connects (before the terminal is taken, so a refusal prints as a
     /// plain line), takes the terminal and runs until the desk is quit.
-    static func launch(server: String, theme: String?, environment env: [String: String]) throws {
+    /// `board`: the live board alone (`bscdesk board`), not the desk.
+    static func launch(server: String, theme: String?, environment env: [String: String], board: ScreenBoard? = nil) throws {
         do throws(ClientError) {
             try DeskClient.checkEnvironment(env)
         } catch {
@@ -80,6 +83,7 @@ final class RemoteFrontDesk {
         terminal.setTheme(try ThemeLoader.select(name: themeName, searchPaths: [], environment: env, colors: terminal.colorCount))
         let desk = RemoteFrontDesk(server: server, terminal: terminal, connection: connection,
                                    local: LocalDraft.directory(environment: env).map(LocalDraft.init(directory:)))
+        desk.board = board
         let outcome = desk.run()
         terminal.stop()
         switch outcome {
@@ -129,7 +133,7 @@ final class RemoteFrontDesk {
     /// Asks the server for the front desk, with the draft kept here if any.
     private func open() {
         let s = terminal.size
-        var m = ScreenOpen(width: max(1, s.width), height: max(1, s.height))
+        var m = ScreenOpen(width: max(1, s.width), height: max(1, s.height), board: board)
         if kept != nil, let d = draft?.draft {
             m.draft = d
             m.draftId = draft?.draftId

@@ -65,10 +65,10 @@ struct TeamServerTests {
         #expect(direct.status != 0)
         #expect(try f.journal().count == 3)
 
-        // Commands the server does not run yet say so; nothing runs in-process.
-        let triage = try f.client(f.amy, ["migrate", "--dry-run"])
+        // What runs only in-process says so; nothing runs in-process.
+        let triage = try f.client(f.amy, ["stats", "--timings"])
         #expect(triage.status == 64)
-        #expect(triage.stderr.contains("not yet available through the team server"), "\(triage.stderr)")
+        #expect(triage.stderr.contains("runs only in-process") && triage.stderr.contains("--server none"), "\(triage.stderr)")
 
         // The rest of the slice, as the peer: note, resolve, show, list, stats.
         #expect(try f.client(f.amy, ["note", a, "called back"]).status == 0)

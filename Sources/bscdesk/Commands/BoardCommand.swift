@@ -48,6 +48,24 @@ struct BoardCommand: ParsableCommand {
             try runRouted(global, load: true, request: { _ in Request(id: 0, board: args) }) { try DeskCommands.board(args, desk: $0) }
             return
         }
+        // With a team server, the server runs the board and this process
+        // draws it, as for the front desk.
+        if let server = try serverLocation(global) {
+            do {
+                if format != nil { throw DeskError.usage("--format goes with --print: bscdesk board --print --format json") }
+                if global.data != nil {
+                    throw DeskError.usage("--data is for a desk run in-process; the team server at \(server) has its own data directory: drop --data, or add --server none for a desk of your own")
+                }
+                let board = ScreenBoard(detailed: detailed, team: team)
+                try MainActor.assumeIsolated {
+                    try RemoteFrontDesk.launch(server: server, theme: nil, environment: ProcessInfo.processInfo.environment, board: board)
+                }
+            } catch let e as DeskError {
+                printError("bscdesk: " + terminalSafe(e.message, lineBreaks: .space))
+                throw ExitCode(e.status.rawValue)
+            }
+            return
+        }
         try runDesk(global, load: true) { desk in
             if format != nil { throw DeskError.usage("--format goes with --print: bscdesk board --print --format json") }
             let env = ProcessInfo.processInfo.environment

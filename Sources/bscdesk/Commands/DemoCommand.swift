@@ -1,6 +1,7 @@
 import ArgumentParser
 import BSCApp
 import BSCCore
+import Foundation
 
 struct DemoCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "demo", abstract: "Write a realistic, deterministic history into an empty data directory.")
@@ -10,6 +11,11 @@ struct DemoCommand: ParsableCommand {
     @Option(help: "Last day of the history (YYYY-MM-DD). Default: today.") var until: String?
 
     func run() throws {
+        // Made-up tickets never go into a team server's journal.
+        if let server = try serverLocation(global) {
+            printError("bscdesk: demo writes made-up tickets into a new data directory of your own, never through the team server (\(terminalSafe(server))): run `bscdesk --server none --data DIR demo --tickets N`, then `bscdesk --server none --data DIR` to practise on it")
+            throw ExitCode(ExitStatus.usage.rawValue)
+        }
         try runDesk(global) { desk in
             guard tickets > 0, tickets <= 5_000_000 else { throw DeskError.usage("--tickets must be between 1 and 5000000") }
             var end = desk.zone.localDate(desk.now())

@@ -25,6 +25,10 @@ struct ImportCommand: ParsableCommand {
     @Option(name: .customLong("void"), help: "Void an import batch: its tickets leave every view and figure.") var voidBatch: String?
 
     func run() throws {
+        if let server = try serverLocation(global) {
+            try importThroughServer(server)
+            return
+        }
         try runDesk(global) { desk in
             guard desk.profile.role == .supervisor else {
                 throw DeskError.permission("import is for supervisors; you are \(desk.profile.role.rawValue)")
@@ -99,32 +103,14 @@ struct ImportCommand: ParsableCommand {
     }
 
     func writeDefaultMapping(_ fmt: ImportFormat, input: CSVInput, zone: ZoneRules, base: ImportMapping, to path: String, desk: Desk) throws {
-        var m = base
-        var categories = Set<String>()
-        var grouping = TicketGrouping()
-        _ = try Importer.forEachTicket(fmt, input: input, zone: zone, mapping: base, grouping: &grouping, start: {
-            m = base
-            categories = []
-        }, ticket: { t in
-            if !t.channel.isEmpty, m.channels[t.channel] == nil { m.channels[t.channel] = ImportMapping.guessChannel(t.channel) ?? m.defaultChannel }
-            if !t.category.isEmpty, m.categories[t.category] == nil { m.categories[t.category] = m.defaultCategory; categories.insert(t.category) }
-            if !t.priority.isEmpty, m.priorities[t.priority] == nil, let p = ImportMapping.guessPriority(t.priority) { m.priorities[t.priority] = p }
-            for s in t.snapshots {
-                if let g = s.group, m.groups[g] == nil { m.groups[g] = m.defaultQueue }
-                if let a = s.assignee, m.assignees[a] == nil { m.assignees[a] = desk.config.users[a] != nil ? a : "" }
-            }
-        }, reject: { _ in })
-        let header = "# bscdesk import mapping for \(fmt.rawValue) exports, made from \(input.fileName).\n# Use with: bscdesk import \(fmt.rawValue) FILE --mapping \(path.split(separator: "/").last.map(String.init) ?? path)\n\n"
-        try desk.data.writeAtomically(path, m.toml(header: header), mode: 0o600)
-        let snippetPath = path + ".categories.toml"
-        var snippet = "# Categories a supervisor may want to add to bscdesk.toml for the imported\n# source categories (import never edits the configuration). Add the ones\n# you want, then map them in \(path.split(separator: "/").last.map(String.init) ?? path).\n"
-        for c in categories.sorted() {
-            let slug = String(foldCallerName(c).map { $0.isLetter || $0.isNumber ? $0 : "-" })
-            snippet += "\n[[categories]]\nid = \(ImportMapping.quote("imported." + slug))\nname = \(ImportMapping.quote(c))\nqueue = \"customer-services\"\nresolvable = true\n"
-        }
-        try desk.data.writeAtomically(snippetPath, snippet, mode: 0o600)
-        emit("Wrote the mapping to \(terminalSafe(path)) (\(m.channels.count) channels, \(m.categories.count) categories, \(m.groups.count) groups, \(m.assignees.count) assignees) and category suggestions to \(terminalSafe(snippetPath)).\n")
+        let made = try DefaultMapping.make(fmt, input: input, zone: zone, base: base, mappingName: Self.fileName(path), desk: desk)
+        let snippetPath = path + DefaultMapping.snippetSuffix
+        try desk.data.writeAtomically(path, made.toml, mode: 0o600)
+        try desk.data.writeAtomically(snippetPath, made.snippet, mode: 0o600)
+        emit("Wrote the mapping to \(terminalSafe(path)) \(made.counts) and category suggestions to \(terminalSafe(snippetPath)).\n")
     }
+
+    static func fileName(_ path: String) -> String { path.split(separator: "/").last.map(String.init) ?? path }
 
     /// A mapping file: checked like any hostile file, at most 4 MiB.
     func readSmallText(_ path: String) throws -> String {

@@ -64,7 +64,7 @@ func serverLocation(_ global: GlobalOptions) throws -> String? {
 func send(_ global: GlobalOptions, server: String, _ request: Request) throws(ClientError) -> Response {
     try DeskClient.checkEnvironment(ProcessInfo.processInfo.environment)
     if global.data != nil {
-        throw ClientError(status: 64, "--data is for a desk run in-process; the team server at \(server) has its own data directory: drop --data (or --server)")
+        throw ClientError(status: 64, "--data is for a desk run in-process; the team server at \(server) has its own data directory: drop --data, or add --server none for a desk of your own")
     }
     let client = try DeskClient(path: server)
     let response = try client.run(request)
@@ -86,8 +86,8 @@ func onClientSide<T>(_ body: () throws(ClientError) -> T) throws -> T {
     }
 }
 
-/// Commands the team server does not run yet must not run in-process
-/// against its directory either: say so instead.
+/// What runs only in-process (`stats --timings`) must not open the
+/// server's directory either: say so instead.
 func refuseInProcessWithServer(_ global: GlobalOptions, environment env: [String: String]) throws {
     let server: String?
     do {
@@ -96,7 +96,7 @@ func refuseInProcessWithServer(_ global: GlobalOptions, environment env: [String
         throw DeskError(.configuration, error.message)
     }
     if let server {
-        throw DeskError.usage("this command is not yet available through the team server (\(server)); the server runs the ticket commands, list, show, stats, triage, board --print, export, sar, erase, retention, config, verify, doctor and categories. Without a server configured it runs in-process")
+        throw DeskError.usage("this runs only in-process (stats --timings measures the in-process path), and the team server \(server) is configured: with --server none it runs in-process, on a data directory you may open yourself")
     }
 }
 
