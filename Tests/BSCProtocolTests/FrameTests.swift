@@ -52,7 +52,7 @@ import Testing
     }
 
     @Test func theTypeFieldTellsMessagesApart() throws {
-        let text = #"{"type":"welcome","protocol":3,"login":"ben","role":"agent"}"#
+        let text = #"{"type":"welcome","protocol":"# + String(protocolVersion) + #","login":"ben","role":"agent"}"#
         #expect(try Message.decode(Array(text.utf8)) == .welcome(Welcome(login: "ben", role: "agent")))
     }
 

@@ -53,9 +53,9 @@ struct ScreenMessagesTests {
         for bad in ["", "../x", "a/b", "a.b", "A", String(repeating: "a", count: 65), "a b"] { #expect(!DraftIds.isValid(bad), "\(bad)") }
     }
 
-    @Test func version3AnswersOlderClients() {
-        #expect(protocolVersion == 3)
-        #expect(Handshake.serverAccepts(1) && Handshake.serverAccepts(2) && Handshake.serverAccepts(3))
-        #expect(!Handshake.serverAccepts(4))
+    @Test func version4AnswersOlderClients() {
+        #expect(protocolVersion == 4)
+        #expect(Handshake.serverAccepts(1) && Handshake.serverAccepts(2) && Handshake.serverAccepts(3) && Handshake.serverAccepts(4))
+        #expect(!Handshake.serverAccepts(5))
     }
 }
