@@ -127,10 +127,31 @@ final class ClientChannel {
     let channel: Channel
     let inbox: Inbox
 
-    /// NIO's shared group: started on the first connection and never shut
-    /// down (its threads end with the process, so a command exits as soon
-    /// as it is done); a bench's many clients share its loops.
-    static var group: MultiThreadedEventLoopGroup { .singleton }
+    /// The clients' event loop: one thread (a command has one connection,
+    /// a bench process a few dozen), started on the first connection and
+    /// never shut down (it ends with the process, so a command exits as
+    /// soon as it is done). It blocks SIGPIPE, inherited from the thread
+    /// that starts it: a write to a server that has gone fails with EPIPE
+    /// there, whatever the process does with SIGPIPE (see `connect`).
+    static let group: MultiThreadedEventLoopGroup = {
+        var pipe = sigset_t()
+        var mask = sigset_t()
+        sigemptyset(&pipe)
+        sigaddset(&pipe, SIGPIPE)
+        pthread_sigmask(SIG_BLOCK, &pipe, &mask)
+        defer { pthread_sigmask(SIG_SETMASK, &mask, nil) }
+        return MultiThreadedEventLoopGroup(numberOfThreads: 1)
+    }()
+
+    /// What SIGPIPE did before swift-nio made its first socket, which sets
+    /// it to "ignore" for the whole process. The command line wants it
+    /// back: `bscdesk list | head` must end as it always has, not trap on
+    /// a failed write to its stdout.
+    static let sigpipeBefore: sigaction = {
+        var old = sigaction()
+        sigaction(SIGPIPE, nil, &old)
+        return old
+    }()
 
     /// How long to keep retrying while the server's backlog is full (a
     /// blocking connect would have waited in the kernel instead).
@@ -152,6 +173,8 @@ final class ClientChannel {
             for (i, b) in bytes.enumerated() { p[i] = b }
         }
         let address = SocketAddress(addr)
+        var sigpipe = sigpipeBefore
+        defer { sigaction(SIGPIPE, &sigpipe, nil) }
         let started = Date()
         var pause: UInt32 = 1_000
         while true {

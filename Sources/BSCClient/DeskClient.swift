@@ -37,8 +37,7 @@ public final class DeskClient {
         self.path = path
         connection = try ClientChannel.connect(path: path)
         do throws(ClientError) {
-            try transmit(.hello(Hello(protocol: version, client: client)))
-            switch try connection.inbox.next() {
+            switch try exchange(.hello(Hello(protocol: version, client: client))).get() {
             case .welcome(let m): welcome = m
             case .refused(let r): throw ClientError(status: Int32(clamping: r.status), "the team server refused the connection: " + r.message)
             default: throw ClientError(status: 74, "the team server at \(path) answered the hello with something else")
@@ -57,11 +56,10 @@ public final class DeskClient {
         var r = request
         r.id = nextId
         nextId += 1
-        try transmit(.request(r))
         let answer: Message
-        do {
-            answer = try connection.inbox.next()
-        } catch {
+        switch try exchange(.request(r)) {
+        case .success(let m): answer = m
+        case .failure(let error):
             let retry = r.eventId.map { " run the same command again with --event-id \($0): it is written once whatever happened" } ?? ""
             throw ClientError(status: r.appends ? 75 : 74, "the team server went away before answering (\(error.message)); " + (r.appends ? "the outcome is unknown:" + retry : "nothing was saved"))
         }
@@ -77,6 +75,24 @@ public final class DeskClient {
     public func abandon(_ request: Request) throws(ClientError) {
         try transmit(.request(request))
         connection.close()
+    }
+
+    /// Sends `m` and waits for the next message, without a wait of its own
+    /// for the write (one hop to the event loop, one back). A message that
+    /// could not be sent throws: the server never had it. A connection
+    /// lost after it was sent is the caller's to judge.
+    private func exchange(_ m: Message) throws(ClientError) -> Result<Message, ClientError> {
+        let written = connection.send(m)
+        do throws(ClientError) {
+            return .success(try connection.inbox.next())
+        } catch {
+            do {
+                try written.wait()
+            } catch let unsent {
+                throw ClientError(status: 74, "lost the team server at \(path): \(ClientChannel.explain(unsent))")
+            }
+            return .failure(error)
+        }
     }
 
     /// Sends one message whole, waiting until it has gone to the kernel.

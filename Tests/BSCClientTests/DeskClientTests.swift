@@ -1,4 +1,4 @@
-import BSCClient
+@testable import BSCClient
 import BSCProtocol
 import Foundation
 import Testing
@@ -196,5 +196,52 @@ import Glibc
         try client.abandon(Self.append())
         server.waitForScript()
         #expect(seen == [.request(Self.append()), nil])
+    }
+
+    /// The server reads the request and closes without answering, then a
+    /// second request is written to the closed socket: the event loop's
+    /// write fails with EPIPE (its thread blocks SIGPIPE) instead of the
+    /// signal ending this process, and the client says the server is lost.
+    @Test func writingToAServerThatHasGoneFailsWithoutKillingTheProcess() throws {
+        let server = try FakeTeamServer()
+        server.serveOne { peer in
+            peer.welcome()
+            _ = peer.receive()
+        }
+        let client = try DeskClient(path: server.path)
+        #expect(throws: ClientError.self) { try client.run(Request(id: 1, stats: StatsArgs())) }
+        server.waitForScript()
+        do {
+            _ = try client.run(Request(id: 1, stats: StatsArgs()))
+            Issue.record("a request to a closed connection was answered")
+        } catch {
+            #expect(error.status == 74, "\(error.message)")
+        }
+        // swift-nio ignores SIGPIPE process-wide when it makes its first
+        // socket; the client puts back what was there before.
+        var before = ClientChannel.sigpipeBefore
+        var now = sigaction()
+        sigaction(SIGPIPE, nil, &now)
+        let handler = { (a: inout sigaction) in withUnsafeBytes(of: &a.__sigaction_handler) { $0.load(as: UInt.self) } }
+        #expect(handler(&now) == handler(&before))
+    }
+
+    /// An append that never left this side (the server had already gone)
+    /// saved nothing: 74, not "outcome unknown".
+    @Test func anAppendThatCouldNotBeSentIsNotUnknown() throws {
+        let server = try FakeTeamServer()
+        server.serveOne { peer in peer.welcome() }
+        let client = try DeskClient(path: server.path)
+        server.waitForScript()
+        // Until this side has seen the end (bounded, in case it never does).
+        for _ in 0..<1000 where client.connection.inbox.ended == nil { usleep(10_000) }
+        try #require(client.connection.inbox.ended != nil, "the client never saw the server close")
+        do {
+            _ = try client.run(Self.append())
+            Issue.record("an append to a closed connection was answered")
+        } catch {
+            #expect(error.status == 74, "\(error.message)")
+            #expect(error.message.hasPrefix("lost the team server at \(server.path): "), "\(error.message)")
+        }
     }
 }

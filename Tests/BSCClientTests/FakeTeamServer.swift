@@ -1,5 +1,6 @@
 import BSCProtocol
 import Foundation
+import Testing
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -54,8 +55,14 @@ final class FakeTeamServer: @unchecked Sendable {
         }
     }
 
-    /// Waits for the script to end (so a failing test never leaves one running).
-    func waitForScript() { finished.wait() }
+    /// Waits for the script to end (so a failing test never leaves one
+    /// running); a script stuck for a minute fails the test instead of
+    /// hanging the run.
+    func waitForScript() {
+        if finished.wait(timeout: .now() + 60) == .timedOut {
+            Issue.record("the scripted server was still running after 60 s")
+        }
+    }
 }
 
 struct FakeServerError: Error, CustomStringConvertible {
