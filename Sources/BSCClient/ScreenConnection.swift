@@ -35,9 +35,16 @@ public final class ScreenConnection {
         if let end = client.connection.inbox.ended {
             throw ClientError(status: 74, "lost the team server: \(end.message)")
         }
+        // Past swift-nio's high-water mark (64 KB queued on top of a full
+        // socket) the server is not reading: give up on it, as the
+        // blocking client did when the socket stayed full.
+        guard client.connection.channel.isWritable else {
+            client.connection.close()
+            throw ClientError(status: 74, "the team server stopped reading")
+        }
         // A write that fails closes the channel, which ends the inbox: the
         // run loop hears of it from `receiveAvailable`.
-        client.connection.send(m).whenFailure { _ in }
+        _ = client.connection.send(m)
     }
 
     /// Every whole message that has arrived, without waiting. Throws when

@@ -80,6 +80,35 @@ import Glibc
         withExtendedLifetime(c) {}
     }
 
+    /// A server that stops reading: keys pile up in the socket and then in
+    /// swift-nio's queue; past its high-water mark `send` says so (the run
+    /// loop then keeps the draft and reconnects) instead of queueing keys
+    /// without end.
+    @Test func aServerThatStopsReadingIsGivenUpOn() throws {
+        let server = try FakeTeamServer()
+        let release = DispatchSemaphore(value: 0)
+        server.serveOne { peer in
+            peer.welcome()
+            release.wait()
+        }
+        defer {
+            release.signal()
+            server.waitForScript()
+        }
+        let c = try ScreenConnection(path: server.path)
+        let keys = Message.keys(ScreenKeys(keys: Array(repeating: WireKey(key: "char", text: "x"), count: 50)))
+        var refusal: ClientError?
+        // Far more than a socket buffer and the high-water mark together.
+        for _ in 0..<200_000 where refusal == nil {
+            do throws(ClientError) {
+                try c.send(keys)
+            } catch {
+                refusal = error
+            }
+        }
+        #expect(refusal == ClientError(status: 74, "the team server stopped reading"))
+    }
+
     /// The order the run loop relies on, without the network: messages
     /// that came with the end are handed over first, the wake-up is rung
     /// again for the end, and the end is reported on the next call.
