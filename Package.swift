@@ -53,8 +53,9 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
-        // The team server's wire messages: framing and Codable types, no I/O.
-        .target(name: "BSCProtocol"),
+        // The team server's wire messages: framing and Codable types, no I/O
+        // (the frame decoder both sides' channels use needs NIOCore's buffers).
+        .target(name: "BSCProtocol", dependencies: [.product(name: "NIOCore", package: "swift-nio")]),
         // The team server: one projection, clients known by SO_PEERCRED.
         .target(
             name: "BSCServer",
@@ -80,7 +81,14 @@ let package = Package(
             ]
         ),
         // The client side: finds the server and speaks the protocol.
-        .target(name: "BSCClient", dependencies: ["BSCProtocol", "BSCJournal"]),
+        .target(
+            name: "BSCClient",
+            dependencies: [
+                "BSCProtocol", "BSCJournal",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
         .target(name: "BSCUI", dependencies: ["BSCCore", "BSCApp", .product(name: "TOMLKit", package: "TOMLKit")]),
         .target(name: "BSCTerminal", dependencies: ["BSCUI", "CNcursesw"]),
         .executableTarget(
@@ -103,6 +111,9 @@ let package = Package(
         .testTarget(name: "BSCAppTests", dependencies: ["BSCCore", "BSCJournal", "BSCApp", "BSCTestSupport"]),
         .testTarget(name: "BSCUITests", dependencies: ["BSCCore", "BSCApp", "BSCUI", "BSCTestSupport"]),
         .testTarget(name: "BSCProtocolTests", dependencies: ["BSCProtocol"]),
+        .testTarget(name: "BSCClientTests", dependencies: ["BSCProtocol", "BSCClient",
+                                                         .product(name: "NIOCore", package: "swift-nio"),
+                                                         .product(name: "NIOPosix", package: "swift-nio")]),
         .testTarget(name: "BSCServerTests", dependencies: ["BSCCore", "BSCApp", "BSCUI", "BSCProtocol", "BSCServer",
                                                          .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "BSCImportTests", dependencies: ["BSCCore", "BSCJournal", "BSCApp", "BSCImport", "BSCTestSupport"],

@@ -5,66 +5,107 @@ import Glibc
 #endif
 
 /// The terminal front desk's connection to the team server (protocol
-/// version 3): connects and exchanges hellos like every client, then
-/// switches the socket to non-blocking so the terminal's run loop can wait
-/// on keys and frames at once (`descriptor` for poll).
+/// version 3): connects and exchanges hellos like every client. Messages
+/// then arrive on swift-nio's event loop; a byte in a pipe wakes the
+/// terminal's run loop, which waits on keys and that pipe at once
+/// (`descriptor` for poll).
 public final class ScreenConnection {
     private let client: DeskClient
-    private var reader = FrameReader()
+    private let wake: WakePipe
     public var welcome: Welcome { client.welcome }
 
     public init(path: String) throws(ClientError) {
         client = try DeskClient(path: path, client: "bscdesk terminal")
-        let flags = fcntl(client.fd, F_GETFL)
-        _ = fcntl(client.fd, F_SETFL, flags | O_NONBLOCK)
+        wake = try WakePipe()
+        client.connection.inbox.onArrival { [wake] in wake.ring() }
     }
 
-    /// For poll(2): readable when a message (or the end) has arrived.
-    public var descriptor: Int32 { client.fd }
+    deinit {
+        client.connection.inbox.onArrival(nil)
+        wake.close()
+    }
 
-    /// Sends one message whole (waiting while the socket is full). Throws
-    /// when the server has gone.
+    /// For poll(2): readable when a message (or the end) has arrived, and
+    /// for good once the connection has ended, like a socket at its end.
+    public var descriptor: Int32 { wake.readEnd }
+
+    /// Queues one message for the server (the event loop sends it whole).
+    /// Throws when the server has gone.
     public func send(_ m: Message) throws(ClientError) {
-        let bytes = m.framed()
-        var sent = 0
-        while sent < bytes.count {
-            let n = bytes.withUnsafeBytes { Glibc.send(client.fd, $0.baseAddress! + sent, $0.count - sent, Int32(MSG_NOSIGNAL)) }
-            if n < 0 && errno == EINTR { continue }
-            if n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) {
-                var p = pollfd(fd: client.fd, events: Int16(POLLOUT), revents: 0)
-                guard poll(&p, 1, 5_000) > 0 else { throw ClientError(status: 74, "the team server stopped reading") }
-                continue
-            }
-            guard n > 0 else { throw ClientError(status: 74, "lost the team server: \(String(cString: strerror(errno)))") }
-            sent += n
+        if let end = client.connection.inbox.ended {
+            throw ClientError(status: 74, "lost the team server: \(end.message)")
         }
+        // Past swift-nio's high-water mark (64 KB queued on top of a full
+        // socket) the server is not reading: give up on it, as the
+        // blocking client did when the socket stayed full.
+        guard client.connection.channel.isWritable else {
+            client.connection.close()
+            throw ClientError(status: 74, "the team server stopped reading")
+        }
+        // A write that fails closes the channel, which ends the inbox: the
+        // run loop hears of it from `receiveAvailable`.
+        _ = client.connection.send(m)
     }
 
     /// Every whole message that has arrived, without waiting. Throws when
-    /// the connection has closed or sent something that is not a message.
+    /// the connection has closed or sent something that is not a message,
+    /// after the messages that came before that (a last frame,
+    /// `screen.closed`) have been returned.
     public func receiveAvailable() throws(ClientError) -> [Message] {
-        var chunk = [UInt8](repeating: 0, count: 65536)
-        var closed: String? = nil
-        while true {
-            let n = chunk.withUnsafeMutableBytes { recv(client.fd, $0.baseAddress!, $0.count, 0) }
-            if n > 0 {
-                reader.append(chunk.prefix(n))
-                continue
-            }
-            if n < 0 && errno == EINTR { continue }
-            if n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) { break }
-            closed = n == 0 ? "the connection closed" : String(cString: strerror(errno))
-            break
+        let inbox = client.connection.inbox
+        // Emptied before taking, so an arrival after the take rings anew.
+        if inbox.ended == nil { wake.empty() }
+        return try inbox.take()
+    }
+}
+
+/// A non-blocking pipe: the event loop writes a byte, poll sees the read
+/// end readable. Closed under its lock, so a late ring never writes to a
+/// descriptor number that has been reused.
+final class WakePipe: @unchecked Sendable {
+    private let lock = NSLock()
+    private var readFd: Int32
+    private var writeFd: Int32
+    let readEnd: Int32
+
+    init() throws(ClientError) {
+        var fds: [Int32] = [-1, -1]
+        guard pipe(&fds) == 0 else {
+            throw ClientError(status: 74, "cannot make a pipe to wait on the team server: \(String(cString: strerror(errno)))")
         }
-        var out: [Message] = []
-        do {
-            while let payload = try reader.next() { out.append(try Message.decode(payload)) }
-        } catch {
-            throw ClientError(status: 74, "the team server sent \(error)")
+        // Glibc's module has no pipe2: the same flags, set one by one.
+        for fd in fds {
+            _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
+            _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
         }
-        // Messages that arrived before the end still count (a last frame,
-        // `screen.closed`); the end is reported on the next call.
-        if let closed, out.isEmpty { throw ClientError(status: 74, closed) }
-        return out
+        readFd = fds[0]
+        writeFd = fds[1]
+        readEnd = fds[0]
+    }
+
+    func ring() {
+        lock.lock()
+        defer { lock.unlock() }
+        guard writeFd >= 0 else { return }
+        var one: UInt8 = 1
+        // A full pipe is already readable: nothing more to say.
+        _ = Glibc.write(writeFd, &one, 1)
+    }
+
+    func empty() {
+        lock.lock()
+        defer { lock.unlock() }
+        guard readFd >= 0 else { return }
+        var sink = [UInt8](repeating: 0, count: 256)
+        while sink.withUnsafeMutableBytes({ Glibc.read(readFd, $0.baseAddress!, $0.count) }) > 0 {}
+    }
+
+    func close() {
+        lock.lock()
+        defer { lock.unlock() }
+        if readFd >= 0 { Glibc.close(readFd) }
+        if writeFd >= 0 { Glibc.close(writeFd) }
+        readFd = -1
+        writeFd = -1
     }
 }

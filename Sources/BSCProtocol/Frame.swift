@@ -1,3 +1,5 @@
+import NIOCore
+
 /// Framing on the socket: a 4-byte big-endian length, then that many bytes
 /// of one JSON object (UTF-8). See docs/protocol.md.
 public enum Frame {
@@ -60,4 +62,28 @@ public struct FrameReader: Sendable {
 
     /// Bytes received but not yet part of a whole frame.
     public var pending: Int { buffer.count - start }
+}
+
+/// The same framing for swift-nio channels, on either side of the socket:
+/// hands each whole frame's payload on as one buffer. A partial frame left
+/// when the peer closes is dropped (the peer's end is what counts then).
+public struct FrameDecoder: ByteToMessageDecoder {
+    public typealias InboundOut = ByteBuffer
+
+    public init() {}
+
+    public mutating func decode(context: ChannelHandlerContext, buffer: inout ByteBuffer) throws -> DecodingState {
+        guard let length = buffer.getInteger(at: buffer.readerIndex, as: UInt32.self) else { return .needMoreData }
+        guard Int(length) <= Frame.maxLength else { throw FrameError.tooLong(Int(length)) }
+        guard length > 0 else { throw FrameError.empty }
+        guard buffer.readableBytes >= 4 + Int(length) else { return .needMoreData }
+        buffer.moveReaderIndex(forwardBy: 4)
+        context.fireChannelRead(wrapInboundOut(buffer.readSlice(length: Int(length))!))
+        return .continue
+    }
+
+    public mutating func decodeLast(context: ChannelHandlerContext, buffer: inout ByteBuffer, seenEOF: Bool) throws -> DecodingState {
+        while try decode(context: context, buffer: &buffer) == .continue {}
+        return .needMoreData
+    }
 }

@@ -2,10 +2,15 @@
 import Glibc
 #endif
 
-/// Whether something accepts connections on a Unix socket path.
+/// Whether something accepts connections on a Unix socket path: `serve`
+/// asks once, before it listens, whether a socket file left at its path is
+/// stale. A plain blocking connect, not swift-nio: no byte is exchanged,
+/// only connect's answer counts, and a blocking connect also waits out a
+/// live server's full backlog (a non-blocking one would say EAGAIN, which
+/// is not "stale").
 enum SocketProbe {
     static func answers(_ path: String) -> Bool {
-        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { return false }
         defer { close(fd) }
         var addr = sockaddr_un()
