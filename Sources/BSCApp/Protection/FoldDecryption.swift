@@ -41,10 +41,10 @@ struct FoldDecryption: Sendable {
                 d.prepared = true
                 return
             }
-            guard let key = keys.symmetricKey(e.ref) else { return }
+            guard let opened = keys.withKey(e.ref, { ContentCipher.decryptPairs(enc, keyBytes: $0, ref: e.ref, type: e.type) }) else { return }
             d.sealedBody = e.body
-            if let content = ContentCipher.decrypt(enc, key: key, ref: e.ref, type: e.type) {
-                d.event.body = Sealing.unseal(e.body, content)
+            if let content = opened {
+                d.event.body = Sealing.unseal(e.body, pairs: content)
             } else {
                 d.event = Desk.placeholder(e, Desk.unreadableText)
             }
