@@ -151,9 +151,7 @@ public enum ContentCipher {
             i += n
             // ASCII needs no validation (the generic validator costs ~1,000
             // instructions a string), and most content is ASCII.
-            var ascii = true
-            for b in bytes where b >= 0x80 { ascii = false; break }
-            return ascii ? String(decoding: bytes, as: UTF8.self) : String(validating: bytes, as: UTF8.self)
+            return isASCII(bytes) ? String(decoding: bytes, as: UTF8.self) : String(validating: bytes, as: UTF8.self)
         }
         while i < p.count {
             guard let k = take(), let v = take() else { return nil }
