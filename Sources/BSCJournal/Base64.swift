@@ -41,6 +41,40 @@ enum Base64 {
         }
     }
 
+    /// Decodes `text` into `out` (at least `text.count / 4 * 3` bytes):
+    /// the number of bytes written, or nil if `text` is not canonical
+    /// padded base64.
+    static func decode(_ text: UnsafeBufferPointer<UInt8>, to out: UnsafeMutableBufferPointer<UInt8>) -> Int? {
+        let n = text.count
+        guard n % 4 == 0, out.count >= n / 4 * 3 else { return nil }
+        guard n > 0 else { return 0 }
+        var pad = 0
+        if text[n - 1] == UInt8(ascii: "=") { pad += 1 }
+        if text[n - 2] == UInt8(ascii: "=") { pad += 1 }
+        return values.withUnsafeBufferPointer { v -> Int? in
+            var i = 0, o = 0
+            // Every full group but the last, without the padding checks.
+            while i + 4 < n {
+                let a = v[Int(text[i])], b = v[Int(text[i + 1])], c = v[Int(text[i + 2])], d = v[Int(text[i + 3])]
+                guard (a | b | c | d) & 0xC0 == 0 else { return nil }
+                out[o] = a << 2 | b >> 4
+                out[o + 1] = b << 4 | c >> 2
+                out[o + 2] = c << 6 | d
+                i += 4
+                o += 3
+            }
+            let a = v[Int(text[i])], b = v[Int(text[i + 1])]
+            let c = pad == 2 ? 0 : v[Int(text[i + 2])]
+            let d = pad >= 1 ? 0 : v[Int(text[i + 3])]
+            guard (a | b | c | d) & 0xC0 == 0 else { return nil }
+            out[o] = a << 2 | b >> 4
+            o += 1
+            if pad < 2 { out[o] = b << 4 | c >> 2; o += 1 }
+            if pad < 1 { out[o] = c << 6 | d; o += 1 }
+            return o
+        }
+    }
+
     /// The decoded bytes of `text`, or nil if it is not canonical base64.
     static func decode(_ text: String) -> [UInt8]? {
         var text = text

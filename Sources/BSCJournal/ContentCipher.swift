@@ -1,6 +1,9 @@
 import BSCCore
 import Crypto
 import Foundation
+#if canImport(CCryptoBoringSSL)
+import CCryptoBoringSSL
+#endif
 
 /// A 256-bit key: a ticket's data key or the blind-index key.
 public struct DataKey: Sendable, Equatable {
@@ -53,32 +56,108 @@ public enum ContentCipher {
         decrypt(enc, key: SymmetricKey(data: key.bytes), ref: ref, type: type)
     }
 
-    /// As above with the key already made (a replay makes it straight from
-    /// the key table's bytes, without a `DataKey` array per event).
+    /// As above with the key already made.
     public static func decrypt(_ enc: String, key: SymmetricKey, ref: TicketRef, type: EventType) -> [String: String]? {
         guard let combined = Base64.decode(enc), combined.count >= 28,
               let box = try? AES.GCM.SealedBox(combined: combined),
               let plain = try? AES.GCM.open(box, using: key, authenticating: associatedData(ref, type))
         else { return nil }
-        return plain.withUnsafeBytes { raw -> [String: String]? in
-            let p = raw.bindMemory(to: UInt8.self)
-            var out: [String: String] = [:]
-            var i = 0
-            func take() -> String? {
-                guard i + 4 <= p.count else { return nil }
-                let n = Int(p[i]) | Int(p[i + 1]) << 8 | Int(p[i + 2]) << 16 | Int(p[i + 3]) << 24
-                i += 4
-                guard n <= p.count - i else { return nil }
-                let s = String(validating: UnsafeBufferPointer(rebasing: p[i..<(i + n)]), as: UTF8.self)
-                i += n
-                return s
+        return plain.withUnsafeBytes { raw in contentPairs(raw.bindMemory(to: UInt8.self)).map { Dictionary($0, uniquingKeysWith: { _, last in last }) } }
+    }
+
+    /// As above with the key's 32 bytes as they lie in the key table: what
+    /// a replay calls, once per decrypted event on the decoding threads.
+    /// swift-crypto's `AES.GCM.open` makes a heap context, a `SymmetricKey`
+    /// and several `Data` copies per call, more than the AES itself costs
+    /// on a blob of a few hundred bytes; here the base64 is decoded into a
+    /// stack buffer, opened in place with BoringSSL's AEAD (the library
+    /// swift-crypto wraps on Linux) from a stack context, and read.
+    /// The content comes as its pairs (for `Sealing.unseal(_:pairs:)`).
+    public static func decryptPairs(_ enc: String, keyBytes: UnsafeRawBufferPointer, ref: TicketRef, type: EventType) -> [(key: String, value: String)]? {
+        guard keyBytes.count == 32 else { return nil }
+        #if canImport(CCryptoBoringSSL)
+        var enc = enc
+        return enc.withUTF8 { text -> [(key: String, value: String)]? in
+            let capacity = text.count / 4 * 3
+            guard capacity >= 28 else { return nil }
+            return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: capacity) { buf -> [(key: String, value: String)]? in
+                guard let base = buf.baseAddress, let n = Base64.decode(text, to: buf), n >= 28 else { return nil }
+                return withAssociatedData(ref, type) { ad -> [(key: String, value: String)]? in
+                    withUnsafeTemporaryAllocation(of: EVP_AEAD_CTX.self, capacity: 1) { ctxBuf -> [(key: String, value: String)]? in
+                        let ctx = ctxBuf.baseAddress!
+                        guard CCryptoBoringSSL_EVP_AEAD_CTX_init(ctx, CCryptoBoringSSL_EVP_aead_aes_256_gcm(), keyBytes.baseAddress!.assumingMemoryBound(to: UInt8.self),
+                                                                 32, 16, nil) == 1 else { return nil }
+                        defer { CCryptoBoringSSL_EVP_AEAD_CTX_cleanup(ctx) }
+                        // Opened in place: BoringSSL allows `out` to be exactly `in`.
+                        let body = base + 12
+                        var plainCount = 0
+                        guard CCryptoBoringSSL_EVP_AEAD_CTX_open(ctx, body, &plainCount, n - 12, base, 12, body, n - 12,
+                                                                 ad.baseAddress, ad.count) == 1 else { return nil }
+                        return contentPairs(UnsafeBufferPointer(start: body, count: plainCount))
+                    }
+                }
             }
-            while i < p.count {
-                guard let k = take(), let v = take() else { return nil }
-                out[k] = v
-            }
-            return out
         }
+        #else
+        guard let combined = Base64.decode(enc), combined.count >= 28,
+              let box = try? AES.GCM.SealedBox(combined: combined),
+              let plain = try? AES.GCM.open(box, using: SymmetricKey(data: keyBytes), authenticating: associatedData(ref, type))
+        else { return nil }
+        return plain.withUnsafeBytes { raw in contentPairs(raw.bindMemory(to: UInt8.self)) }
+        #endif
+    }
+
+    /// `associatedData(ref, type)` in a stack buffer.
+    private static func withAssociatedData<R>(_ ref: TicketRef, _ type: EventType, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+        guard ref.number >= 0 else {
+            let ad = associatedData(ref, type)
+            return ad.withUnsafeBufferPointer(body)
+        }
+        var typeName = type.rawValue
+        return typeName.withUTF8 { t in
+            // "BSC-" and the number zero-padded to six digits, as `TicketRef.description`.
+            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 4 + 20 + 1 + t.count) { out in
+                var i = 0
+                for c in TicketRef.prefix.utf8 { out[i] = c; i += 1 }
+                var width = 0
+                var rest = ref.number
+                repeat { width += 1; rest /= 10 } while rest > 0
+                width = max(6, width)
+                var v = ref.number
+                for k in stride(from: width - 1, through: 0, by: -1) {
+                    out[i + k] = UInt8(ascii: "0") + UInt8(v % 10)
+                    v /= 10
+                }
+                i += width
+                out[i] = UInt8(ascii: "|")
+                i += 1
+                for c in t { out[i] = c; i += 1 }
+                return body(UnsafeBufferPointer(rebasing: out[0..<i]))
+            }
+        }
+    }
+
+    /// The plaintext's length-prefixed pairs, in order; nil if malformed.
+    private static func contentPairs(_ p: UnsafeBufferPointer<UInt8>) -> [(key: String, value: String)]? {
+        var out: [(key: String, value: String)] = []
+        out.reserveCapacity(8)
+        var i = 0
+        func take() -> String? {
+            guard i + 4 <= p.count else { return nil }
+            let n = Int(p[i]) | Int(p[i + 1]) << 8 | Int(p[i + 2]) << 16 | Int(p[i + 3]) << 24
+            i += 4
+            guard n <= p.count - i else { return nil }
+            let bytes = UnsafeBufferPointer(rebasing: p[i..<(i + n)])
+            i += n
+            // ASCII needs no validation (the generic validator costs ~1,000
+            // instructions a string), and most content is ASCII.
+            return isASCII(bytes) ? String(decoding: bytes, as: UTF8.self) : String(validating: bytes, as: UTF8.self)
+        }
+        while i < p.count {
+            guard let k = take(), let v = take() else { return nil }
+            out.append((k, v))
+        }
+        return out
     }
 
     private static func appendLength(_ out: inout [UInt8], _ n: Int) {

@@ -570,6 +570,14 @@ public struct KeyTable: Sendable {
         }
     }
 
+    /// Calls `body` with the ticket's 32 key bytes where they lie (nil
+    /// unless `entry` is `.key`): no `SymmetricKey` per event.
+    public func withKey<R>(_ ref: TicketRef, _ body: (UnsafeRawBufferPointer) -> R) -> R? {
+        let i = ref.number - 1
+        guard i >= 0, i < kind.count, kind[i] == 1, flat.count >= i * 32 + 32 else { return nil }
+        return flat.withUnsafeBytes { body(UnsafeRawBufferPointer(rebasing: $0[i * 32 ..< i * 32 + 32])) }
+    }
+
     /// The ticket's key for AES (nil unless `entry` is `.key`).
     public func symmetricKey(_ ref: TicketRef) -> SymmetricKey? {
         let i = ref.number - 1

@@ -20,9 +20,13 @@ public enum SnapshotCodec {
     public enum Schema {
         public static let ticket = [
             "ref", "queue", "category", "firstCategory", "caller", "summary", "openedAt", "openedBy", "receivedAt", "assignee",
-            "contacts", "details", "restrictedQueue", "resolvedAt", "resolvedBy", "firstResolvedAt", "firstResponseAt",
-            "identityVerifiedHow", "callbackAt", "mergedInto", "mergedFrom", "links", "reopenedAt", "closedAt", "pendingSince",
-            "pauses", "rating", "noteCount", "lastChangedAt", "lastSeq", "importedOutOfLine", "priority", "channel", "status",
+            "contacts", "details", "restrictedQueue", "resolvedBy",
+            "identityVerifiedHow", "mergedFrom", "links", "reopenedAt",
+            "pauses", "rating", "noteCount", "lastChangedAt", "lastSeq", "importedOutOfLine",
+            // Stored as integers; read and written through `resolvedAt` etc.
+            "resolvedAtMillis", "firstResolvedAtMillis", "firstResponseAtMillis", "callbackAtMillis", "closedAtMillis",
+            "pendingSinceMillis", "mergedIntoNumber",
+            "priority", "channel", "status",
             "everRouted", "restricted", "firstContactResolution", "pendingReason", "statusBeforePending", "ratingSource",
         ]
         public static let caller = ["name", "reference", "phone", "email", "nameIndex", "referenceIndex", "type"]

@@ -18,39 +18,44 @@ struct FoldDecryption: Sendable {
     let login: String?
 
     func prepare(_ d: inout EventDecoder.Decoded) {
-        let e = d.event
-        guard let enc = e.enc else {
+        // Fields read one by one: copying the whole event out retained and
+        // released every string in it, once per event.
+        guard let enc = d.event.enc else {
             // Restricted journals' content is matched by id on the fold.
-            guard e.sealed == nil else { return }
-            if Desk.needsLegacyIndex(e), let ix = indexKey {
+            guard d.event.sealed == nil else { return }
+            if Desk.needsLegacyIndex(d.event), let ix = indexKey {
+                let e = d.event
                 d.event = (try? Desk.encrypt(e, key: nil, indexKey: ix).plain) ?? e
             }
             d.prepared = true
             return
         }
-        switch e.body {
+        switch d.event.body {
         case .noted, .resolved, .reopened:
             // The projection keeps none of their content: decrypted when shown.
             d.prepared = true
             return
         default: break
         }
-        switch keys.entry(e.ref) {
+        let ref = d.event.ref
+        switch keys.entry(ref) {
         case .key(let queue):
-            if let queue, !(readableQueues.contains(queue) || e.user == login) {
+            if let queue, !(readableQueues.contains(queue) || d.event.user == login) {
                 d.prepared = true
                 return
             }
-            guard let key = keys.symmetricKey(e.ref) else { return }
-            d.sealedBody = e.body
-            if let content = ContentCipher.decrypt(enc, key: key, ref: e.ref, type: e.type) {
-                d.event.body = Sealing.unseal(e.body, content)
+            let type = d.event.type
+            guard let opened = keys.withKey(ref, { ContentCipher.decryptPairs(enc, keyBytes: $0, ref: ref, type: type) }) else { return }
+            let sealed = d.event.body
+            if let content = opened {
+                d.event.body = Sealing.unseal(sealed, pairs: content)
             } else {
-                d.event = Desk.placeholder(e, Desk.unreadableText)
+                d.event = Desk.placeholder(d.event, Desk.unreadableText)
             }
+            d.sealedBody = sealed
             d.prepared = true
         case .erased:
-            d.event = Desk.placeholder(e, Desk.erasedText)
+            d.event = Desk.placeholder(d.event, Desk.erasedText)
             d.prepared = true
         case .unknown:
             // Opened by another process since the keys were read: the fold
@@ -63,14 +68,16 @@ struct FoldDecryption: Sendable {
     /// says its ticket is restricted (the key has not moved yet) and this
     /// reader may not see it.
     func fold(_ d: EventDecoder.Decoded, into s: inout TicketStore) {
-        guard let sealed = d.sealedBody, let q = s.restrictedQueue(of: d.event.ref),
-              !(readableQueues.contains(q) || d.event.user == login) else {
-            s.apply(d.event)
+        // The ticket's queue first: testing `sealedBody` copied the body
+        // (and retained its strings) on every event.
+        if let q = s.restrictedQueue(of: d.event.ref), !(readableQueues.contains(q) || d.event.user == login),
+           let sealed = d.sealedBody {
+            var e = d.event
+            e.body = sealed
+            s.apply(e)
             return
         }
-        var e = d.event
-        e.body = sealed
-        s.apply(e)
+        s.apply(d.event)
     }
 }
 

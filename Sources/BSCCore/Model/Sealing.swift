@@ -59,30 +59,54 @@ public enum Sealing {
 
     /// Puts sealed content back into a redacted body.
     public static func unseal(_ body: EventBody, _ c: [String: String]) -> EventBody {
+        unseal(body, pairs: c.map { (key: $0.key, value: $0.value) })
+    }
+
+    /// The same from the content's pairs as decrypted (a replay's path: no
+    /// map to build and hash). A repeated key: the last one wins, as in a map.
+    public static func unseal(_ body: EventBody, pairs: [(key: String, value: String)]) -> EventBody {
         var details: [String: String] = [:]
-        for (k, v) in c where k.hasPrefix("details.") { details[String(k.dropFirst(8))] = v }
+        var caller: String?, callerRef: String?, phone: String?, email: String?, summary: String?
+        var note: String?, reason: String?, text: String?, from: String?, to: String?, how: String?
+        for (k, v) in pairs {
+            switch k {
+            case "caller": caller = v
+            case "caller_ref": callerRef = v
+            case "phone": phone = v
+            case "email": email = v
+            case "summary": summary = v
+            case "note": note = v
+            case "reason": reason = v
+            case "text": text = v
+            case "from": from = v
+            case "to": to = v
+            case "how": how = v
+            default:
+                if k.hasPrefix("details.") { details[String(k.dropFirst(8))] = v }
+            }
+        }
         switch body {
-        case .opened(let caller, let category, let queue, let priority, var contact, _):
-            contact.summary = c["summary"] ?? contact.summary
-            var full = Caller(name: c["caller"] ?? caller.name, type: caller.type, reference: c["caller_ref"], phone: c["phone"], email: c["email"])
-            full.nameIndex = caller.nameIndex
-            full.referenceIndex = caller.referenceIndex
+        case .opened(let redacted, let category, let queue, let priority, var contact, _):
+            contact.summary = summary ?? contact.summary
+            var full = Caller(name: caller ?? redacted.name, type: redacted.type, reference: callerRef, phone: phone, email: email)
+            full.nameIndex = redacted.nameIndex
+            full.referenceIndex = redacted.referenceIndex
             return .opened(caller: full, category: category, queue: queue, priority: priority, contact: contact, details: details)
         case .contactLogged(var contact):
-            contact.summary = c["summary"] ?? contact.summary
+            contact.summary = summary ?? contact.summary
             return .contactLogged(contact)
         case .routed(let queue, _, _):
-            return .routed(queue: queue, details: details, note: c["note"])
+            return .routed(queue: queue, details: details, note: note)
         case .resolved(_, let fcr):
-            return .resolved(note: c["note"], firstContact: fcr)
+            return .resolved(note: note, firstContact: fcr)
         case .reopened:
-            return .reopened(reason: c["reason"])
-        case .noted(let text):
-            return .noted(text: c["text"] ?? text)
-        case .corrected(let field, let from, let to):
-            return .corrected(field: field, from: c["from"] ?? from, to: c["to"] ?? to)
-        case .identityVerified(let how):
-            return .identityVerified(how: c["how"] ?? how)
+            return .reopened(reason: reason)
+        case .noted(let old):
+            return .noted(text: text ?? old)
+        case .corrected(let field, let oldFrom, let oldTo):
+            return .corrected(field: field, from: from ?? oldFrom, to: to ?? oldTo)
+        case .identityVerified(let old):
+            return .identityVerified(how: how ?? old)
         default:
             return body
         }
