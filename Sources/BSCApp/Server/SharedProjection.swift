@@ -1,5 +1,6 @@
 import BSCCore
 import BSCJournal
+import Foundation
 
 /// The team server's one projection of the journal, and the desks that act
 /// on it for each request.
@@ -44,6 +45,9 @@ public final class SharedProjection: @unchecked Sendable {
         // The server is the journal's only writer; it acknowledges appends
         // after `syncAppends`, one sync for every request waiting.
         engine.journal.defersSync = true
+        // A shared store commits a group's appends in one transaction, at
+        // that same sync.
+        _ = upstream?.holdCommits()
         // Its screens are told of appends (ScreenSessions): boards watch nothing.
         engine.boardCache.appendsAnnounced = true
     }
@@ -55,9 +59,35 @@ public final class SharedProjection: @unchecked Sendable {
         do {
             return try engine.journal.syncDeferred()
         } catch {
+            failureLock.withLock { failures += 1 }
+            // The group's transaction may not have committed, but this copy
+            // and the projection hold its events.
+            if hasUpstream { needsMatching = true }
             throw DeskError.from(error)
         }
     }
+
+    /// A group commit to the shared store failed: this copy may hold lines
+    /// the store does not, and the projection folded them. Until
+    /// `matchStore()` succeeds, no request runs on it.
+    public private(set) var needsMatching = false
+
+    /// Sets aside the lines of this copy that the store does not hold
+    /// (`pullUpstream`) and replays the projection from the copy, so it is
+    /// the store's again.
+    public func matchStore() throws(DeskError) {
+        do { try engine.journal.pullUpstream() } catch { throw DeskError.from(error) }
+        try engine.load()
+        needsMatching = false
+    }
+
+    /// How many `syncAppends` calls have failed. A sync takes every file
+    /// written since the last one, whoever wrote it: an append is only
+    /// known to be on disk if no sync failed between its write and the
+    /// sync that acknowledges it. Safe from any thread.
+    public var syncFailures: Int { failureLock.withLock { failures } }
+    private let failureLock = NSLock()
+    private var failures = 0
 
     /// Where each event of the newest two months' segments is: a client
     /// resending a request after the server restarted is recognised by its
@@ -85,6 +115,7 @@ public final class SharedProjection: @unchecked Sendable {
     /// Folds in what other servers appended to the shared store.
     public func catchUpWithUpstream() throws(DeskError) {
         guard hasUpstream else { return }
+        if needsMatching { return try matchStore() }
         do {
             try engine.journal.pullUpstream()
             // Keys other servers stored or erased since the last request.
