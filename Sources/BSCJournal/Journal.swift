@@ -358,6 +358,7 @@ public final class Journal: @unchecked Sendable {
         }
         if let committed {
             for (_, fd) in pending { fs.close(fd) }
+            unsyncedLock.locked { failedSyncs += 1 }
             throw committed
         }
         var failure: FileError? = nil
@@ -369,9 +370,19 @@ public final class Journal: @unchecked Sendable {
             }
             fs.close(fd)
         }
-        if let failure { throw JournalError.outcomeUnknown(failure) }
+        if let failure {
+            unsyncedLock.locked { failedSyncs += 1 }
+            throw JournalError.outcomeUnknown(failure)
+        }
         return pending.count
     }
+
+    /// How many `syncDeferred()` calls have failed, whoever called it. A
+    /// sync takes every file written since the last one: an append is only
+    /// known to be stored if none failed between its write and the sync
+    /// that acknowledges it.
+    public var syncFailures: Int { unsyncedLock.locked { failedSyncs } }
+    private var failedSyncs = 0
 
     /// SHA-256 over the previous hash (hex) and this line's bytes before `"h"`.
     public static func chainHash(previous: String, body: [UInt8]) -> String {

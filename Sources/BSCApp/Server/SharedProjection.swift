@@ -1,6 +1,5 @@
 import BSCCore
 import BSCJournal
-import Foundation
 
 /// The team server's one projection of the journal, and the desks that act
 /// on it for each request.
@@ -59,10 +58,6 @@ public final class SharedProjection: @unchecked Sendable {
         do {
             return try engine.journal.syncDeferred()
         } catch {
-            failureLock.withLock { failures += 1 }
-            // The group's transaction may not have committed, but this copy
-            // and the projection hold its events.
-            if hasUpstream { needsMatching = true }
             throw DeskError.from(error)
         }
     }
@@ -70,24 +65,25 @@ public final class SharedProjection: @unchecked Sendable {
     /// A group commit to the shared store failed: this copy may hold lines
     /// the store does not, and the projection folded them. Until
     /// `matchStore()` succeeds, no request runs on it.
-    public private(set) var needsMatching = false
+    public var needsMatching: Bool { hasUpstream && syncFailures != matchedAfter }
+    private var matchedAfter = 0
 
     /// Sets aside the lines of this copy that the store does not hold
     /// (`pullUpstream`) and replays the projection from the copy, so it is
     /// the store's again.
     public func matchStore() throws(DeskError) {
+        let failures = syncFailures
         do { try engine.journal.pullUpstream() } catch { throw DeskError.from(error) }
         try engine.load()
-        needsMatching = false
+        matchedAfter = failures
     }
 
-    /// How many `syncAppends` calls have failed. A sync takes every file
-    /// written since the last one, whoever wrote it: an append is only
-    /// known to be on disk if no sync failed between its write and the
-    /// sync that acknowledges it. Safe from any thread.
-    public var syncFailures: Int { failureLock.withLock { failures } }
-    private let failureLock = NSLock()
-    private var failures = 0
+    /// How many syncs of the journal have failed, whoever asked for them
+    /// (a request's group, a screen, an erasure). A sync takes every file
+    /// written since the last one: an append is only known to be stored if
+    /// none failed between its write and the sync that acknowledges it.
+    /// Safe from any thread.
+    public var syncFailures: Int { engine.journal.syncFailures }
 
     /// Where each event of the newest two months' segments is: a client
     /// resending a request after the server restarted is recognised by its
