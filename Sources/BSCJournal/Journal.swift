@@ -317,14 +317,7 @@ public final class Journal: @unchecked Sendable {
         // our own fdatasync, which also covers every line before ours.
         fs.unlock(lockFd)
         locked = false
-        let deferred = defersSync && unsyncedLock.locked { () -> Bool in
-            if unsynced[segPath] != nil { return true }
-            let kept = dup(fd)
-            guard kept >= 0 else { return false }  // out of descriptors: sync now
-            unsynced[segPath] = kept
-            return true
-        }
-        if !deferred {
+        if !deferSync(fd, path: segPath) {
             do {
                 try fs.fdatasync(fd, path: segPath)
             } catch {
@@ -335,15 +328,38 @@ public final class Journal: @unchecked Sendable {
         return AppendReport(events: events, repairedFragment: repaired, completedLine: completed)
     }
 
-    /// Syncs every segment written since the last call (see `defersSync`).
-    /// Returns how many segments it synced. A failure means the appends
-    /// since the last call may or may not be on disk.
+    /// With `defersSync`, keeps a descriptor of `path` (just written
+    /// through `fd`) for `syncDeferred()` and returns true; false when the
+    /// caller must sync now.
+    func deferSync(_ fd: Int32, path segPath: String) -> Bool {
+        defersSync && unsyncedLock.locked { () -> Bool in
+            if unsynced[segPath] != nil { return true }
+            let kept = dup(fd)
+            guard kept >= 0 else { return false }  // out of descriptors: sync now
+            unsynced[segPath] = kept
+            return true
+        }
+    }
+
+    /// Syncs every segment written since the last call (see `defersSync`),
+    /// after committing what an upstream store holds open (its group
+    /// transaction). Returns how many segments it synced. A failure means
+    /// the appends since the last call may or may not be stored.
     @discardableResult
     public func syncDeferred() throws -> Int {
+        var committed: Error? = nil
+        if let upstream {
+            do { try upstream.commitHeld() } catch { committed = error }
+        }
         let pending = unsyncedLock.locked { () -> [String: Int32] in
             let p = unsynced
             unsynced = [:]
             return p
+        }
+        if let committed {
+            for (_, fd) in pending { fs.close(fd) }
+            unsyncedLock.locked { failedSyncs += 1 }
+            throw committed
         }
         var failure: FileError? = nil
         for (p, fd) in pending {
@@ -354,9 +370,19 @@ public final class Journal: @unchecked Sendable {
             }
             fs.close(fd)
         }
-        if let failure { throw JournalError.outcomeUnknown(failure) }
+        if let failure {
+            unsyncedLock.locked { failedSyncs += 1 }
+            throw JournalError.outcomeUnknown(failure)
+        }
         return pending.count
     }
+
+    /// How many `syncDeferred()` calls have failed, whoever called it. A
+    /// sync takes every file written since the last one: an append is only
+    /// known to be stored if none failed between its write and the sync
+    /// that acknowledges it.
+    public var syncFailures: Int { unsyncedLock.locked { failedSyncs } }
+    private var failedSyncs = 0
 
     /// SHA-256 over the previous hash (hex) and this line's bytes before `"h"`.
     public static func chainHash(previous: String, body: [UInt8]) -> String {

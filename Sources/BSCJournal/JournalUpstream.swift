@@ -29,6 +29,18 @@ public protocol JournalUpstream: AnyObject, Sendable {
     func storedEvent(id: String) throws -> Event?
     /// The store's newest stamp.
     func head() throws -> StoreHead
+    /// Commits the appends the store holds open (a store that groups
+    /// them into one transaction); throws if their outcome is unknown.
+    func commitHeld() throws
+    /// Asks the store to hold its appends open until `commitHeld()` (one
+    /// transaction for a group); false if it commits each append itself.
+    func holdCommits() -> Bool
+}
+
+extension JournalUpstream {
+    /// A store that commits each append as it is made holds nothing.
+    public func commitHeld() throws {}
+    public func holdCommits() -> Bool { false }
 }
 
 extension Journal {
@@ -57,6 +69,7 @@ extension Journal {
         var copied = 0
         let decoder = EventDecoder()
         struct Done: Error {}
+        struct Diverged: Error {}
         do {
             try upstream.lines(after: max(0, local.seq - 1)) { seq, line in
                 let d: EventDecoder.Decoded
@@ -64,9 +77,7 @@ extension Journal {
                     throw JournalError.rejected("the shared store's line at position \(seq) does not decode (\(error)); nothing was copied")
                 }
                 if !checked {
-                    guard seq == local.seq, d.hash == local.hash else {
-                        throw JournalError.rejected("\(directory) is not a copy of the shared store: its last line (seq \(local.seq)) differs from the store's; give this server a new, empty data directory with the configuration file only")
-                    }
+                    guard seq == local.seq, d.hash == local.hash else { throw Diverged() }
                     checked = true
                     return
                 }
@@ -77,7 +88,13 @@ extension Journal {
                 pending[pending.count - 1].bytes.append(10)
                 copied += 1
             }
-        } catch is Done {}
+        } catch is Done {
+        } catch is Diverged {
+            // A group this server wrote but never committed (killed before
+            // its COMMIT), on whose positions other servers appended since.
+            if try setAsideUncommitted(upstream, localSeq: local.seq) { return try pullLocked(upstream, through: through) }
+            throw JournalError.rejected("\(directory) is not a copy of the shared store: its last line (seq \(local.seq)) differs from the store's; give this server a new, empty data directory with the configuration file only")
+        }
         if !checked {
             // The store is behind this copy. After a failover that is
             // expected: a commit is visible on the old primary before its
@@ -97,7 +114,8 @@ extension Journal {
             defer { fs.close(fd) }
             if isNew { try? fs.fchmod(fd, mode: fileMode, path: p) }
             try writeAll(fd, bytes, path: p)
-            try fs.fdatasync(fd, path: p)
+            // A server (`defersSync`) syncs its copy with the group.
+            if !deferSync(fd, path: p) { try fs.fdatasync(fd, path: p) }
             if isNew {
                 let dfd = try fs.open(directory, flags: O_RDONLY | O_DIRECTORY, mode: 0)
                 defer { fs.close(dfd) }
@@ -164,6 +182,46 @@ extension Journal {
         }
         throw JournalError.rejected("the shared journal kept moving on while this server tried to append (100 tries); nothing was saved")
     }
+
+    /// The store has other lines than this copy at its last positions: the
+    /// copy's were written by this server inside a group transaction that
+    /// never committed (so never acknowledged). Finds the newest local line
+    /// the store has too (same position and hash), at most
+    /// `uncommittedLimit` back, and sets aside the lines after it; false if
+    /// there is none (then this is another store's copy).
+    func setAsideUncommitted(_ upstream: any JournalUpstream, localSeq: Int64) throws -> Bool {
+        let from = max(0, localSeq - Self.uncommittedLimit)
+        let decoder = EventDecoder()
+        var storeHashes: [Int64: String] = [:]
+        struct Done: Error {}
+        do {
+            try upstream.lines(after: from) { seq, line in
+                if seq > localSeq { throw Done() }
+                if let h = (try? decoder.decode(line))?.hash { storeHashes[seq] = h }
+            }
+        } catch is Done {}
+        var best: (seq: Int64, hash: String)? = nil
+        for segment in try segments().reversed() {
+            let bytes = try SafeFile.read(path(segment), limit: Int.max)
+            var start = 0
+            var reachedFrom = false
+            for (i, b) in bytes.enumerated() where b == 10 {
+                if let d = try? decoder.decode(Array(bytes[start..<i])), let h = d.hash {
+                    let seq = d.event.seq
+                    if seq <= from { reachedFrom = true }
+                    if storeHashes[seq] == h, seq > (best?.seq ?? -1) { best = (seq, h) }
+                }
+                start = i + 1
+            }
+            if best != nil || reachedFrom { break }
+        }
+        guard let best else { return false }
+        return try setAsideBeyond(seq: best.seq, hash: best.hash)
+    }
+
+    /// How far back a copy's uncommitted lines are looked for: more than
+    /// one group of requests ever holds.
+    static let uncommittedLimit: Int64 = 10_000
 
     /// Moves every local line after position `seq` to
     /// `torn/beyond-store-SEQ.jsonl` if the local line at `seq` is the

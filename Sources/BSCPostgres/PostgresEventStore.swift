@@ -22,6 +22,11 @@ public final class PostgresEventStore: EventStore, @unchecked Sendable {
     /// How often a subscription reads even without a notification
     /// (NOTIFY is not replayed after a reconnect and not sent on standbys).
     public var pollMillis: Int = 1000
+    /// Set by the team server: an append leaves its transaction open, and
+    /// `commitHeld()` commits every append since the last one (group
+    /// commit: one WAL flush for every request that waited). Set before
+    /// the first append.
+    public var holdsCommits = false
 
     static let channel = "bscdesk_events"
     static let readBatch = 5000
@@ -128,11 +133,23 @@ public final class PostgresEventStore: EventStore, @unchecked Sendable {
 
     /// The append transaction; `beforeCommit` runs inside it, with the
     /// head row still locked (the gap race test holds it open there).
+    /// With `holdsCommits`, the transaction is left open (still holding
+    /// the head row) for the next append, and `commitHeld()` commits them
+    /// all.
     func append(_ events: [Event], expected: Int64, beforeCommit: (PostgresSession.Connection) throws -> Void) throws -> [Event] {
         guard !events.isEmpty else { return [] }
         let ids = events.map(\.id)
         return try session.with { c in
-            try c.run("BEGIN")
+            // An open group on this very connection: its BEGIN and head
+            // lock are already done. (A new connection means the group's
+            // transaction died with the old one: that is reported by
+            // `commitHeld`, and this append starts a new group.)
+            let continuing = held.count > 0 && held.connection == c.number
+            if held.count > 0 && !continuing { held.lost = held.lost ?? "the connection to PostgreSQL was lost with the group's transaction open" }
+            if !continuing {
+                try c.run("BEGIN")
+                held.count = 0
+            }
             var committing = false
             do {
                 // Every server's appends queue here: one writer at a time.
@@ -141,13 +158,14 @@ public final class PostgresEventStore: EventStore, @unchecked Sendable {
                 // the stored events, whatever the head is now.
                 let stored = try Self.decodeRows(try c.query("SELECT seq, line FROM bscdesk_events WHERE id = ANY(\(ids)) ORDER BY seq"))
                 if !stored.isEmpty {
-                    try c.run("ROLLBACK")
+                    if !continuing { try c.run("ROLLBACK") }
                     guard stored.count == events.count, Set(stored.map(\.id)) == Set(ids) else {
                         throw EventStoreError.rejected("some of these event ids are already stored and some are not: make new ids; nothing was saved")
                     }
                     return stored
                 }
                 guard head.seq == expected else {
+                    if continuing { throw PostgresStoreError.database("the head moved inside this server's own transaction (seq \(head.seq), expected \(expected))") }
                     try c.run("ROLLBACK")
                     throw EventStoreError.conflict(expected: expected, head: head)
                 }
@@ -176,15 +194,28 @@ public final class PostgresEventStore: EventStore, @unchecked Sendable {
                     SELECT (SELECT count(*) FROM ins), pg_notify(\(Self.channel), (SELECT seq FROM upd)::text)
                     """)
                 try beforeCommit(c)
+                if holdsCommits {
+                    // Committed with the group by `commitHeld()`; the
+                    // caller must not acknowledge it before that.
+                    held.count += 1
+                    held.connection = c.number
+                    return s.events
+                }
                 committing = true
-                try c.run("COMMIT")
+                try Self.commit(c)
                 return s.events
             } catch {
                 if committing {
                     session.resetLater()
                     throw PostgresStoreError.outcomeUnknown(PostgresStoreError.describe(error))
                 }
-                if c.raw.isClosed == false, !(error is EventStoreError) { try? c.run("ROLLBACK") }
+                if held.count > 0 {
+                    // The group's transaction is aborted with this
+                    // statement: its earlier appends are gone too.
+                    held.lost = held.lost ?? PostgresStoreError.describe(error)
+                    held.count = 0
+                }
+                if c.raw.isClosed == false, !(error is EventStoreError) || continuing { try? c.run("ROLLBACK") }
                 if PostgresStoreError.sqlState(error) == "23505" {
                     // Another server stored one of these ids between our
                     // check and insert: impossible under the head lock, but
@@ -194,6 +225,52 @@ public final class PostgresEventStore: EventStore, @unchecked Sendable {
                 if let e = error as? EventStoreError { throw e }
                 if let e = error as? PostgresStoreError { throw e }
                 throw PostgresStoreError.database(PostgresStoreError.describe(error))
+            }
+        }
+    }
+
+    /// COMMIT, checked: PostgreSQL answers COMMIT of a transaction that an
+    /// error aborted with ROLLBACK, not with an error.
+    static func commit(_ c: PostgresSession.Connection) throws {
+        let r = try c.query("COMMIT")
+        guard r.metadata.command == "COMMIT" else {
+            throw PostgresStoreError.database("PostgreSQL rolled the transaction back (it answered COMMIT with \(r.metadata.command))")
+        }
+    }
+
+    /// The appends `commitHeld()` will commit (see `holdsCommits`).
+    /// Guarded by the session's lock: touched only inside `session.with`.
+    struct HeldGroup {
+        var count = 0
+        /// The connection the group's transaction is open on.
+        var connection = 0
+        /// Why the group's transaction is gone, if it is.
+        var lost: String?
+    }
+    var held = HeldGroup()
+
+    /// Commits every append made since the last call (with
+    /// `holdsCommits`): one transaction, so one WAL flush, for a group.
+    /// Throws an outcome-unknown error if the COMMIT failed or the group's
+    /// transaction was lost before it: then none of the group may be
+    /// acknowledged, and some or none of it is stored.
+    public func commitHeld() throws {
+        try session.with { c in
+            let group = held
+            held = HeldGroup()
+            if let lost = group.lost {
+                if group.count > 0, group.connection == c.number { try? c.run("ROLLBACK") }
+                throw PostgresStoreError.outcomeUnknown("the group's transaction was rolled back: \(lost)")
+            }
+            guard group.count > 0 else { return }
+            guard group.connection == c.number else {
+                throw PostgresStoreError.outcomeUnknown("the connection to PostgreSQL was lost with the group's transaction open; its appends were not stored")
+            }
+            do {
+                try Self.commit(c)
+            } catch {
+                session.resetLater()
+                throw PostgresStoreError.outcomeUnknown(PostgresStoreError.describe(error))
             }
         }
     }
@@ -381,6 +458,11 @@ public final class PostgresEventStore: EventStore, @unchecked Sendable {
 extension PostgresEventStore: JournalUpstream {
     public func lines(after seq: Int64, _ line: (Int64, [UInt8]) throws -> Void) throws {
         try readLines(after: seq, line)
+    }
+
+    public func holdCommits() -> Bool {
+        holdsCommits = true
+        return true
     }
 
     public func storedEvent(id: String) throws -> Event? {

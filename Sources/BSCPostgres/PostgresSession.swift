@@ -157,6 +157,8 @@ final class PostgresSession: @unchecked Sendable {
     struct Connection {
         let raw: PostgresConnection
         let logger: Logger
+        /// Which connection this is: a new one after a reconnect.
+        var number: Int { raw.id }
 
         /// Runs `q` and waits for its answer, but never forever: a query
         /// written to a connection that closed meanwhile (the database

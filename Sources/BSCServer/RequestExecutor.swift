@@ -31,8 +31,16 @@ public final class RequestExecutor: @unchecked Sendable {
     private var draining = false
     /// Answers held until the group's sync (group commit): every request
     /// that arrived while one was running shares the next fdatasync.
-    private var held: [(reply: @Sendable (Response) -> Void, response: Response, appended: Bool, eventId: String?)] = []
+    typealias Held = (reply: @Sendable (Response) -> Void, response: Response, appended: Bool, eventId: String?)
+    private var held: [Held] = []
+    /// The projection and its count of failed syncs when the first append
+    /// now held was written: a failure after that (anyone's sync) leaves
+    /// the held appends' outcome unknown.
+    private var heldSince: (SharedProjection, Int)?
     private var flushQueued = false
+    /// A group's sync is running on `syncQueue`; the next group waits.
+    private var syncing = false
+    private let syncQueue = DispatchQueue(label: "bscdesk.server.sync")
     /// A sync slower than this is logged.
     static let slowSyncMillis = 100
     /// The front desks run here for terminals (protocol version 3).
@@ -59,6 +67,17 @@ public final class RequestExecutor: @unchecked Sendable {
         queue.async { [self] in
             pushQueued = false
             if !draining, screens.updateOneStale(projection: projection) { scheduleStaleUpdate() }
+            commitShared()
+        }
+    }
+
+    /// A screen's tick may append (a call-back falling due): on a shared
+    /// store that append holds the store's head row until committed, so
+    /// it is committed at once rather than at the next request's flush.
+    private func commitShared() {
+        guard projection.hasUpstream, !syncing else { return }
+        do { try projection.syncAppends() } catch {
+            logger.error("commit after a screen tick failed: \(terminalSafe(error.message, lineBreaks: .space))")
         }
     }
 
@@ -98,6 +117,7 @@ public final class RequestExecutor: @unchecked Sendable {
         t.setEventHandler { [weak self] in
             guard let self, !self.draining, !self.screens.isEmpty else { return }
             self.screens.tick(projection: self.projection)
+            self.commitShared()
         }
         t.resume()
         screenTicker = t
@@ -110,7 +130,9 @@ public final class RequestExecutor: @unchecked Sendable {
     public func submit(_ request: Request, login: String, reply: @escaping @Sendable (Response) -> Void) {
         queue.async { [self] in
             let response = execute(request, login: login)
-            held.append((reply, response, request.appends && response.status == WireStatus.ok, request.eventId))
+            let appended = request.appends && response.status == WireStatus.ok
+            if appended && heldSince == nil { heldSince = (projection, projection.syncFailures) }
+            held.append((reply, response, appended, request.eventId))
             if !flushQueued {
                 // Behind every request already queued: they join this group.
                 flushQueued = true
@@ -119,44 +141,106 @@ public final class RequestExecutor: @unchecked Sendable {
         }
     }
 
-    /// One fdatasync for the group, then its answers. If the sync fails, no
-    /// append of the group is acknowledged: each gets "outcome unknown" and
-    /// its id is forgotten, so a resend is checked against the journal.
+    /// Starts the group's sync, unless one is running: then the group
+    /// waits for it, and goes as soon as it is done (`synced`).
     private func flush() {
         flushQueued = false
+        guard !syncing else { return }
+        startSync()
+    }
+
+    /// One fdatasync for the group, off the request queue: requests keep
+    /// executing while the disk works (as PostgreSQL's WAL writer does),
+    /// and gather into the next group. Runs on `queue`.
+    private func startSync() {
+        guard !held.isEmpty else { return }
         let group = held
         held = []
-        var syncError: DeskError? = nil
-        if group.contains(where: { $0.appended }) {
+        let since = heldSince
+        heldSince = nil
+        guard group.contains(where: { $0.appended }) else {
+            // Reads only: what they saw was synced by the groups before
+            // (one sync runs at a time, and none is running).
+            for entry in group { entry.reply(entry.response) }
+            return
+        }
+        syncing = true
+        let p = projection
+        if p.hasUpstream {
+            // A shared store: the group's one COMMIT runs here, so the next
+            // requests append in the next transaction, and a failed one is
+            // repaired before any request runs on the projection.
             let started = DispatchTime.now().uptimeNanoseconds
-            do {
-                try projection.syncAppends()
-            } catch {
-                syncError = error
-                logger.error("sync failed; \(group.filter(\.appended).count) appends have an unknown outcome: \(terminalSafe(error.message, lineBreaks: .space))")
-            }
+            var syncError: DeskError? = nil
+            do { try p.syncAppends() } catch { syncError = DeskError.from(error) }
             let millis = Int((DispatchTime.now().uptimeNanoseconds &- started) / 1_000_000)
-            if millis >= Self.slowSyncMillis {
-                logger.warning("slow sync", metadata: ["millis": "\(millis)", "appends": "\(group.filter(\.appended).count)"])
+            synced(group, since: since, error: syncError, millis: millis)
+            return
+        }
+        syncQueue.async { [self] in
+            let started = DispatchTime.now().uptimeNanoseconds
+            var syncError: DeskError? = nil
+            do { try p.syncAppends() } catch { syncError = DeskError.from(error) }
+            let millis = Int((DispatchTime.now().uptimeNanoseconds &- started) / 1_000_000)
+            queue.async { [self, syncError] in synced(group, since: since, error: syncError, millis: millis) }
+        }
+    }
+
+    /// The group's sync is done: its answers go out. If it failed (or any
+    /// sync since the group's first write failed, e.g. a screen's, which
+    /// may have taken the group's files), no append of the group is
+    /// acknowledged, nor any append executed since (it chains on them):
+    /// each gets "outcome unknown" and its id is forgotten, so a resend is
+    /// checked against the journal. Runs on `queue`.
+    private func synced(_ group: [Held], since: (SharedProjection, Int)?, error: DeskError?, millis: Int) {
+        syncing = false
+        let appends = group.filter(\.appended).count
+        var failure = error
+        if failure == nil, let (p, failures) = since, p.syncFailures != failures {
+            failure = DeskError(.outcomeUnknown, "a sync of the journal failed after these appends were written; they may or may not be on disk: resend them (same event ids)")
+        }
+        if let failure {
+            logger.error("sync failed; \(appends) appends have an unknown outcome: \(terminalSafe(failure.message, lineBreaks: .space))")
+        } else if millis >= Self.slowSyncMillis {
+            logger.warning("slow sync", metadata: ["millis": "\(millis)", "appends": "\(appends)"])
+        }
+        var answer = group
+        if failure != nil {
+            // Appends executed while the failed sync ran are answered now too.
+            answer += held.filter(\.appended)
+            held.removeAll(where: \.appended)
+            if held.isEmpty { heldSince = nil }
+        }
+        if failure != nil, projection.needsMatching {
+            do {
+                try projection.matchStore()
+                logger.notice("the projection was replayed to match the shared store after the failed commit")
+            } catch {
+                logger.error("cannot match the projection to the shared store yet (each request tries again): \(terminalSafe(error.message, lineBreaks: .space))")
             }
         }
-        for entry in group {
-            guard let syncError, entry.appended else {
+        for entry in answer {
+            guard let failure, entry.appended else {
                 entry.reply(entry.response)
                 continue
             }
             if let id = entry.eventId { written[id] = nil }
-            entry.reply(Response(id: entry.response.id, status: Int(ExitStatus.outcomeUnknown.rawValue), error: terminalSafe(syncError.message, lineBreaks: .space)))
+            entry.reply(Response(id: entry.response.id, status: Int(ExitStatus.outcomeUnknown.rawValue), error: terminalSafe(failure.message, lineBreaks: .space)))
         }
         // Then every terminal's front desk shows the new events, one
         // screen per turn of the queue (a burst of appends marks each
         // screen stale once).
-        if syncError == nil, group.contains(where: { $0.appended }), !screens.isEmpty {
+        if failure == nil, !screens.isEmpty {
             screens.pushAll(projection: projection)
         }
+        // The next group waited for this sync; a flush still queued
+        // gathers the requests queued behind it first.
+        if !flushQueued { startSync() }
     }
 
-    /// Refuses new requests, then waits for those already queued.
+    /// Refuses new requests, then waits for those already queued and for
+    /// their sync: every append executed is synced (or reported) before
+    /// the server exits.
     public func drain() {
         queue.sync {
             draining = true
@@ -165,8 +249,11 @@ public final class RequestExecutor: @unchecked Sendable {
             // terminals keep theirs and reconnect.
             screens.closeAll()
         }
-        // A group's flush is queued behind its requests: let it answer.
-        queue.sync {}
+        // A group's flush is queued behind its requests, and its sync runs
+        // on `syncQueue`: wait until both have answered.
+        while queue.sync(execute: { syncing || flushQueued || !held.isEmpty }) {
+            usleep(1000)
+        }
     }
 
     /// Whether `login` may connect, and as what. This does not wait for the

@@ -44,6 +44,9 @@ public final class SharedProjection: @unchecked Sendable {
         // The server is the journal's only writer; it acknowledges appends
         // after `syncAppends`, one sync for every request waiting.
         engine.journal.defersSync = true
+        // A shared store commits a group's appends in one transaction, at
+        // that same sync.
+        _ = upstream?.holdCommits()
         // Its screens are told of appends (ScreenSessions): boards watch nothing.
         engine.boardCache.appendsAnnounced = true
     }
@@ -58,6 +61,29 @@ public final class SharedProjection: @unchecked Sendable {
             throw DeskError.from(error)
         }
     }
+
+    /// A group commit to the shared store failed: this copy may hold lines
+    /// the store does not, and the projection folded them. Until
+    /// `matchStore()` succeeds, no request runs on it.
+    public var needsMatching: Bool { hasUpstream && syncFailures != matchedAfter }
+    private var matchedAfter = 0
+
+    /// Sets aside the lines of this copy that the store does not hold
+    /// (`pullUpstream`) and replays the projection from the copy, so it is
+    /// the store's again.
+    public func matchStore() throws(DeskError) {
+        let failures = syncFailures
+        do { try engine.journal.pullUpstream() } catch { throw DeskError.from(error) }
+        try engine.load()
+        matchedAfter = failures
+    }
+
+    /// How many syncs of the journal have failed, whoever asked for them
+    /// (a request's group, a screen, an erasure). A sync takes every file
+    /// written since the last one: an append is only known to be stored if
+    /// none failed between its write and the sync that acknowledges it.
+    /// Safe from any thread.
+    public var syncFailures: Int { engine.journal.syncFailures }
 
     /// Where each event of the newest two months' segments is: a client
     /// resending a request after the server restarted is recognised by its
@@ -85,6 +111,7 @@ public final class SharedProjection: @unchecked Sendable {
     /// Folds in what other servers appended to the shared store.
     public func catchUpWithUpstream() throws(DeskError) {
         guard hasUpstream else { return }
+        if needsMatching { return try matchStore() }
         do {
             try engine.journal.pullUpstream()
             // Keys other servers stored or erased since the last request.
