@@ -162,26 +162,6 @@ public final class TeamServer: @unchecked Sendable {
     }
 }
 
-/// Splits the byte stream into frames (4-byte big-endian length + payload).
-struct FrameDecoder: ByteToMessageDecoder {
-    typealias InboundOut = ByteBuffer
-
-    mutating func decode(context: ChannelHandlerContext, buffer: inout ByteBuffer) throws -> DecodingState {
-        guard let length = buffer.getInteger(at: buffer.readerIndex, as: UInt32.self) else { return .needMoreData }
-        guard Int(length) <= Frame.maxLength else { throw FrameError.tooLong(Int(length)) }
-        guard length > 0 else { throw FrameError.empty }
-        guard buffer.readableBytes >= 4 + Int(length) else { return .needMoreData }
-        buffer.moveReaderIndex(forwardBy: 4)
-        context.fireChannelRead(wrapInboundOut(buffer.readSlice(length: Int(length))!))
-        return .continue
-    }
-
-    mutating func decodeLast(context: ChannelHandlerContext, buffer: inout ByteBuffer, seenEOF: Bool) throws -> DecodingState {
-        while try decode(context: context, buffer: &buffer) == .continue {}
-        return .needMoreData
-    }
-}
-
 /// One client connection: the hello exchange, then requests.
 final class ConnectionHandler: ChannelInboundHandler {
     typealias InboundIn = ByteBuffer
