@@ -14,33 +14,16 @@ extension TeamServerTests {
     /// that began after its write, and before the failed one, covered it;
     /// the others are answered "outcome unknown".
     @Test func aFailedSyncAcknowledgesNoneOfTheAppendsItMayHaveLost() throws {
-        guard access("/usr/bin/strace", X_OK) == 0 else {
-            throw TestFailure("this test injects a failing fdatasync into the server with strace, which is missing: apt-get install strace (.ci/run does); it does not skip")
-        }
         let f = try runningDesk()
         defer { f.cleanUp() }
-        let trace = f.root + "/serve.strace"
-        let strace = Process()
-        // As in oneSyncCoversAGroupAndNoAnswerPrecedesItsSync: through
-        // python3 so strace's signal mask lets SIGINT detach it.
-        strace.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-        strace.arguments = ["-c", "import os, signal, sys; signal.pthread_sigmask(signal.SIG_SETMASK, []); os.execv(sys.argv[1], sys.argv[1:])",
-                            "/usr/bin/strace", "-f", "-ttt", "-y", "-s", "512", "-e", "trace=write,writev,sendmsg,fdatasync",
-                            "-e", "inject=fdatasync:error=EIO:when=3", "-o", trace, "-p", "\(f.server!.processIdentifier)"]
-        strace.standardOutput = FileHandle.nullDevice
-        strace.standardError = FileHandle.nullDevice
-        try strace.run()
-        defer { if strace.isRunning { kill(strace.processIdentifier, SIGKILL) } }
-        usleep(700_000)
-        let bench = try f.runAs(f.amy, [Bscdesk.bench, "server-append", "--socket", f.socket, "--clients", "40", "--count", "5"])
-        kill(strace.processIdentifier, SIGINT)
-        _ = try f.client(f.amy, ["stats"])
-        strace.waitUntilExit()
+        var bench = Bscdesk.Result(status: -1, stdout: "", stderr: "")
+        let lines = try tracingServer(f, inject: "fdatasync:error=EIO:when=3") {
+            bench = try f.runAs(f.amy, [Bscdesk.bench, "server-append", "--socket", f.socket, "--clients", "40", "--count", "5"])
+        }
         #expect(bench.status == 1, "the bench saw no failure: \(bench.stdout)")
         #expect(!bench.stdout.contains(" 0 failed"), "\(bench.stdout)")
         #expect(bench.stderr.contains("outcome is unknown"), "failed appends must be answered 'outcome unknown': \(bench.stderr)")
 
-        let lines = try String(contentsOfFile: trace, encoding: .utf8).split(separator: "\n").map(String.init)
         var written: [String: Double] = [:]
         var answered: [String: Double] = [:]
         var syncStarts: [String: Double] = [:]  // by pid: the last fdatasync begun

@@ -4,6 +4,39 @@ import Testing
 import Glibc
 #endif
 
+extension TeamServerTests {
+    /// Runs `body` while strace watches the server's journal writes,
+    /// socket writes and syncs (with `inject`, an `-e inject=` rule for a
+    /// fault), and returns the trace's lines: "PID TIME call(...) = n".
+    func tracingServer(_ f: TeamServerFixture, inject: String? = nil, _ body: () throws -> Void) throws -> [String] {
+        guard access("/usr/bin/strace", X_OK) == 0 else {
+            throw TestFailure("this test watches the server's system calls with strace, which is missing: apt-get install strace (.ci/run does); it does not skip")
+        }
+        let trace = f.root + "/serve.strace"
+        let strace = Process()
+        // Through python3 to clear the signal mask the test runner's
+        // thread passes on: strace keeps whatever was blocked at its start
+        // blocked, and would never see the SIGINT that detaches it.
+        strace.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+        strace.arguments = ["-c", "import os, signal, sys; signal.pthread_sigmask(signal.SIG_SETMASK, []); os.execv(sys.argv[1], sys.argv[1:])",
+                            "/usr/bin/strace", "-f", "-ttt", "-y", "-s", "512", "-e", "trace=write,writev,sendmsg,fdatasync"]
+            + (inject.map { ["-e", "inject=" + $0] } ?? []) + ["-o", trace, "-p", "\(f.server!.processIdentifier)"]
+        strace.standardOutput = FileHandle.nullDevice
+        strace.standardError = FileHandle.nullDevice
+        try strace.run()
+        defer { if strace.isRunning { kill(strace.processIdentifier, SIGKILL) } }
+        // strace says nothing when attached; give it a moment to be.
+        usleep(700_000)
+        try body()
+        kill(strace.processIdentifier, SIGINT)
+        // strace notices the signal when the server next stops in a system
+        // call: one more request makes sure it does.
+        _ = try f.client(f.amy, ["stats"])
+        strace.waitUntilExit()
+        return try String(contentsOfFile: trace, encoding: .utf8).split(separator: "\n").map(String.init)
+    }
+}
+
 /// Group commit and de-duplication across restarts, on a real server with
 /// real OS users (see TeamServerTests).
 extension TeamServerTests {
@@ -12,35 +45,14 @@ extension TeamServerTests {
     /// answer naming a ticket leaves the server before a sync that came
     /// after that ticket's journal write.
     @Test func oneSyncCoversAGroupAndNoAnswerPrecedesItsSync() throws {
-        guard access("/usr/bin/strace", X_OK) == 0 else {
-            throw TestFailure("this test watches the server's system calls with strace, which is missing: apt-get install strace (.ci/run does); it does not skip")
-        }
         let f = try runningDesk()
         defer { f.cleanUp() }
-        let trace = f.root + "/serve.strace"
-        let strace = Process()
-        // Through python3 to clear the signal mask the test runner's
-        // thread passes on: strace keeps whatever was blocked at its start
-        // blocked, and would never see the SIGINT that detaches it.
-        strace.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-        strace.arguments = ["-c", "import os, signal, sys; signal.pthread_sigmask(signal.SIG_SETMASK, []); os.execv(sys.argv[1], sys.argv[1:])",
-                            "/usr/bin/strace", "-f", "-ttt", "-y", "-s", "512", "-e", "trace=write,writev,sendmsg,fdatasync",
-                            "-o", trace, "-p", "\(f.server!.processIdentifier)"]
-        strace.standardOutput = FileHandle.nullDevice
-        strace.standardError = FileHandle.nullDevice
-        try strace.run()
-        defer { if strace.isRunning { kill(strace.processIdentifier, SIGKILL) } }
-        // strace says nothing when attached; give it a moment to be.
-        usleep(700_000)
-        let bench = try f.runAs(f.amy, [Bscdesk.bench, "server-append", "--socket", f.socket, "--clients", "40", "--count", "5"])
+        var bench = Bscdesk.Result(status: -1, stdout: "", stderr: "")
+        let lines = try tracingServer(f) {
+            bench = try f.runAs(f.amy, [Bscdesk.bench, "server-append", "--socket", f.socket, "--clients", "40", "--count", "5"])
+        }
         #expect(bench.status == 0, "\(bench.stdout) \(bench.stderr)")
-        kill(strace.processIdentifier, SIGINT)
-        // strace notices the signal when the server next stops in a system
-        // call: one more request makes sure it does.
-        _ = try f.client(f.amy, ["stats"])
-        strace.waitUntilExit()
 
-        let lines = try String(contentsOfFile: trace, encoding: .utf8).split(separator: "\n").map(String.init)
         var journalWrites: [(at: Double, refs: [String])] = []
         var syncs: [Double] = []
         var answers: [(at: Double, refs: [String])] = []

@@ -30,4 +30,17 @@ struct ServerChoiceTests {
         #expect(named.status == 77, "\(named.stderr)")
         #expect(named.stderr.contains("the team server knows you by your OS login"), "\(named.stderr)")
     }
+
+    /// A bad format is refused before anything is opened or asked: no
+    /// data directory made, no server reached.
+    @Test func aBadFormatIsRefusedBeforeTheDeskOrTheServer() throws {
+        var desk = try Bscdesk.fresh()
+        desk.extraEnvironment["BSCDESK_SERVER"] = "none"
+        let local = try desk.run(["categories", "--format", "xml"])
+        #expect(local.status == 64 && local.stderr == "bscdesk: unknown format \"xml\" for categories: use table or json\n", "\(local.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: desk.data + "/bscdesk.toml"), "a refused command made the data directory")
+        desk.extraEnvironment["BSCDESK_SERVER"] = "/nonexistent/bscdesk.sock"
+        let served = try desk.run(["import", "nope", "/etc/hostname"])
+        #expect(served.status == 64 && served.stderr.contains("unknown import format \"nope\""), "\(served.stderr)")
+    }
 }

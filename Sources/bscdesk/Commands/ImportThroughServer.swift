@@ -27,6 +27,9 @@ extension ImportCommand {
                 return
             }
             guard let formatText = format else { throw ClientError(status: 64, "import needs a format and a file: bscdesk import servicenow FILE") }
+            guard ImportFormat(rawValue: formatText) != nil else {
+                throw ClientError(status: 64, "unknown import format \"\(terminalSafe(formatText))\": use \(ImportFormat.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
             guard !files.isEmpty else { throw ClientError(status: 64, "import needs the export file: bscdesk import \(terminalSafe(formatText)) FILE") }
             var mappingText: String?
             if let m = mapping {

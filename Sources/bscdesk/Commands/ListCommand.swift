@@ -42,6 +42,11 @@ struct CategoriesCommand: ParsableCommand {
     @Option(help: "table or json.") var format: String = "table"
 
     func run() throws {
+        // Checked before a data directory is opened (or made) or a server asked.
+        guard ["table", "json"].contains(format) else {
+            printError("bscdesk: unknown format \"\(terminalSafe(format))\" for categories: use table or json")
+            throw ExitCode(ExitStatus.usage.rawValue)
+        }
         let args = CategoriesArgs(format: format)
         try runRouted(global, load: false, request: { _ in Request(id: 0, categories: args) }) { desk in
             try DeskCommands.categories(args, desk: desk)
