@@ -74,32 +74,37 @@ public enum ContentCipher {
     /// swift-crypto wraps on Linux) from a stack context, and read.
     /// The content comes as its pairs (for `Sealing.unseal(_:pairs:)`).
     public static func decryptPairs(_ enc: String, keyBytes: UnsafeRawBufferPointer, ref: TicketRef, type: EventType) -> [(key: String, value: String)]? {
+        var enc = enc
+        return enc.withUTF8 { decryptPairs($0, keyBytes: keyBytes, ref: ref, type: type) }
+    }
+
+    /// As above from the blob's base64 bytes where they lie (a replay's
+    /// line buffer): no string is made of a blob that is opened at once.
+    public static func decryptPairs(_ text: UnsafeBufferPointer<UInt8>, keyBytes: UnsafeRawBufferPointer, ref: TicketRef, type: EventType) -> [(key: String, value: String)]? {
         guard keyBytes.count == 32 else { return nil }
         #if canImport(CCryptoBoringSSL)
-        var enc = enc
-        return enc.withUTF8 { text -> [(key: String, value: String)]? in
-            let capacity = text.count / 4 * 3
-            guard capacity >= 28 else { return nil }
-            return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: capacity) { buf -> [(key: String, value: String)]? in
-                guard let base = buf.baseAddress, let n = Base64.decode(text, to: buf), n >= 28 else { return nil }
-                return withAssociatedData(ref, type) { ad -> [(key: String, value: String)]? in
-                    withUnsafeTemporaryAllocation(of: EVP_AEAD_CTX.self, capacity: 1) { ctxBuf -> [(key: String, value: String)]? in
-                        let ctx = ctxBuf.baseAddress!
-                        guard CCryptoBoringSSL_EVP_AEAD_CTX_init(ctx, CCryptoBoringSSL_EVP_aead_aes_256_gcm(), keyBytes.baseAddress!.assumingMemoryBound(to: UInt8.self),
-                                                                 32, 16, nil) == 1 else { return nil }
-                        defer { CCryptoBoringSSL_EVP_AEAD_CTX_cleanup(ctx) }
-                        // Opened in place: BoringSSL allows `out` to be exactly `in`.
-                        let body = base + 12
-                        var plainCount = 0
-                        guard CCryptoBoringSSL_EVP_AEAD_CTX_open(ctx, body, &plainCount, n - 12, base, 12, body, n - 12,
-                                                                 ad.baseAddress, ad.count) == 1 else { return nil }
-                        return contentPairs(UnsafeBufferPointer(start: body, count: plainCount))
-                    }
+        let capacity = text.count / 4 * 3
+        guard capacity >= 28 else { return nil }
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: capacity) { buf -> [(key: String, value: String)]? in
+            guard let base = buf.baseAddress, let n = Base64.decode(text, to: buf), n >= 28 else { return nil }
+            return withAssociatedData(ref, type) { ad -> [(key: String, value: String)]? in
+                withUnsafeTemporaryAllocation(of: EVP_AEAD_CTX.self, capacity: 1) { ctxBuf -> [(key: String, value: String)]? in
+                    let ctx = ctxBuf.baseAddress!
+                    guard CCryptoBoringSSL_EVP_AEAD_CTX_init(ctx, CCryptoBoringSSL_EVP_aead_aes_256_gcm(), keyBytes.baseAddress!.assumingMemoryBound(to: UInt8.self),
+                                                             32, 16, nil) == 1 else { return nil }
+                    defer { CCryptoBoringSSL_EVP_AEAD_CTX_cleanup(ctx) }
+                    // Opened in place: BoringSSL allows `out` to be exactly `in`.
+                    let body = base + 12
+                    var plainCount = 0
+                    guard CCryptoBoringSSL_EVP_AEAD_CTX_open(ctx, body, &plainCount, n - 12, base, 12, body, n - 12,
+                                                             ad.baseAddress, ad.count) == 1 else { return nil }
+                    return contentPairs(UnsafeBufferPointer(start: body, count: plainCount))
                 }
             }
         }
         #else
-        guard let combined = Base64.decode(enc), combined.count >= 28,
+        var combined: [UInt8] = []
+        guard Base64.decode(text, into: &combined), combined.count >= 28,
               let box = try? AES.GCM.SealedBox(combined: combined),
               let plain = try? AES.GCM.open(box, using: SymmetricKey(data: keyBytes), authenticating: associatedData(ref, type))
         else { return nil }

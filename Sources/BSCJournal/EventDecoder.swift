@@ -26,6 +26,10 @@ public struct EventDecoder {
     /// Replay does not need event ids or chain hashes as strings; `verify`
     /// and the writer's tail do.
     public var keepIdsAndHashes: Bool
+    /// Leave a valid `enc` blob in the line (`Decoded.encBytes`) instead
+    /// of copying it into `event.enc`: set by a parallel replay whose
+    /// prepare step decrypts it while the line is still in memory.
+    var blobsInPlace = false
     let interner: StringInterner
 
     public init(keepIdsAndHashes: Bool = true) {
@@ -43,13 +47,35 @@ public struct EventDecoder {
         /// The body as written, kept by `prepare` when it decrypted it, so
         /// the fold can still withhold it (a ticket it knows is restricted).
         public var sealedBody: EventBody?
+        /// The `enc` blob where it lies in the line, in place of
+        /// `event.enc`, while a parallel replay's `prepare` runs; nil
+        /// otherwise. The line's buffer is reused afterwards: `prepare`
+        /// must not keep it. Left unprepared, the event gets its `enc`
+        /// string back; prepared, it has none (the fold keeps no ciphertext).
+        public var encBytes: EncBytes?
+    }
+
+    /// An `enc` blob's bytes in the line being decoded (checked ASCII and
+    /// unescaped, as `event.enc` would have been).
+    public struct EncBytes: @unchecked Sendable {
+        let base: UnsafePointer<UInt8>
+        let count: Int
+        public var bytes: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(start: base, count: count) }
+        public var string: String { String(decoding: bytes, as: UTF8.self) }
     }
 
     public func decode(_ line: UnsafeBufferPointer<UInt8>) throws(DecodeError) -> Decoded {
         var f = Fields()
         var s = Scanner(p: line, interner: interner, keepIds: keepIdsAndHashes)
         try s.parseObject(into: &f)
-        return try s.build(f)
+        guard blobsInPlace, let sp = f.enc, !sp.escaped, let base = line.baseAddress else { return try s.build(f) }
+        let blob = UnsafeBufferPointer(rebasing: line[Int(sp.start)..<Int(sp.end)])
+        // Anything but ASCII goes the usual way, to be validated (or rejected) as text.
+        guard isASCII(blob) else { return try s.build(f) }
+        f.enc = nil
+        var d = try s.build(f)
+        d.encBytes = EncBytes(base: base + Int(sp.start), count: blob.count)
+        return d
     }
 
     public func decode(_ bytes: [UInt8]) throws(DecodeError) -> Decoded {

@@ -192,7 +192,9 @@ final class ChunkQueue: @unchecked Sendable {
 
     /// A worker's loop: claim a chunk, decode it, hand it over.
     func work() {
-        let decoder = EventDecoder(keepIdsAndHashes: keepIdsAndHashes)
+        var decoder = EventDecoder(keepIdsAndHashes: keepIdsAndHashes)
+        // Blobs decrypted by `prepare` need no string of their own.
+        decoder.blobsInPlace = prepare != nil
         var buffer = [UInt8](repeating: 0, count: chunkBytes)
         while true {
             guard let claim = claim(into: &buffer) else { return }
@@ -204,7 +206,16 @@ final class ChunkQueue: @unchecked Sendable {
                     _ = Journal.decodeLines(UnsafeBufferPointer(rebasing: all[0..<claim.length]), decoder: decoder, needle: nil, lines: &lines) { d, _ in
                         chunk.events.append(d)
                         // In place: a copy out and back costs retains of every string.
-                        if let prepare { chunk.events.updateLast(prepare) }
+                        if let prepare {
+                            chunk.events.updateLast { d in
+                                prepare(&d)
+                                // The line's bytes are about to be reused.
+                                if let blob = d.encBytes {
+                                    if !d.prepared { d.event.enc = blob.string }
+                                    d.encBytes = nil
+                                }
+                            }
+                        }
                     } issue: { line, reason in
                         chunk.issues.append((line, reason, chunk.events.count))
                     }

@@ -123,3 +123,82 @@ struct ParallelReadTests {
         #expect(rest.issues.count == 1)  // the finished torn line is not a valid event
     }
 }
+
+/// A parallel replay with a prepare step leaves each `enc` blob in the
+/// line for it (no string made) and gives the string back to events it
+/// leaves unprepared; blobs that are escaped or not ASCII come as strings,
+/// and a blob that is not UTF-8 is still a damaged line with its number.
+@Suite("Parallel replay: blobs in place")
+struct ParallelReadBlobTests {
+    final class Seen: @unchecked Sendable {
+        private let lock = NSLock()
+        private var items: [Int64: (bytes: String?, enc: String?)] = [:]
+        func add(_ seq: Int64, _ bytes: String?, _ enc: String?) { lock.withLock { items[seq] = (bytes, enc) } }
+        var all: [Int64: (bytes: String?, enc: String?)] { lock.withLock { items } }
+    }
+
+    /// Six openings, each given an `enc` field; line 3's is not UTF-8.
+    func journalWithBlobs() throws -> Journal {
+        let clock = ManualClock(Timestamp.parse("2026-09-10T09:00:00.000Z")!)
+        let j = Journal(directory: Fixture.tempDir() + "/journal", clock: clock)
+        var c: JournalCursor? = nil
+        for _ in 0..<6 { _ = try j.append(cursor: &c) { tail in [Fixture.opened(tail.nextRef)] } }
+        let path = j.directory + "/2026-09.jsonl"
+        let lines = try Data(contentsOf: URL(fileURLWithPath: path)).split(separator: 10)
+        #expect(lines.count == 6)
+        let blobs: [[UInt8]] = [Array("QUJDRA==".utf8), Array("RUZHSA==".utf8), [0x51, 0xFF, 0x4A, 0x44], Array(#"QUJD\/RA=="#.utf8),
+                                Array("é5".utf8), Array("SUpLTA==".utf8)]
+        var out = Data()
+        for (line, blob) in zip(lines, blobs) {
+            out.append(line.dropLast())  // the closing brace
+            out.append(contentsOf: Array(#","enc":""#.utf8) + blob + Array(#""}"#.utf8) + [10])
+        }
+        try out.write(to: URL(fileURLWithPath: path))
+        return j
+    }
+
+    @Test func blobsReachPrepareInPlaceAndComeBackAsStringsWhenUnprepared() throws {
+        let j = try journalWithBlobs()
+        j.parallelRead.threads = 0
+        var c = JournalCursor()
+        var sequentialIssues: [String] = []
+        var sequentialEnc: [Int64: String] = [:]
+        try j.read(from: &c, parallel: true) { d in sequentialEnc[d.event.seq] = d.event.enc } issue: {
+            sequentialIssues.append("\($0.file):\($0.line): \($0.reason)")
+        }
+        #expect(sequentialIssues.count == 1)
+        #expect(sequentialIssues.first?.hasPrefix("2026-09.jsonl:3: invalid UTF-8") == true)
+        #expect(sequentialEnc == [1: "QUJDRA==", 2: "RUZHSA==", 4: "QUJD/RA==", 5: "é5", 6: "SUpLTA=="])
+
+        for chunk in [64, 4096] {
+            j.parallelRead.threads = 2
+            j.parallelRead.minimumBytes = 0
+            j.parallelRead.chunkBytes = chunk
+            let seen = Seen()
+            var p = JournalCursor()
+            var issues: [String] = []
+            var after: [Int64: (prepared: Bool, enc: String?, bytes: Bool)] = [:]
+            try j.read(from: &p, parallel: true, prepare: { d in
+                seen.add(d.event.seq, d.encBytes?.string, d.event.enc)
+                // Even events are "decrypted" here; odd ones left for the fold.
+                d.prepared = d.event.seq % 2 == 0
+            }) { d in
+                after[d.event.seq] = (d.prepared, d.event.enc, d.encBytes != nil)
+            } issue: { issues.append("\($0.file):\($0.line): \($0.reason)") }
+            #expect(issues == sequentialIssues, "chunk \(chunk)")
+            let s = seen.all
+            #expect(s.keys.sorted() == [1, 2, 4, 5, 6])
+            for seq in [Int64(1), 2, 6] {
+                #expect(s[seq]?.bytes == sequentialEnc[seq] && s[seq]?.enc == nil, "seq \(seq) in place")
+            }
+            for seq in [Int64(4), 5] {
+                #expect(s[seq]?.bytes == nil && s[seq]?.enc == sequentialEnc[seq], "seq \(seq) as a string")
+            }
+            #expect(after.values.allSatisfy { !$0.bytes })
+            // Unprepared events get their blob back; prepared ones in place keep none.
+            #expect(after[1]?.enc == "QUJDRA==" && after[5]?.enc == "é5")
+            #expect(after[2]?.enc == nil && after[6]?.enc == nil)
+            #expect(after[4]?.enc == "QUJD/RA==")
+        }
+    }
+}

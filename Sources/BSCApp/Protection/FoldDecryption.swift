@@ -20,7 +20,9 @@ struct FoldDecryption: Sendable {
     func prepare(_ d: inout EventDecoder.Decoded) {
         // Fields read one by one: copying the whole event out retained and
         // released every string in it, once per event.
-        guard let enc = d.event.enc else {
+        // A parallel replay leaves the blob in the line (`encBytes`).
+        let blob = d.encBytes
+        guard blob != nil || d.event.enc != nil else {
             // Restricted journals' content is matched by id on the fold.
             guard d.event.sealed == nil else { return }
             if Desk.needsLegacyIndex(d.event), let ix = indexKey {
@@ -45,7 +47,11 @@ struct FoldDecryption: Sendable {
                 return
             }
             let type = d.event.type
-            guard let opened = keys.withKey(ref, { ContentCipher.decryptPairs(enc, keyBytes: $0, ref: ref, type: type) }) else { return }
+            let enc = d.event.enc
+            guard let opened = keys.withKey(ref, { key in
+                if let blob { return ContentCipher.decryptPairs(blob.bytes, keyBytes: key, ref: ref, type: type) }
+                return ContentCipher.decryptPairs(enc ?? "", keyBytes: key, ref: ref, type: type)
+            }) else { return }
             let sealed = d.event.body
             if let content = opened {
                 d.event.body = Sealing.unseal(sealed, pairs: content)
