@@ -492,7 +492,9 @@ extension Scanner {
         let channel = try need(f, .channel, "channel", as: Channel.self)
         guard let rOpt = f.received else { throw DecodeError("missing \"received\"") }
         guard let received = rOpt else { throw DecodeError("\"received\" is not a UTC timestamp") }
-        if let d = f.durationMs, d < 0 { throw DecodeError("negative duration_ms") }
+        if let d = f.durationMs, d < 0 || d > ContactRecord.longestDurationMillis {
+            throw DecodeError("duration_ms \(d) is out of range: 0 to \(ContactRecord.longestDurationMillis) (a year)")
+        }
         return ContactRecord(channel: channel, summary: try needText(f, .summary, "summary"), received: received, durationMillis: f.durationMs)
     }
 }

@@ -52,6 +52,28 @@ struct ForgedNumbersTests {
         try expectDamageSkippedAndWritingGoesOn(desk, "999999")
     }
 
+    /// Two contacts whose chained, well-formed lines say they lasted
+    /// Int64.max - 1 ms: their sum overflowed in `stats` and the board
+    /// (a trap, exit 132). A duration over a year is damage now.
+    @Test func contactDurationsNearIntMaxAreDamageAndNothingTraps() throws {
+        let desk = try Bscdesk.fresh()
+        _ = try desk.log(summary: "first")
+        try JournalPlanting.plant(desk, ["duration_ms": Self.max - 1])
+        try JournalPlanting.plant(desk, ["type": "contact.logged", "ref": "BSC-000002", "tickets": 2, "duration_ms": Self.max - 1,
+                                         "caller": NSNull(), "caller_type": NSNull(), "category": NSNull(), "queue": NSNull(), "priority": NSNull()])
+        for args in [["stats"], ["stats", "--by", "agent", "--format", "json"], ["board", "--print"], ["board", "--print", "--format", "json"], ["list"]] {
+            let r = try desk.run(args)
+            #expect(r.status == 0, "\(args): \(r.status) \(r.stderr)")
+        }
+        let doctor = try desk.run(["doctor"])
+        #expect(doctor.status == 1, "\(doctor.stdout)")
+        #expect(doctor.stdout.contains(".jsonl:2: ") && doctor.stdout.contains("duration_ms 9223372036854775806 is out of range"), "\(doctor.stdout)")
+        // A real call's duration is still read.
+        let log = try desk.run(["log", "--caller", "After", "--channel", "phone", "--category", "cs.general-enquiry", "--summary", "after", "--duration", "8h"])
+        #expect(log.status == 0, "\(log.stderr)")
+        #expect(try desk.run(["show", "BSC-000002"]).stdout.contains("[8h"), "a valid long call lost its duration")
+    }
+
     /// A line whose seq repeats the one before it (a copied line).
     @Test func aRepeatedSeqIsDamage() throws {
         let desk = try Bscdesk.fresh()

@@ -121,6 +121,10 @@ public struct ContactRecord: Sendable, Equatable {
     public var received: Instant
     /// The call timer, if there was one.
     public var durationMillis: Int64?
+    /// The longest a journal's `duration_ms` may say (a year): longer is
+    /// damage, so the figures can add a million durations without
+    /// overflowing.
+    public static let longestDurationMillis: Int64 = 366 * 86_400_000
     /// Last, in the optional's spare bytes.
     public var channel: Channel
 
