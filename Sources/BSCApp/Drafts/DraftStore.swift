@@ -147,7 +147,9 @@ public final class DraftStore: @unchecked Sendable {
         let bytes = draft.encoded()
         latest = draft
         pending = bytes
-        SignalDraft.shared.publish(bytes, path: path, tempPath: tempPath)
+        // The crash-time writer follows nothing it has not checked: only a
+        // folder of our own gets the draft (write says why otherwise).
+        if Self.isOwnFolder(directory) { SignalDraft.shared.publish(bytes, path: path, tempPath: tempPath) }
         if let last = lastWrite, now.millis - last.millis < interval { return }
         write(now: now)
     }
@@ -178,6 +180,11 @@ public final class DraftStore: @unchecked Sendable {
 
     private func write(now: Instant) {
         guard let bytes = pending else { return }
+        guard Self.isOwnFolder(directory) else {
+            lastError = "cannot save the draft: \(directory) is not a folder of this user's own (a link, or someone else's); nothing was written there"
+            lastWrite = now
+            return
+        }
         if atomicWrite(bytes, to: path, temp: tempPath) {
             pending = nil
             lastError = nil
@@ -186,6 +193,12 @@ public final class DraftStore: @unchecked Sendable {
             lastError = "cannot save the draft to \(path): \(String(cString: strerror(errno)))"
         }
         lastWrite = now
+    }
+
+    /// A real folder (not a link) owned by this process's user.
+    static func isOwnFolder(_ path: String) -> Bool {
+        var st = stat()
+        return lstat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR && st.st_uid == geteuid()
     }
 
     /// Called from a signal handler: writes the newest unsaved draft with
@@ -214,7 +227,10 @@ func readDraftFile(_ path: String) -> [UInt8]? {
 /// temp file, write, fsync, rename, fsync the directory.
 @discardableResult
 func atomicWrite(_ bytes: [UInt8], to path: String, temp: String) -> Bool {
-    let fd = open(temp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+    // A new file only: whatever was planted under the temp name (a link,
+    // a FIFO) is removed, never written through or waited on.
+    unlink(temp)
+    let fd = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
     guard fd >= 0 else { return false }
     fchmod(fd, 0o600)
     let ok = bytes.withUnsafeBytes { writeAll(fd, $0.baseAddress, $0.count) } && fsync(fd) == 0
@@ -270,7 +286,8 @@ final class SignalDraft: @unchecked Sendable {
     func flush() {
         let slot = current
         guard slot >= 0, let buf = buffers[slot], let path, let temp else { return }
-        let fd = open(temp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+        unlink(temp)
+        let fd = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
         guard fd >= 0 else { return }
         let ok = writeAll(fd, buf, lengths[slot]) && fsync(fd) == 0
         close(fd)
