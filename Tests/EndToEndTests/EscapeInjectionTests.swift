@@ -40,6 +40,10 @@ struct EscapeInjectionTests {
         try JournalPlanting.plant(desk, without(["type": "contact.logged", "ref": ref, "tickets": 2, "channel": "phone",
                                                  "summary": "again \(p)", "received": "2026-11-02T09:00:00.000Z"]))
         try JournalPlanting.plant(desk, without(["type": "ticket.resolved", "ref": ref, "tickets": 2, "fcr": false, "note": "done \(p)"]))
+        try JournalPlanting.plant(desk, without(["type": "ticket.reopened", "ref": ref, "tickets": 2, "reason": "back \(p)"]))
+        try JournalPlanting.plant(desk, without(["type": "identity.verified", "ref": ref, "tickets": 2, "how": "asked \(p)"]))
+        try JournalPlanting.plant(desk, without(["type": "config.changed", "ref": NSNull(), "tickets": 2, "field": "desk.name\(p)",
+                                                 "from": "\"a\(p)\"", "to": "\"b\(p)\""]))
         // Damaged lines whose error messages quote the bad value.
         try JournalPlanting.plant(desk, ["caller_type": "employee\(p)"])
         try JournalPlanting.plant(desk, ["channel": "phone\(p)", "seq": 99])
@@ -68,7 +72,9 @@ struct EscapeInjectionTests {
             ["list"], ["list", "--format", "csv"], ["list", "--format", "json"],
             ["show", "BSC-000002"], ["show", "BSC-000002", "--format", "json"], ["show", "BSC-000001"],
             ["categories"], ["categories", "--format", "json"],
-            ["doctor"], ["verify"], ["triage", "pay slip question"],
+            ["doctor"], ["doctor", "--all"], ["verify"], ["triage", "pay slip question"], ["triage", "pay slip question", "--format", "json"],
+            ["board", "--print"], ["board", "--print", "--detailed"], ["board", "--print", "--format", "json"],
+            ["config", "show"], ["retention"], ["sar", "--ticket", "BSC-000002", "--out", exports + "/sar.json"],
         ]
         for format in ["table", "csv", "json", "md"] {
             runs.append(["stats", "--period", "all", "--format", format, "--by", "queue", "--by", "category", "--by", "channel", "--by", "agent", "--by", "caller-type"])

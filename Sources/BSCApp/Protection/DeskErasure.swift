@@ -194,7 +194,11 @@ extension Desk {
         try checkTickets(refs)
         let now = clock.now()
         var ticketsJSON: [JSONOut] = []
-        var md = "# Subject access request\n\nAnswered \(localText(now)) by \(login), from \(refs.count) ticket(s).\n"
+        // Journal text in the Markdown is made safe like any output (it is
+        // read with cat as often as in an editor): no control characters,
+        // one line, and no `|` to break a table.
+        func cell(_ s: String) -> String { terminalSafe(s, lineBreaks: .space).replacingOccurrences(of: "|", with: "\\|") }
+        var md = "# Subject access request\n\nAnswered \(localText(now)) by \(cell(login)), from \(refs.count) ticket(s).\n"
         md += "Data held in bscdesk only; see docs/data-protection.md for what it cannot cover.\n"
         for r in refs {
             let t = try ticket(r)
@@ -208,23 +212,22 @@ extension Desk {
             })))
             ticketsJSON.append(.object(fields))
             md += "\n## \(r)\n\n"
-            md += "- Caller: \(t.caller.displayName)" + (t.caller.reference.map { ", ref \($0)" } ?? "") + "\n"
-            if let p = t.caller.phone { md += "- Phone: \(p)\n" }
-            if let e = t.caller.email { md += "- Email: \(e)\n" }
-            md += "- Category: \(t.category); queue: \(t.queue); status: \(t.status.rawValue)\n"
+            md += "- Caller: \(cell(t.caller.displayName))" + (t.caller.reference.map { ", ref \(cell($0))" } ?? "") + "\n"
+            if let p = t.caller.phone { md += "- Phone: \(cell(p))\n" }
+            if let e = t.caller.email { md += "- Email: \(cell(e))\n" }
+            md += "- Category: \(cell(t.category)); queue: \(cell(t.queue)); status: \(t.status.rawValue)\n"
             md += "- Opened: \(localText(t.openedAt))\n"
-            for (k, v) in t.details.sorted(by: { $0.key < $1.key }) { md += "- \(k): \(v)\n" }
+            for (k, v) in t.details.sorted(by: { $0.key < $1.key }) { md += "- \(cell(k)): \(cell(v))\n" }
             md += "\n| when | who | what |\n|---|---|---|\n"
             for e in events + merged.flatMap(\.1) {
-                let what = TicketViews.describe(e.body).replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: " ")
-                md += "| \(localText(e.at)) | \(e.user) | \(what) |\n"
+                md += "| \(localText(e.at)) | \(cell(e.user)) | \(cell(TicketViews.describe(e.body))) |\n"
             }
         }
         // Copies a migration archived, in clear: part of what is held.
         let archived = archiveFilesHolding(clearTexts(of: refs))
         if !archived.isEmpty {
             md += "\n## Archived journal files that also hold this person\n\n"
-            for f in archived { md += "- \(f)\n" }
+            for f in archived { md += "- \(cell(f))\n" }
             notices.append("\(archived.count) archive file(s) of before migration also hold this person in clear: " + archived.joined(separator: "; "))
         }
         let json = JSONOut.object([
