@@ -122,6 +122,14 @@ public final class Journal: @unchecked Sendable {
     /// to descriptors open when it happened, so a fresh open could miss it.
     private var unsynced: [String: Int32] = [:]
     private let unsyncedLock = PthreadLock()
+    /// Files that must be as durable as each group's lines (the key store's
+    /// new keys, `KeyStore.defersSync`): synced by `syncDeferred()` before
+    /// the segments, and its failure fails the group.
+    public var companionSync: (() throws(FileError) -> Void)?
+    /// Where this journal's own last append left its cursor, and the tail
+    /// it wrote: the next append with that cursor, finding nothing new,
+    /// chains on it without reading the last line back.
+    private var lastWritten: (cursor: JournalCursor, tail: JournalTail)?
     let clock: Clock
     /// A shared store this journal copies (JournalUpstream.swift); nil for
     /// a journal that is the store itself.
@@ -257,7 +265,7 @@ public final class Journal: @unchecked Sendable {
 
         let tail: JournalTail
         if var c = cursor {
-            tail = try catchUp(&c, follow: follow, issues: issues)
+            tail = try catchUp(&c, follow: follow, issues: issues, segments: all)
             cursor = c
         } else {
             tail = try readTail(existing)
@@ -309,6 +317,9 @@ public final class Journal: @unchecked Sendable {
             c.lastSeq = stamped.head.seq
             c.tickets = stamped.head.tickets
             advanced = c
+            lastWritten = (c, JournalTail(seq: stamped.head.seq, tickets: stamped.head.tickets, hash: stamped.head.hash, at: stamped.head.at))
+        } else {
+            lastWritten = nil
         }
         // The lines are complete in the file: the next writer may chain on
         // them now. The sync runs outside the lock, so concurrent writers'
@@ -348,7 +359,10 @@ public final class Journal: @unchecked Sendable {
     @discardableResult
     public func syncDeferred() throws -> Int {
         var committed: Error? = nil
-        if let upstream {
+        if let companionSync {
+            do { try companionSync() } catch { committed = JournalError.outcomeUnknown(error) }
+        }
+        if committed == nil, let upstream {
             do { try upstream.commitHeld() } catch { committed = error }
         }
         let pending = unsyncedLock.locked { () -> [String: Int32] in
@@ -629,16 +643,19 @@ public final class Journal: @unchecked Sendable {
     }
 
     /// Reads what was appended since `cursor`, feeding events to `follow`.
-    func catchUp(_ cursor: inout JournalCursor, follow: ((Event) -> Void)?, issues: ((LoadIssue) -> Void)?) throws -> JournalTail {
+    func catchUp(_ cursor: inout JournalCursor, follow: ((Event) -> Void)?, issues: ((LoadIssue) -> Void)?,
+                 segments all: [String]? = nil) throws -> JournalTail {
         var hash: String? = nil
         var at = Instant(millis: 0)
-        _ = try read(from: &cursor) { decoded in
+        _ = try read(from: &cursor, segmentList: all) { decoded in
             follow?(decoded.event)
             hash = decoded.hash
             at = decoded.event.at
         } issue: { issues?($0) }
         if cursor.lastSeq == 0 { return .empty }
         if let hash { return JournalTail(seq: cursor.lastSeq, tickets: cursor.tickets, hash: hash, at: at) }
+        // Nothing new since this journal's own last append: its tail.
+        if let (c, tail) = lastWritten, c == cursor { return tail }
         // Nothing new: the hash of the last valid line (a bulk load does
         // not keep hashes).
         return try readTail(try segments(), expecting: (cursor.lastSeq, cursor.tickets))
@@ -660,16 +677,19 @@ public final class Journal: @unchecked Sendable {
         through lastSegment: String? = nil,
         parallel: Bool = false,
         prepare: (@Sendable (inout EventDecoder.Decoded) -> Void)? = nil,
+        segmentList: [String]? = nil,
         event: (EventDecoder.Decoded) throws -> Void,
         issue: (LoadIssue) -> Void
     ) throws -> Int64 {
-        let all = try segments()
+        let all = try segmentList ?? segments()
         if parallel, needle == nil, lastSegment == nil, parallelRead.threads > 0, try unreadBytes(all, after: cursor) >= parallelRead.minimumBytes,
            let total = try readInParallel(from: &cursor, segments: all, threads: parallelRead.threads,
                                           keepIdsAndHashes: keepIdsAndHashes, prepare: prepare, event: event, issue: issue) {
             return total
         }
-        let decoder = EventDecoder(keepIdsAndHashes: keepIdsAndHashes)
+        // Made when a segment has something to read: its string table
+        // costs more than an append's catch-up that finds nothing.
+        var madeDecoder: EventDecoder? = nil
         var total: Int64 = 0
         // One buffer for all segments, allocated when first needed: a fresh
         // zero-filled 8 MiB per segment cost a memset and page faults each.
@@ -685,6 +705,8 @@ public final class Journal: @unchecked Sendable {
             defer { fs.close(fd) }
             let size = try fs.size(fd, path: p)
             guard size > cursor.offset else { continue }
+            let decoder = madeDecoder ?? EventDecoder(keepIdsAndHashes: keepIdsAndHashes)
+            madeDecoder = decoder
             let chunkSize = 8 << 20
             if buf.count < chunkSize { buf = [UInt8](repeating: 0, count: chunkSize) }
             var carry = 0  // bytes of an incomplete line kept at the front of buf
