@@ -171,6 +171,23 @@ public final class Journal: @unchecked Sendable {
     func scan() throws(FileError) -> (segments: [String], skipped: [LoadIssue]) {
         try SafeFile.checkDirectory(directory)
         guard fs.exists(directory) else { return ([], []) }
+        // The team server (`defersSync`) scans for every append: with many
+        // months, checking every entry was a sixth of an append's CPU. Any
+        // entry added, removed, renamed or replaced changes the folder's
+        // mtime and ctime, so an unchanged folder has the same entries; a
+        // stamp within two seconds of the scan is not trusted (timestamps
+        // are coarse: a change in the same tick would not show).
+        let stamp = defersSync ? DirectoryStamp(directory) : nil
+        if let stamp, let (was, result) = scanLock.locked({ lastScan }), was == stamp { return result }
+        let result = try scanEntries()
+        if let stamp, stamp.settled { scanLock.locked { lastScan = (stamp, result) } }
+        return result
+    }
+
+    private var lastScan: (DirectoryStamp, (segments: [String], skipped: [LoadIssue]))?
+    private let scanLock = PthreadLock()
+
+    private func scanEntries() throws(FileError) -> (segments: [String], skipped: [LoadIssue]) {
         var segments: [String] = []
         var skipped: [LoadIssue] = []
         for name in try fs.list(directory) where name.hasSuffix(Self.segmentSuffix) {
@@ -930,5 +947,31 @@ extension Journal {
         let dfd = try fs.open(directory, flags: O_RDONLY | O_DIRECTORY, mode: 0)
         defer { fs.close(dfd) }
         try fs.fsync(dfd, path: directory)
+    }
+}
+
+/// What changes when a folder's entries do (see `Journal.scan`).
+struct DirectoryStamp: Equatable {
+    var device: UInt64 = 0, inode: UInt64 = 0
+    var modified: timespec = timespec(), changed: timespec = timespec()
+    /// Both times at least two seconds before the stamp was taken.
+    var settled = false
+
+    init?(_ path: String) {
+        var st = stat()
+        guard lstat(path, &st) == 0 else { return nil }
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        device = UInt64(st.st_dev)
+        inode = UInt64(st.st_ino)
+        modified = st.st_mtim
+        changed = st.st_ctim
+        settled = st.st_mtim.tv_sec < now.tv_sec - 2 && st.st_ctim.tv_sec < now.tv_sec - 2
+    }
+
+    static func == (a: Self, b: Self) -> Bool {
+        a.device == b.device && a.inode == b.inode
+            && a.modified.tv_sec == b.modified.tv_sec && a.modified.tv_nsec == b.modified.tv_nsec
+            && a.changed.tv_sec == b.changed.tv_sec && a.changed.tv_nsec == b.changed.tv_nsec
     }
 }

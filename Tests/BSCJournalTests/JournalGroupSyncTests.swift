@@ -56,4 +56,28 @@ struct JournalGroupSyncTests {
         #expect(try j.syncDeferred() == 1)
         #expect(j.syncFailures == 1)
     }
+
+    /// The server's segment scan, kept while the folder is unchanged,
+    /// still sees a link planted after it was kept: skipped, not read.
+    @Test func aLinkPlantedAfterAKeptScanIsStillSkipped() throws {
+        let j = journal(Fixture.tempDir() + "/journal")
+        j.defersSync = true
+        var c: JournalCursor? = JournalCursor()
+        _ = try j.append(cursor: &c) { tail in [Fixture.opened(tail.nextRef)] }
+        // Wait until the folder's times are old enough for the scan to be kept.
+        var waits = 0
+        while DirectoryStamp(j.directory)?.settled != true && waits < 50 { usleep(200_000); waits += 1 }
+        #expect(DirectoryStamp(j.directory)?.settled == true, "the journal folder's times never got two seconds old")
+        let kept = try j.segments()
+        #expect(kept.count == 1)
+        #expect(try j.segments() == kept)
+        let target = Fixture.tempDir() + "/elsewhere"
+        #expect(FileManager.default.createFile(atPath: target, contents: Data()))
+        #expect(symlink(target, j.directory + "/2026-02.jsonl") == 0)
+        #expect(try j.segments() == kept)
+        let skipped = try j.skippedEntries()
+        #expect(skipped.contains { $0.file == "2026-02.jsonl" }, "\(skipped)")
+        _ = try j.append(cursor: &c) { tail in [Fixture.opened(tail.nextRef)] }
+        #expect(try Fixture.loadAll(j).events.count == 2)
+    }
 }
