@@ -122,6 +122,14 @@ public final class Journal: @unchecked Sendable {
     /// to descriptors open when it happened, so a fresh open could miss it.
     private var unsynced: [String: Int32] = [:]
     private let unsyncedLock = PthreadLock()
+    /// Files that must be as durable as each group's lines (the key store's
+    /// new keys, `KeyStore.defersSync`): synced by `syncDeferred()` before
+    /// the segments, and its failure fails the group.
+    public var companionSync: (() throws(FileError) -> Void)?
+    /// Where this journal's own last append left its cursor, and the tail
+    /// it wrote: the next append with that cursor, finding nothing new,
+    /// chains on it without reading the last line back.
+    private var lastWritten: (cursor: JournalCursor, tail: JournalTail)?
     let clock: Clock
     /// A shared store this journal copies (JournalUpstream.swift); nil for
     /// a journal that is the store itself.
@@ -163,6 +171,23 @@ public final class Journal: @unchecked Sendable {
     func scan() throws(FileError) -> (segments: [String], skipped: [LoadIssue]) {
         try SafeFile.checkDirectory(directory)
         guard fs.exists(directory) else { return ([], []) }
+        // The team server (`defersSync`) scans for every append: with many
+        // months, checking every entry was a sixth of an append's CPU. Any
+        // entry added, removed, renamed or replaced changes the folder's
+        // mtime and ctime, so an unchanged folder has the same entries; a
+        // stamp within two seconds of the scan is not trusted (timestamps
+        // are coarse: a change in the same tick would not show).
+        let stamp = defersSync ? DirectoryStamp(directory) : nil
+        if let stamp, let (was, result) = scanLock.locked({ lastScan }), was == stamp { return result }
+        let result = try scanEntries()
+        if let stamp, stamp.settled { scanLock.locked { lastScan = (stamp, result) } }
+        return result
+    }
+
+    private var lastScan: (DirectoryStamp, (segments: [String], skipped: [LoadIssue]))?
+    private let scanLock = PthreadLock()
+
+    private func scanEntries() throws(FileError) -> (segments: [String], skipped: [LoadIssue]) {
         var segments: [String] = []
         var skipped: [LoadIssue] = []
         for name in try fs.list(directory) where name.hasSuffix(Self.segmentSuffix) {
@@ -257,7 +282,7 @@ public final class Journal: @unchecked Sendable {
 
         let tail: JournalTail
         if var c = cursor {
-            tail = try catchUp(&c, follow: follow, issues: issues)
+            tail = try catchUp(&c, follow: follow, issues: issues, segments: all)
             cursor = c
         } else {
             tail = try readTail(existing)
@@ -309,6 +334,9 @@ public final class Journal: @unchecked Sendable {
             c.lastSeq = stamped.head.seq
             c.tickets = stamped.head.tickets
             advanced = c
+            lastWritten = (c, JournalTail(seq: stamped.head.seq, tickets: stamped.head.tickets, hash: stamped.head.hash, at: stamped.head.at))
+        } else {
+            lastWritten = nil
         }
         // The lines are complete in the file: the next writer may chain on
         // them now. The sync runs outside the lock, so concurrent writers'
@@ -348,7 +376,10 @@ public final class Journal: @unchecked Sendable {
     @discardableResult
     public func syncDeferred() throws -> Int {
         var committed: Error? = nil
-        if let upstream {
+        if let companionSync {
+            do { try companionSync() } catch { committed = JournalError.outcomeUnknown(error) }
+        }
+        if committed == nil, let upstream {
             do { try upstream.commitHeld() } catch { committed = error }
         }
         let pending = unsyncedLock.locked { () -> [String: Int32] in
@@ -629,16 +660,19 @@ public final class Journal: @unchecked Sendable {
     }
 
     /// Reads what was appended since `cursor`, feeding events to `follow`.
-    func catchUp(_ cursor: inout JournalCursor, follow: ((Event) -> Void)?, issues: ((LoadIssue) -> Void)?) throws -> JournalTail {
+    func catchUp(_ cursor: inout JournalCursor, follow: ((Event) -> Void)?, issues: ((LoadIssue) -> Void)?,
+                 segments all: [String]? = nil) throws -> JournalTail {
         var hash: String? = nil
         var at = Instant(millis: 0)
-        _ = try read(from: &cursor) { decoded in
+        _ = try read(from: &cursor, segmentList: all) { decoded in
             follow?(decoded.event)
             hash = decoded.hash
             at = decoded.event.at
         } issue: { issues?($0) }
         if cursor.lastSeq == 0 { return .empty }
         if let hash { return JournalTail(seq: cursor.lastSeq, tickets: cursor.tickets, hash: hash, at: at) }
+        // Nothing new since this journal's own last append: its tail.
+        if let (c, tail) = lastWritten, c == cursor { return tail }
         // Nothing new: the hash of the last valid line (a bulk load does
         // not keep hashes).
         return try readTail(try segments(), expecting: (cursor.lastSeq, cursor.tickets))
@@ -660,16 +694,19 @@ public final class Journal: @unchecked Sendable {
         through lastSegment: String? = nil,
         parallel: Bool = false,
         prepare: (@Sendable (inout EventDecoder.Decoded) -> Void)? = nil,
+        segmentList: [String]? = nil,
         event: (EventDecoder.Decoded) throws -> Void,
         issue: (LoadIssue) -> Void
     ) throws -> Int64 {
-        let all = try segments()
+        let all = try segmentList ?? segments()
         if parallel, needle == nil, lastSegment == nil, parallelRead.threads > 0, try unreadBytes(all, after: cursor) >= parallelRead.minimumBytes,
            let total = try readInParallel(from: &cursor, segments: all, threads: parallelRead.threads,
                                           keepIdsAndHashes: keepIdsAndHashes, prepare: prepare, event: event, issue: issue) {
             return total
         }
-        let decoder = EventDecoder(keepIdsAndHashes: keepIdsAndHashes)
+        // Made when a segment has something to read: its string table
+        // costs more than an append's catch-up that finds nothing.
+        var madeDecoder: EventDecoder? = nil
         var total: Int64 = 0
         // One buffer for all segments, allocated when first needed: a fresh
         // zero-filled 8 MiB per segment cost a memset and page faults each.
@@ -685,6 +722,8 @@ public final class Journal: @unchecked Sendable {
             defer { fs.close(fd) }
             let size = try fs.size(fd, path: p)
             guard size > cursor.offset else { continue }
+            let decoder = madeDecoder ?? EventDecoder(keepIdsAndHashes: keepIdsAndHashes)
+            madeDecoder = decoder
             let chunkSize = 8 << 20
             if buf.count < chunkSize { buf = [UInt8](repeating: 0, count: chunkSize) }
             var carry = 0  // bytes of an incomplete line kept at the front of buf
@@ -908,5 +947,31 @@ extension Journal {
         let dfd = try fs.open(directory, flags: O_RDONLY | O_DIRECTORY, mode: 0)
         defer { fs.close(dfd) }
         try fs.fsync(dfd, path: directory)
+    }
+}
+
+/// What changes when a folder's entries do (see `Journal.scan`).
+struct DirectoryStamp: Equatable {
+    var device: UInt64 = 0, inode: UInt64 = 0
+    var modified: timespec = timespec(), changed: timespec = timespec()
+    /// Both times at least two seconds before the stamp was taken.
+    var settled = false
+
+    init?(_ path: String) {
+        var st = stat()
+        guard lstat(path, &st) == 0 else { return nil }
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        device = UInt64(st.st_dev)
+        inode = UInt64(st.st_ino)
+        modified = st.st_mtim
+        changed = st.st_ctim
+        settled = st.st_mtim.tv_sec < now.tv_sec - 2 && st.st_ctim.tv_sec < now.tv_sec - 2
+    }
+
+    static func == (a: Self, b: Self) -> Bool {
+        a.device == b.device && a.inode == b.inode
+            && a.modified.tv_sec == b.modified.tv_sec && a.modified.tv_nsec == b.modified.tv_nsec
+            && a.changed.tv_sec == b.changed.tv_sec && a.changed.tv_nsec == b.changed.tv_nsec
     }
 }

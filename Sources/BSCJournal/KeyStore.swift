@@ -78,6 +78,20 @@ public final class KeyStore: @unchecked Sendable {
     public var shared: (any SharedKeys)?
     private var sharedVersion: Int64 = 0
 
+    /// When set, a new ticket's key line is written but its fsync left to
+    /// `syncDeferred()`, which the caller must run before acknowledging the
+    /// event the key belongs to (the team server runs it with each group's
+    /// journal sync: `Journal.companionSync`). A crash before that sync may
+    /// lose the key of an unacknowledged event, never of an acknowledged
+    /// one. Moves (`move`) still sync at once: they remove the old line.
+    public var defersSync = false
+    /// Key files written since the last `syncDeferred()`: a descriptor
+    /// kept open from the write for each (file, inode), so a writeback
+    /// error is reported to it; an erasure may replace a bucket's inode.
+    private var unsynced: [String: (fd: Int32, inode: ino_t)] = [:]
+    private var unsyncedReplaced: [Int32] = []
+    private let unsyncedLock = NSLock()
+
     /// Every key this process has read, and every erased ticket: a data
     /// directory's keys moved into a shared store, or back out.
     public func everyKey() -> (keys: [(ref: TicketRef, key: DataKey, queue: String?)], erased: [TicketRef]) {
@@ -382,18 +396,62 @@ public final class KeyStore: @unchecked Sendable {
         if fd >= 0 { _ = fsync(fd); close(fd) }
     }
 
-    private func appendLine(_ path: String, _ text: String, exclusive: Bool = false, mode: mode_t? = nil) throws(FileError) {
+    private func appendLine(_ path: String, _ text: String, exclusive: Bool = false, mode: mode_t? = nil,
+                            deferrable: Bool = false) throws(FileError) {
         let isNew = access(path, F_OK) != 0
         let fd = try SafeFile.open(path, flags: O_WRONLY | O_APPEND | O_CREAT | (exclusive ? O_EXCL : 0), mode: mode ?? fileMode, owner: nil)
-        defer { close(fd) }
+        var kept = false
+        defer { if !kept { close(fd) } }
         let bytes = Array(text.utf8)
         let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
         guard n == bytes.count else { throw FileError("write", path, n < 0 ? errno : EIO) }
+        // A new file (and its folder entry) is synced at once: rare, and
+        // the folder's sync must follow the file's.
+        if deferrable && defersSync && !isNew, let keptIt = keepUnsynced(fd, path: path) {
+            kept = keptIt
+            return
+        }
         guard fsync(fd) == 0 else { throw FileError("fsync", path, errno) }
         if isNew {
             if let mode { _ = fchmod(fd, mode) }
             syncDirectory((path as NSString).deletingLastPathComponent)
         }
+    }
+
+    /// Leaves the sync of `fd` (just written) to `syncDeferred()`: true
+    /// when it keeps `fd`, false when a kept descriptor of the same file
+    /// covers it, nil when the caller must sync now.
+    private func keepUnsynced(_ fd: Int32, path: String) -> Bool? {
+        var st = stat()
+        guard fstat(fd, &st) == 0 else { return nil }
+        return unsyncedLock.withLock { () -> Bool in
+            if let old = unsynced[path] {
+                if old.inode == st.st_ino { return false }
+                unsyncedReplaced.append(old.fd)
+            }
+            unsynced[path] = (fd, st.st_ino)
+            return true
+        }
+    }
+
+    /// Syncs every key file written since the last call (`defersSync`).
+    /// A failure means keys written since then may be lost: the events
+    /// they belong to must not be acknowledged.
+    public func syncDeferred() throws(FileError) {
+        let (pending, replaced) = unsyncedLock.withLock { () -> ([String: (fd: Int32, inode: ino_t)], [Int32]) in
+            defer { unsynced = [:]; unsyncedReplaced = [] }
+            return (unsynced, unsyncedReplaced)
+        }
+        var failure: FileError? = nil
+        for (path, kept) in pending {
+            if fsync(kept.fd) != 0 { failure = failure ?? FileError("fsync", path, errno) }
+            close(kept.fd)
+        }
+        for fd in replaced {
+            if fsync(fd) != 0 { failure = failure ?? FileError("fsync", directory, errno) }
+            close(fd)
+        }
+        if let failure { throw failure }
     }
 
     private func withKeyLock<T>(_ body: () throws -> T) throws -> T {
@@ -422,6 +480,10 @@ public final class KeyStore: @unchecked Sendable {
     }
 
     public func add(_ ref: TicketRef, _ key: DataKey, queue: String?, gid: gid_t?) throws {
+        try add(ref, key, queue: queue, gid: gid, deferrable: true)
+    }
+
+    private func add(_ ref: TicketRef, _ key: DataKey, queue: String?, gid: gid_t?, deferrable: Bool) throws {
         if let shared {
             try shared.store([(ref, key, queue)])
             lock.withLock { set(ref, key, queue: queue) }
@@ -437,7 +499,8 @@ public final class KeyStore: @unchecked Sendable {
                 dir = ticketsDir
                 try makeDirectory(dir, mode: directoryMode, gid: nil)
             }
-            try appendLine(dir + "/" + Self.bucketName(ref), ref.description + " " + Data(key.bytes).base64EncodedString() + "\n", mode: mode)
+            try appendLine(dir + "/" + Self.bucketName(ref), ref.description + " " + Data(key.bytes).base64EncodedString() + "\n", mode: mode,
+                           deferrable: deferrable)
             lock.lock(); set(ref, key, queue: queue); lock.unlock()
         }
     }
@@ -476,7 +539,8 @@ public final class KeyStore: @unchecked Sendable {
     /// Moves a ticket's key into a restricted queue's folder: written
     /// there first, then removed from where it was.
     public func move(_ ref: TicketRef, key: DataKey, to queue: String, gid: gid_t?) throws {
-        try add(ref, key, queue: queue, gid: gid)
+        // Synced now: the line it replaces is removed next.
+        try add(ref, key, queue: queue, gid: gid, deferrable: false)
         if shared != nil { return }
         _ = try withKeyLock { try removeLines([ref], from: ticketsDir) }
     }

@@ -44,6 +44,9 @@ public final class SharedProjection: @unchecked Sendable {
         // The server is the journal's only writer; it acknowledges appends
         // after `syncAppends`, one sync for every request waiting.
         engine.journal.defersSync = true
+        // A new ticket's key is synced with its group, before the lines.
+        engine.keys.defersSync = true
+        engine.journal.companionSync = { [keys = engine.keys] () throws(FileError) in try keys.syncDeferred() }
         // A shared store commits a group's appends in one transaction, at
         // that same sync.
         _ = upstream?.holdCommits()
