@@ -41,7 +41,8 @@ extension Desk {
             if !foldName(seen.summary).contains(needle) && !foldName(seen.caller.name).contains(needle)
                 && !t.ref.description.lowercased().contains(needle) && !t.category.contains(needle)
                 && !(!sourceRef.isEmpty && sourceRef.contains(text.lowercased()))
-                && !Self.phone(of: seen.caller, contains: text) { return false }
+                && !Self.phone(of: seen.caller, contains: text)
+                && !(seen.caller.email ?? "").lowercased().contains(text.lowercased()) { return false }
         }
         return true
     }

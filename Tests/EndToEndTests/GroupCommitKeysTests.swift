@@ -13,31 +13,14 @@ extension TeamServerTests {
     /// ticket's key write, key files take fewer fsyncs than keys written,
     /// and after a kill -9 every acknowledged ticket's key is in its file.
     @Test func aNewTicketsKeyIsSyncedWithItsGroupBeforeTheAnswer() throws {
-        guard access("/usr/bin/strace", X_OK) == 0 else {
-            throw TestFailure("this test watches the server's system calls with strace, which is missing: apt-get install strace (.ci/run does); it does not skip")
-        }
         let f = try runningDesk()
         defer { f.cleanUp() }
-        let trace = f.root + "/serve-keys.strace"
-        let strace = Process()
-        // As in oneSyncCoversAGroupAndNoAnswerPrecedesItsSync: python3
-        // clears the signal mask so strace sees the SIGINT that detaches it.
-        strace.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-        strace.arguments = ["-c", "import os, signal, sys; signal.pthread_sigmask(signal.SIG_SETMASK, []); os.execv(sys.argv[1], sys.argv[1:])",
-                            "/usr/bin/strace", "-f", "-ttt", "-y", "-s", "512", "-e", "trace=write,writev,sendmsg,fsync,fdatasync",
-                            "-o", trace, "-p", "\(f.server!.processIdentifier)"]
-        strace.standardOutput = FileHandle.nullDevice
-        strace.standardError = FileHandle.nullDevice
-        try strace.run()
-        defer { if strace.isRunning { kill(strace.processIdentifier, SIGKILL) } }
-        usleep(700_000)
-        let bench = try f.runAs(f.amy, [Bscdesk.bench, "server-append", "--socket", f.socket, "--clients", "40", "--count", "5"])
+        var bench = Bscdesk.Result(status: -1, stdout: "", stderr: "")
+        let lines = try tracingServer(f, calls: "write,writev,sendmsg,fsync,fdatasync") {
+            bench = try f.runAs(f.amy, [Bscdesk.bench, "server-append", "--socket", f.socket, "--clients", "40", "--count", "5"])
+        }
         #expect(bench.status == 0, "\(bench.stdout) \(bench.stderr)")
-        kill(strace.processIdentifier, SIGINT)
-        _ = try f.client(f.amy, ["stats"])
-        strace.waitUntilExit()
 
-        let lines = try String(contentsOfFile: trace, encoding: .utf8).split(separator: "\n").map(String.init)
         var keyWritten: [String: Double] = [:]
         var keyWrites = 0
         var keySyncs: [Double] = []

@@ -5,10 +5,12 @@ import Glibc
 #endif
 
 extension TeamServerTests {
-    /// Runs `body` while strace watches the server's journal writes,
-    /// socket writes and syncs (with `inject`, an `-e inject=` rule for a
-    /// fault), and returns the trace's lines: "PID TIME call(...) = n".
-    func tracingServer(_ f: TeamServerFixture, inject: String? = nil, _ body: () throws -> Void) throws -> [String] {
+    /// Runs `body` while strace watches the server's `calls` (by default
+    /// its writes to files and sockets and its syncs; with `inject`, an
+    /// `-e inject=` rule for a fault), and returns the trace's lines:
+    /// "PID TIME call(...) = n".
+    func tracingServer(_ f: TeamServerFixture, calls: String = "write,writev,sendmsg,fdatasync", inject: String? = nil,
+                       _ body: () throws -> Void) throws -> [String] {
         guard access("/usr/bin/strace", X_OK) == 0 else {
             throw TestFailure("this test watches the server's system calls with strace, which is missing: apt-get install strace (.ci/run does); it does not skip")
         }
@@ -19,7 +21,7 @@ extension TeamServerTests {
         // blocked, and would never see the SIGINT that detaches it.
         strace.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
         strace.arguments = ["-c", "import os, signal, sys; signal.pthread_sigmask(signal.SIG_SETMASK, []); os.execv(sys.argv[1], sys.argv[1:])",
-                            "/usr/bin/strace", "-f", "-ttt", "-y", "-s", "512", "-e", "trace=write,writev,sendmsg,fdatasync"]
+                            "/usr/bin/strace", "-f", "-ttt", "-y", "-s", "512", "-e", "trace=" + calls]
             + (inject.map { ["-e", "inject=" + $0] } ?? []) + ["-o", trace, "-p", "\(f.server!.processIdentifier)"]
         strace.standardOutput = FileHandle.nullDevice
         strace.standardError = FileHandle.nullDevice

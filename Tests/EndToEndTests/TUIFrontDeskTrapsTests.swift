@@ -141,6 +141,40 @@ struct TUIFrontDeskTrapsTests {
         #expect(!list.contains("Other Person"))
     }
 
+    /// The same by email: on the form (the field after the phone), with
+    /// `/` and `c` on the list, and `list --caller`, whatever the case;
+    /// and the list's `c` filter by a phone typed with spaces.
+    @Test func anEmailFindsTheCallerOnTheFormInTheListAndInListCaller() throws {
+        defer { tmux.kill() }
+        let desk = try Bscdesk.fresh()
+        _ = try desk.log(caller: "Erin Mail", extra: ["--email", "erin.mail@example.org", "--phone", "01632 100327"])
+        _ = try desk.log(caller: "Other Person", extra: ["--email", "other@example.org", "--phone", "0161 496 0000"])
+        let cli = try desk.run(["list", "--caller", "Erin.Mail@Example.org"])
+        #expect(cli.status == 0)
+        #expect(cli.stdout.contains("BSC-000001") && !cli.stdout.contains("BSC-000002"), "\(cli.stdout)")
+        try start(desk)
+        // The form: the email field after the summary and the phone.
+        try tmux.keys("a", "Tab", "Tab", "Tab", "Tab", "Tab", "Tab")
+        try tmux.type("a", "erin.mail@example.org")
+        let form = try tmux.waitFor("a", "⚠ Repeat? BSC-000001 is still open")
+        #expect(form.contains("History of Erin Mail"))
+        try tmux.keys("a", "F3")
+        try tmux.waitFor("a", "2 shown")
+        try tmux.type("a", "/")
+        try tmux.type("a", "erin.mail@example.org")
+        try tmux.keys("a", "Enter")
+        let searched = try tmux.waitFor("a", "1 shown")
+        #expect(searched.contains("Erin Mail") && !searched.contains("Other Person"))
+        // The caller filter, by a phone typed with spaces.
+        try tmux.type("a", "x")
+        try tmux.waitFor("a", "2 shown")
+        try tmux.type("a", "c")
+        try tmux.type("a", "0161 496 0000")
+        try tmux.keys("a", "Enter")
+        let filtered = try tmux.waitFor("a", "1 shown")
+        #expect(filtered.contains("Other Person") && !filtered.contains("Erin Mail"))
+    }
+
     // MARK: 3. Where the cursor goes
 
     @Test func enterOnACallerSuggestionGoesToCallerRefAndTheRouteBoxOpensOnQueue() throws {

@@ -49,7 +49,7 @@ public struct TicketListScreen: Screen {
 
     let bindings = KeyBindingTable<Action>([
         KeyBinding([.enter], bar: "Open", help: "Open the selected ticket", action: .open),
-        KeyBinding([.char("/")], bar: "Find", help: "Search text (caller, summary, reference, category)", action: .search),
+        KeyBinding([.char("/")], bar: "Find", help: "Search text (caller, phone, email, summary, reference, category)", action: .search),
         KeyBinding([.char("c")], help: "Filter by caller name or reference", action: .caller),
         KeyBinding([.char("u")], help: "Next queue (all, then each queue)", action: .queue),
         KeyBinding([.char("t")], help: "Next status filter (all, active, open, …)", action: .status),
