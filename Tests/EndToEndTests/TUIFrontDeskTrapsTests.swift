@@ -403,6 +403,86 @@ struct TUIFrontDeskTrapsTests {
         #expect(!screen.contains("Caller      3"))
     }
 
+    /// Polls until `text` has left the screen (a box closed), so the next
+    /// wait cannot be satisfied by what an earlier key left there.
+    func waitGone(_ name: String, _ text: String, timeout: Double = 10) throws {
+        let deadline = Date().addingTimeInterval(timeout)
+        var last = ""
+        while Date() < deadline {
+            last = try tmux.capture(name)
+            if !last.contains(text) { return }
+            usleep(50_000)
+        }
+        throw TestFailure("\"\(text)\" still on screen after \(timeout)s:\n\(last)")
+    }
+
+    /// F4–F11 in every spelling the terminals people use send (xterm's
+    /// ESC[n~ and ESC O, PuTTY VT100+, the Linux console's ESC[[D and
+    /// ESC[[E), each proven by what its action does on the call form.
+    @Test(arguments: ["xterm", "xterm-256color", "screen-256color", "tmux-256color", "linux", "rxvt", "vt220"])
+    func functionKeysFourToElevenOfEveryTerminalDoTheirWork(term: String) throws {
+        defer { tmux.kill() }
+        let desk = try Bscdesk.fresh()
+        try start(desk, term: term)
+        let esc = "\u{1B}"
+        // F4, next channel: Phone → Email → E-form → Face to face.
+        for (f4, channel) in zip(["[14~", "OS", "[[D"], ["· Email", "· E-form", "· Face to face"]) {
+            try send("a", esc + f4)
+            try tmux.waitFor("a", channel, timeout: 10)
+        }
+        func fillForm(_ caller: String) throws {
+            try tmux.type("a", caller)
+            try tmux.keys("a", "Tab", "Tab", "Tab")
+            try tmux.type("a", "password reset")
+            try tmux.waitFor("a", "▸cs.password-reset", timeout: 10)
+            try tmux.keys("a", "Tab")
+            try tmux.type("a", "Keys for \(caller)")
+            try tmux.waitFor("a", "Keys for \(caller)", timeout: 10)
+        }
+        try fillForm("Fay Function")
+        // F6 route, F7 keep open, F8 add to a ticket: each opens its box;
+        // Esc closes it and the form keeps its text.
+        let boxes: [(String, [String])] = [
+            ("┌ Route", ["[17~", "OU"]),
+            ("┌ Keep open: call back", ["[18~", "OV"]),
+            ("┌ Add this call to a ticket", ["[19~", "OW"]),
+        ]
+        for (box, spellings) in boxes {
+            for key in spellings {
+                try send("a", esc + key)
+                try tmux.waitFor("a", box, timeout: 10)
+                try tmux.keys("a", "Escape")
+                try waitGone("a", box)
+            }
+        }
+        // F9 (new call) and F10 (quit) ask first; n keeps everything.
+        for (question, spellings) in [("Clear the form?", ["[20~", "OX"]), ("Quit bscdesk?", ["[21~", "OY"])] {
+            for key in spellings {
+                try send("a", esc + key)
+                try tmux.waitFor("a", question, timeout: 10)
+                try tmux.type("a", "n")
+                try waitGone("a", question)
+            }
+        }
+        // F11 is the queue board; F2 brings the form back with its text.
+        for f11 in ["[23~", "OZ"] {
+            try send("a", esc + f11)
+            try tmux.waitFor("a", "bscdesk › Queue board", timeout: 10)
+            try send("a", esc + "[12~")
+            try tmux.waitFor("a", "bscdesk › Log a call", timeout: 10)
+            try tmux.waitFor("a", "Keys for Fay Function", timeout: 10)
+        }
+        // F5 saves as resolved, in each spelling: three tickets.
+        for (n, f5) in ["[15~", "OT", "[[E"].enumerated() {
+            if n > 0 { try fillForm("Caller \(n)") }
+            try send("a", esc + f5)
+            try tmux.waitFor("a", "Saved BSC-00000\(n + 1): resolved at first contact", timeout: 10)
+        }
+        let screen = try tmux.capture("a")
+        #expect(!screen.contains("[1") && !screen.contains("[2") && !screen.contains("O["), "no sequence was typed into the form as text")
+        #expect(try desk.journalLines().filter { $0.contains("\"ticket.opened\"") }.count == 3)
+    }
+
     // MARK: 9. Esc goes back; the detail offers only legal actions
 
     @Test func escGoesBackFromTheListAndTheDetailOffersOnlyLegalActions() throws {
