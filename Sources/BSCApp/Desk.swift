@@ -59,6 +59,11 @@ public final class Desk: @unchecked Sendable {
     public internal(set) var boardCache = BoardSnapshotCache()
 
     public var taxonomy: Taxonomy { config.taxonomy }
+    /// Whose every file of the data directory must be: the user's in a
+    /// single-user data directory (the service account's under the team
+    /// server, which runs as it); nil in group-shared mode, where each
+    /// member writes files of their own.
+    public var fileOwner: uid_t? { config.sharedGroup == nil ? geteuid() : nil }
     public var customerServices: String { QueueID.customerServices }
 
     public init(data: DataDirectory, config: DeskConfiguration, login: String, clock: Clock, ids: any IdGenerator, fs: FileLayer? = nil) throws(DeskError) {

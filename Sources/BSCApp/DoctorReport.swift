@@ -31,6 +31,19 @@ public struct DoctorReport: Sendable {
             if desk.issues.count > shown { lines.append("  … and \(desk.issues.count - shown) more ('bscdesk doctor --all' lists every one)") }
         }
         lines += desk.migrationNotes()
+        if desk.hasRestrictedJournals {
+            // Only read here; `verify` checks their chains.
+            let rr = desk.checkRestrictedJournals(chains: false)
+            lines.append("restricted journals of before encryption: \(rr.journals) read ('bscdesk verify' checks their chains; 'bscdesk migrate' folds them into the encrypted journal)")
+            for n in rr.notes { lines.append("  note: \(n)") }
+            if !rr.damaged.isEmpty {
+                damaged = true
+                lines.append("damaged restricted lines: \(rr.damaged.count) (skipped; the files are never rewritten)")
+                let shown = limit ?? rr.damaged.count
+                for d in rr.damaged.prefix(shown) { lines.append("  \(d)") }
+                if rr.damaged.count > shown { lines.append("  … and \(rr.damaged.count - shown) more ('bscdesk doctor --all' lists every one)") }
+            }
+        }
         for p in desk.store.problems.prefix(20) {
             damaged = true
             lines.append("inconsistent: \(terminalSafe(p))")
@@ -50,6 +63,14 @@ public struct DoctorReport: Sendable {
         } catch {
             damaged = true
             lines.append("warnings: the journal could not be read for them: \(terminalSafe(String(describing: error)))")
+        }
+        // Articles and themes that may not be used: skipped where they are
+        // read, warned about here (they are not journal damage).
+        let unusable = desk.unusableDataFiles()
+        if !unusable.isEmpty {
+            warnings += unusable.count
+            lines.append("knowledge articles and themes: \(unusable.count) file\(unusable.count == 1 ? "" : "s") skipped")
+            for u in unusable { lines.append("  \(u)") }
         }
         lines.append(damaged ? "result: DAMAGE FOUND" : warnings > 0 ? "result: ok, with \(warnings) warning\(warnings == 1 ? "" : "s")" : "result: ok")
         return DoctorReport(text: lines.joined(separator: "\n") + "\n", damaged: damaged, warnings: warnings)

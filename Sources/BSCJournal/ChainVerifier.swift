@@ -25,6 +25,9 @@ public struct ChainVerifier {
         /// line since: an event (perhaps acknowledged) cut out, its seq
         /// reused after the gap. One line each.
         public var reusedSeqs: [String] = []
+        /// Files in `torn/` that were not read (a link, a FIFO, another
+        /// user's file, one too large to be a line): one line each.
+        public var skippedFragments: [String] = []
     }
 
     let journal: Journal
@@ -86,25 +89,40 @@ public struct ChainVerifier {
                 events += 1
             }
         }
+        let torn = try tornFragments(upTo: expectedSeq - 1)
         return Report(events: events, files: segments.count, headHash: prev, headSeq: expectedSeq - 1,
                       firstBreak: firstBreak, foundEarlierHead: found, unterminatedBytes: unterminated,
-                      reusedSeqs: try reusedSeqs(upTo: expectedSeq - 1))
+                      reusedSeqs: torn.reused, skippedFragments: torn.skipped)
     }
+
+    /// The most of a torn fragment read: a fragment is one cut line, and
+    /// no event bscdesk writes comes near this.
+    public static let fragmentLimit = 1 << 20
 
     /// Fragments in `torn/` that are whole events numbered within the
     /// chain: an older writer cut a line that lacked only its newline and
     /// gave its seq to the next event. The chain alone cannot see that.
-    func reusedSeqs(upTo head: Int64) throws -> [String] {
+    /// Fragments are opened like every journal file (no link followed, no
+    /// FIFO waited on, a regular file of the right owner); one that is not
+    /// is named in `skipped`, never read.
+    func tornFragments(upTo head: Int64) throws -> (reused: [String], skipped: [String]) {
         let torn = journal.directory + "/torn"
-        guard journal.fs.exists(torn) else { return [] }
+        guard journal.fs.exists(torn) else { return ([], []) }
         let decoder = EventDecoder()
         var out: [String] = []
+        var skipped: [String] = []
         for name in try journal.fs.list(torn) where name.hasSuffix(".fragment") {
-            guard let bytes = try? readAll(torn + "/" + name), let d = try? decoder.decode(bytes), d.hash != nil,
-                  d.event.seq <= head else { continue }
+            let bytes: [UInt8]
+            do {
+                bytes = try readAll(torn + "/" + name, limit: Int64(Self.fragmentLimit))
+            } catch {
+                skipped.append("torn/\(name): \((error as? FileError)?.reason ?? String(describing: error)); skipped")
+                continue
+            }
+            guard let d = try? decoder.decode(bytes), d.hash != nil, d.event.seq <= head else { continue }
             out.append("torn/\(name) holds a whole event (seq \(d.event.seq), \(d.event.ref)) that was cut from the journal, and seq \(d.event.seq) was given to another event since")
         }
-        return out
+        return (out, skipped)
     }
 
     static func lastMarker(in line: ArraySlice<UInt8>) -> Int? {
@@ -150,10 +168,13 @@ public struct ChainVerifier {
         return nil
     }
 
-    func readAll(_ path: String) throws -> [UInt8] {
+    func readAll(_ path: String, limit: Int64 = .max) throws -> [UInt8] {
         let fd = try journal.fs.open(path, flags: O_RDONLY, mode: 0)
         defer { journal.fs.close(fd) }
         let size = try journal.fs.size(fd, path: path)
+        if size > limit {
+            throw FileError("read", path, EFBIG, detail: "is \(size) bytes, more than a torn line can be (at most \(limit))")
+        }
         var out = [UInt8](repeating: 0, count: Int(size))
         var off = 0
         while off < out.count {

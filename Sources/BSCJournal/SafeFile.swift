@@ -94,6 +94,44 @@ public enum SafeFile {
         }
     }
 
+    /// The most read of a knowledge article (`kb/`) and of a theme.
+    public static let articleBytes = 64 << 10
+    public static let themeBytes = 1 << 20
+
+    /// Reads a whole small file opened as above, refusing one larger than
+    /// `maxBytes` (a knowledge article, a theme: a file that size is not one,
+    /// and reading it would only cost memory). The error names the path,
+    /// its size and the bound.
+    public static func readWhole(_ path: String, maxBytes: Int, owner: uid_t? = nil) throws(FileError) -> [UInt8] {
+        let fd = try open(path, flags: O_RDONLY, owner: owner)
+        defer { Glibc.close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0 else { throw FileError("stat", path, errno) }
+        let tooLarge = "is larger than \(sizeText(maxBytes)), the most bscdesk reads for such a file"
+        if Int64(st.st_size) > Int64(maxBytes) {
+            throw FileError("open", path, EFBIG, detail: "is \(sizeText(Int(clamping: st.st_size))); \(tooLarge.dropFirst(3))")
+        }
+        var out: [UInt8] = []
+        var buf = [UInt8](repeating: 0, count: 65536)
+        // One byte more than allowed: a file that grew while read is refused too.
+        while out.count <= maxBytes {
+            let n = Glibc.read(fd, &buf, min(buf.count, maxBytes + 1 - out.count))
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw FileError("read", path, errno)
+            }
+            if n == 0 { return out }
+            out.append(contentsOf: buf[0..<n])
+        }
+        throw FileError("read", path, EFBIG, detail: tooLarge)
+    }
+
+    static func sizeText(_ bytes: Int) -> String {
+        if bytes >= 1 << 20, bytes % (1 << 20) == 0 { return "\(bytes >> 20) MiB" }
+        if bytes >= 1 << 10, bytes % (1 << 10) == 0 { return "\(bytes >> 10) KiB" }
+        return "\(bytes) bytes"
+    }
+
     /// Reads a whole small file opened as above, up to `limit` bytes.
     public static func read(_ path: String, limit: Int = 4 << 20, owner: uid_t? = nil) throws(FileError) -> [UInt8] {
         let fd = try open(path, flags: O_RDONLY, owner: owner)

@@ -27,6 +27,7 @@ extension DeskCommands {
             }
         }
         for skipped in try desk.journal.skippedEntries() { out += "note: journal/\(skipped)\n" }
+        for skipped in r.skippedFragments { out += "note: journal/\(terminalSafe(skipped))\n" }
         out += "head: \(r.headHash) (seq \(r.headSeq))\n"
         if r.unterminatedBytes > 0 {
             out += "note: the newest file ends with \(r.unterminatedBytes) bytes of an unfinished line (a crashed or in-progress write; not part of the chain)\n"
@@ -39,6 +40,17 @@ extension DeskCommands {
             out += "TAMPERED: \(b)\n"
             bad = true
         }
+        // A data directory not yet migrated: its restricted journals are
+        // chains of their own (docs/journal-format.md).
+        var restrictedBroken = false
+        if desk.hasRestrictedJournals {
+            let rr = desk.checkRestrictedJournals(chains: true)
+            out += "restricted journals of before encryption: checked \(rr.events) events in \(rr.journals) journal(s)\n"
+            for n in rr.notes { out += "note: \(n)\n" }
+            for p in rr.problems { out += "TAMPERED: \(p)\n" }
+            restrictedBroken = !rr.problems.isEmpty
+            bad = bad || restrictedBroken
+        }
         if let found = r.foundEarlierHead, let against = a.against {
             if found {
                 out += (beforeMigration ?? "earlier head \(against) is in the chain") + "\n"
@@ -47,7 +59,7 @@ extension DeskCommands {
                 bad = true
             }
         }
-        let lostOnly = r.firstBreak == nil && r.foundEarlierHead != false
+        let lostOnly = r.firstBreak == nil && r.foundEarlierHead != false && !restrictedBroken
         out += bad ? (lostOnly ? "result: EVENTS LOST\n" : "result: TAMPERING FOUND\n") : "result: chain intact\n"
         var answer = CommandOutput(output: out)
         if bad {

@@ -104,6 +104,16 @@ extension DeskCommands {
         }
         guard (1...50).contains(a.limit) else { throw DeskError.usage("bad --limit \(a.limit): use 1 to 50") }
         let found = desk.suggestCategories(for: a.text, limit: a.limit)
+        // An article file that may not be used is named on standard error.
+        var refused: [String] = []
+        var articles: [String: Bool] = [:]
+        for s in found {
+            switch desk.articleFile(for: s.category) {
+            case .text?: articles[s.category] = true
+            case .refused(let why)?: refused.append(why)
+            case nil: break
+            }
+        }
         if a.format == "json" {
             return CommandOutput(output: JSONOut.array(found.map { s in
                 .object([
@@ -111,9 +121,9 @@ extension DeskCommands {
                     ("score", .double(s.score)), ("matched", .array(s.matched.map { .string($0) })),
                     ("resolvable", .bool(s.frontDeskResolvable)), ("priority", .string(s.priority.rawValue)),
                     ("identity_check", .bool(s.requiresIdentityCheck)),
-                    ("article", .bool(desk.article(for: s.category) != nil)),
+                    ("article", .bool(articles[s.category] == true)),
                 ])
-            }).serialized() + "\n")
+            }).serialized() + "\n", warnings: refused)
         }
         guard !found.isEmpty else { return CommandOutput(output: "(no category matches those words; 'bscdesk categories' lists them all)\n") }
         var out = "SCORE  " + "CATEGORY".padded(toWidth: 32) + " " + "QUEUE".padded(toWidth: 18) + " " + "DESK".padded(toWidth: 12) + " MATCHED\n"
@@ -124,7 +134,7 @@ extension DeskCommands {
                 + where_.padded(toWidth: 12) + " " + terminalSafe(s.matched.joined(separator: ", "))
                 + (s.requiresIdentityCheck ? "  [identity check]" : "") + "\n"
         }
-        return CommandOutput(output: out)
+        return CommandOutput(output: out, warnings: refused)
     }
 
     /// `board --print`: the frame as text, or every figure as JSON, as the

@@ -24,14 +24,8 @@ enum FrontDesk {
         }
         let trace = StartupTrace(environment: env)
         let history = try desk.startLoadingHistory()
-        let themeName = theme ?? env["BSCDESK_THEME"] ?? desk.config.theme
         let searchPaths = [desk.data.themesPath]
-        // Validate the theme while errors can still be printed normally.
-        do {
-            _ = try ThemeLoader.load(name: themeName ?? "default", searchPaths: searchPaths)
-        } catch {
-            throw DeskError(.usage, "theme \(themeName ?? "default"): \(error)")
-        }
+        let themeName = try ThemeChoice.checked(theme ?? env["BSCDESK_THEME"] ?? desk.config.theme, searchPaths: searchPaths, owner: desk.fileOwner)
         // This terminal's own draft; drafts of crashed sessions of this
         // login are offered by the call form.
         let drafts = DraftStore(directory: desk.data.draftsPath, login: desk.login)
@@ -51,11 +45,32 @@ enum FrontDesk {
             drafts.close()
             terminal.stop()
         }
-        terminal.setTheme(try ThemeLoader.select(name: themeName, searchPaths: searchPaths, environment: env, colors: terminal.colorCount))
+        terminal.setTheme(try ThemeLoader.select(name: themeName, searchPaths: searchPaths, owner: desk.fileOwner, environment: env, colors: terminal.colorCount))
         var app = UIApp(root: FrontDeskTabs.root(session: session), size: terminal.size, now: wallClockNow())
         // Screens name their effects (a view recorded, an export); they
         // are performed here, at the edge.
         app.effects = DeskEffects(session: session)
         terminal.run(app: &app, quickTicks: { session.isLoadingHistory }, afterFirstFrame: { trace?.mark("first_frame") })
+    }
+}
+
+/// The theme a terminal starts with, checked while errors can still be
+/// printed normally. A theme file that may not be used (a link, a FIFO,
+/// another user's file, too large) is skipped with a warning; if that
+/// leaves no theme of the name, the default is used, so a planted file
+/// never keeps the desk from starting.
+enum ThemeChoice {
+    static func checked(_ name: String?, searchPaths: [String], owner: uid_t?) throws -> String? {
+        var skipped: [String] = []
+        do {
+            _ = try ThemeLoader.load(name: name ?? "default", searchPaths: searchPaths, owner: owner) { skipped.append($0) }
+            for s in skipped { printError("bscdesk: warning: " + s) }
+            return name
+        } catch {
+            for s in skipped { printError("bscdesk: warning: " + s) }
+            guard !skipped.isEmpty else { throw DeskError(.usage, "theme \(name ?? "default"): \(error)") }
+            printError("bscdesk: warning: theme \(name ?? "default"): \(error); using the default theme")
+            return nil
+        }
     }
 }

@@ -92,6 +92,24 @@ import Testing
         #expect(mine.style(for: .ragRed) == ThemeStyle(fg: TerminalColor(index: 33)!, bg: TerminalColor(name: "black")!, attributes: .bold))
     }
 
+    /// A user theme that is not the owner's, or too large, is skipped
+    /// (named through `skipped`) and the built-in of that name is used.
+    @Test func aThemeFileOfAnotherOwnerOrTooLargeIsSkippedForTheBuiltin() throws {
+        let dir = try userDir([
+            "default.toml": "inherits = \"default\"\n[roles]\nselection = { bg = 88 }\n",
+            "light.toml": "inherits = \"light\"\n" + String(repeating: "#\n", count: 600_000),
+        ])
+        var skipped: [String] = []
+        let d = try ThemeLoader.load(name: "default", searchPaths: [dir], owner: geteuid() &+ 1) { skipped.append($0) }
+        #expect(d.style(for: .selection).bg != TerminalColor(index: 88)!, "the other owner's file was used")
+        #expect(skipped.count == 1 && skipped[0].contains("default.toml not used: it is owned by user id"), "\(skipped)")
+        skipped = []
+        _ = try ThemeLoader.load(name: "light", searchPaths: [dir], owner: geteuid()) { skipped.append($0) }
+        #expect(skipped.count == 1 && skipped[0].contains("larger than 1 MiB"), "\(skipped)")
+        // Its own owner's file is used as before.
+        #expect(try ThemeLoader.load(name: "default", searchPaths: [dir], owner: geteuid()).style(for: .selection).bg == TerminalColor(index: 88)!)
+    }
+
     @Test func errorsNameFileKeyAndWhatIsAllowed() throws {
         let dir = try userDir([
             "badcolour.toml": "[roles]\ntitle = { fg = \"amberr\" }\n",

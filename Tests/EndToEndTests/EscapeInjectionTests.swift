@@ -44,11 +44,24 @@ struct EscapeInjectionTests {
         try JournalPlanting.plant(desk, without(["type": "identity.verified", "ref": ref, "tickets": 2, "how": "asked \(p)"]))
         try JournalPlanting.plant(desk, without(["type": "config.changed", "ref": NSNull(), "tickets": 2, "field": "desk.name\(p)",
                                                  "from": "\"a\(p)\"", "to": "\"b\(p)\""]))
+        // An imported ticket (BSC-000003) whose source fields carry the
+        // payload, as `bscdesk import` writes them from another system's
+        // export, and an erasure (of BSC-000004) whose reason does.
+        try JournalPlanting.plant(desk, ["caller": "Imported \(p)", "source_at": Self.monthStart, "batch": "imp-0123456789ab",
+                                         "source_system": "servicenow\(p)", "source_file": "incidents\(p).csv", "source_row": 2,
+                                         "source_ref": "INC\(p)0001", "source_category": "Payroll\(p)"])
+        try JournalPlanting.plant(desk, ["caller": "To Be Erased"])
+        try JournalPlanting.plant(desk, without(["type": "subject.erased", "ref": "BSC-000004", "tickets": 4, "refs": "BSC-000004",
+                                                 "reason": "asked \(p)", "basis": "request"]))
         // Damaged lines whose error messages quote the bad value.
         try JournalPlanting.plant(desk, ["caller_type": "employee\(p)"])
         try JournalPlanting.plant(desk, ["channel": "phone\(p)", "seq": 99])
         try JournalPlanting.plant(desk, ["type": "ticket.\(p)"], chained: false)
     }
+
+    /// The first instant of the current month: the imported ticket's
+    /// `source_at`, inside the period the figures are asked for.
+    static var monthStart: String { String(HostileFilesTests.currentSegment.prefix(7)) + "-01T00:00:00.000Z" }
 
     func poisonConfiguration(_ desk: Bscdesk) throws {
         let path = desk.data + "/bscdesk.toml"
@@ -75,12 +88,18 @@ struct EscapeInjectionTests {
             ["doctor"], ["doctor", "--all"], ["verify"], ["triage", "pay slip question"], ["triage", "pay slip question", "--format", "json"],
             ["board", "--print"], ["board", "--print", "--detailed"], ["board", "--print", "--format", "json"],
             ["config", "show"], ["retention"], ["sar", "--ticket", "BSC-000002", "--out", exports + "/sar.json"],
+            ["show", "BSC-000003"], ["show", "BSC-000003", "--format", "json"], ["show", "BSC-000004"], ["show", "BSC-000004", "--format", "json"],
+            ["list", "--caller", "INC"], ["list", "--caller", "INC", "--format", "csv"],
+            ["sar", "--ticket", "BSC-000003", "--out", exports + "/sar-imported.json"],
+            ["sar", "--ticket", "BSC-000004", "--out", exports + "/sar-erased.json"],
         ]
         for format in ["table", "csv", "json", "md"] {
-            runs.append(["stats", "--period", "all", "--format", format, "--by", "queue", "--by", "category", "--by", "channel", "--by", "agent", "--by", "caller-type"])
+            runs.append(["stats", "--period", "all", "--format", format, "--by", "queue", "--by", "category", "--by", "channel", "--by", "agent", "--by", "caller-type",
+                         "--by", "source-category"])
         }
         for format in ["csv", "json", "md"] {
-            runs.append(["export", "--period", "all", "--format", format, "--by", "queue", "--by", "category", "--by", "agent", "--out", exports + "/figures.\(format)"])
+            runs.append(["export", "--period", "all", "--format", format, "--by", "queue", "--by", "category", "--by", "agent", "--by", "source-category",
+                         "--out", exports + "/figures.\(format)"])
         }
         var ran = 0
         let month = String(HostileFilesTests.currentSegment.prefix(7))
@@ -98,6 +117,13 @@ struct EscapeInjectionTests {
         #expect(doctor.stdout.contains("unknown caller_type"), "\(doctor.stdout)")
         let list = try desk.run(["list"])
         #expect(list.stderr.contains("warning"), "\(list.stderr)")
+        // The imported fields and the erasure reason are shown (stripped).
+        let imported = try desk.run(["show", "BSC-000003"])
+        #expect(imported.stdout.contains("Imported") && imported.stdout.contains("INC"), "\(imported.stdout)")
+        let erased = try desk.run(["show", "BSC-000004"])
+        #expect(erased.stdout.contains("personal data erased (request)") && erased.stdout.contains("asked"), "\(erased.stdout)")
+        let bySource = try desk.run(["stats", "--period", month, "--by", "source-category"])
+        #expect(bySource.stdout.contains("Payroll"), "\(bySource.stdout)")
         let files = try FileManager.default.contentsOfDirectory(atPath: exports)
         #expect(files.count >= 3, "\(files)")
         for f in files {

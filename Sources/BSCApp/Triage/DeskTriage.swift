@@ -1,4 +1,8 @@
 import BSCCore
+import BSCJournal
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// What the call-logging screen asks while the agent types: category
 /// suggestions, the chosen category's article, repeat-caller warnings and
@@ -12,12 +16,59 @@ extension Desk {
 
     /// The category's knowledge article from `kb/`, made safe for the
     /// terminal (control characters and escape sequences removed, line
-    /// breaks kept); nil if the category has none or the file is missing.
+    /// breaks kept); for a file that may not be used, the one line that
+    /// says why; nil if the category has none or the file is missing.
     public func article(for categoryId: String) -> String? {
+        switch articleFile(for: categoryId) {
+        case .text(let text)?: return text
+        case .refused(let why)?: return why
+        case nil: return nil
+        }
+    }
+
+    public enum ArticleFile: Sendable, Equatable {
+        case text(String)
+        /// The file is there but may not be used: one line naming it, what
+        /// is wrong and what is allowed.
+        case refused(String)
+    }
+
+    /// The category's article file, read the safe way: no link followed,
+    /// no FIFO waited on, a regular file of at most `SafeFile.articleBytes`,
+    /// owned as the journal's files must be. Anything else is refused,
+    /// never read; the other articles still load.
+    public func articleFile(for categoryId: String) -> ArticleFile? {
         guard let name = taxonomy.category(categoryId)?.article, !name.isEmpty,
-              !name.contains("/"), !name.hasPrefix("."),
-              let text = readSmallFile(data.knowledgePath + "/" + name, limit: 64 << 10) else { return nil }
-        return terminalSafe(text, lineBreaks: .keep)
+              !name.contains("/"), !name.hasPrefix(".") else { return nil }
+        let path = data.knowledgePath + "/" + name
+        var st = stat()
+        guard lstat(path, &st) == 0 else { return nil }
+        do {
+            let bytes = try SafeFile.readWhole(path, maxBytes: SafeFile.articleBytes, owner: fileOwner)
+            return .text(terminalSafe(String(decoding: bytes, as: UTF8.self), lineBreaks: .keep))
+        } catch {
+            return .refused("knowledge article kb/\(terminalSafe(name)) not shown: it \(error.reason)")
+        }
+    }
+
+    /// Knowledge articles named by categories and themes in `themes/` that
+    /// may not be used, one line each (for `doctor`).
+    public func unusableDataFiles() -> [String] {
+        var out: [String] = []
+        var seen: Set<String> = []
+        for c in taxonomy.categories {
+            guard let name = c.article, seen.insert(name).inserted else { continue }
+            if case .refused(let why)? = articleFile(for: c.id) { out.append(why) }
+        }
+        let themes = data.themesPath
+        for name in StorageCheck.listNames(themes).sorted() where name.hasSuffix(".toml") {
+            do {
+                _ = try SafeFile.readWhole(themes + "/" + name, maxBytes: SafeFile.themeBytes, owner: fileOwner)
+            } catch {
+                out.append("theme themes/\(terminalSafe(name)) not used: it \(error.reason)")
+            }
+        }
+        return out
     }
 
     /// Open tickets whose call back is due at `now`, for tickets this user

@@ -1,5 +1,8 @@
 import BSCJournal
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Finds, parses, merges and validates themes. User themes (`<name>.toml`
 /// in the search paths, first match wins) override built-ins of the same
@@ -15,19 +18,26 @@ public enum ThemeLoader {
     /// Picks the theme for a terminal: NO_COLOR (non-empty) or fewer than 8
     /// colours → monochrome; fewer than 256 colours → `<name>-16` when it
     /// exists; then every colour is limited to what the terminal shows.
-    public static func select(name: String?, searchPaths: [String], environment: [String: String], colors: Int) throws -> Theme {
+    public static func select(name: String?, searchPaths: [String], owner: uid_t? = nil, environment: [String: String], colors: Int,
+                              skipped: (String) -> Void = { _ in }) throws -> Theme {
         if let noColor = environment["NO_COLOR"], !noColor.isEmpty {
-            return try load(name: "monochrome", searchPaths: searchPaths).adapted(toColors: 0)
+            return try load(name: "monochrome", searchPaths: searchPaths, owner: owner, skipped: skipped).adapted(toColors: 0)
         }
-        if colors < 8 { return try load(name: "monochrome", searchPaths: searchPaths).adapted(toColors: 0) }
+        if colors < 8 { return try load(name: "monochrome", searchPaths: searchPaths, owner: owner, skipped: skipped).adapted(toColors: 0) }
         let requested = name ?? "default"
         var chosen = requested
-        if colors < 256, exists(name: requested + "-16", searchPaths: searchPaths) { chosen = requested + "-16" }
-        return try load(name: chosen, searchPaths: searchPaths).adapted(toColors: colors)
+        if colors < 256, exists(name: requested + "-16", searchPaths: searchPaths, owner: owner) { chosen = requested + "-16" }
+        return try load(name: chosen, searchPaths: searchPaths, owner: owner, skipped: skipped).adapted(toColors: colors)
     }
 
     /// Loads one theme by name, with inheritance resolved and validated.
-    public static func load(name: String, searchPaths: [String] = []) throws -> Theme {
+    /// A user theme file that may not be used (a link, a FIFO, not a
+    /// regular file, not `owner`'s, larger than `SafeFile.themeBytes`) is
+    /// never read: `skipped` gets one line naming it and why, and the
+    /// search goes on as if it were not there (the next folder, then the
+    /// built-in of that name).
+    public static func load(name: String, searchPaths: [String] = [], owner: uid_t? = nil,
+                            skipped: (String) -> Void = { _ in }) throws -> Theme {
         var chain: [ThemeFile] = []
         var seen: [String] = []
         var next: (name: String, skipUserFor: String?)? = (name, nil)
@@ -37,7 +47,7 @@ public enum ThemeLoader {
                 throw ThemeError(file: chain.last?.file ?? n, key: "inherits", "inheritance cycle: \((seen + [key]).joined(separator: " → "))")
             }
             seen.append(key)
-            let file = try source(name: n, searchPaths: skip == n ? [] : searchPaths, requestedBy: chain.last)
+            let file = try source(name: n, searchPaths: skip == n ? [] : searchPaths, owner: owner, requestedBy: chain.last, skipped: skipped)
             chain.append(file)
             if let parent = file.inherits {
                 // "inherits = own name" means the built-in of that name.
@@ -49,15 +59,16 @@ public enum ThemeLoader {
         return try resolve(chain: chain)
     }
 
-    static func exists(name: String, searchPaths: [String]) -> Bool {
-        BuiltinThemes.text(named: name) != nil || searchPaths.contains { FileManager.default.fileExists(atPath: path(in: $0, name: name)) }
+    static func exists(name: String, searchPaths: [String], owner: uid_t? = nil) -> Bool {
+        BuiltinThemes.text(named: name) != nil || searchPaths.contains { SafeFile.entryProblem(path(in: $0, name: name), owner: owner) == nil }
     }
 
     static func path(in directory: String, name: String) -> String {
         (directory.hasSuffix("/") ? directory : directory + "/") + name + ".toml"
     }
 
-    private static func source(name: String, searchPaths: [String], requestedBy: ThemeFile?) throws -> ThemeFile {
+    private static func source(name: String, searchPaths: [String], owner: uid_t?, requestedBy: ThemeFile?,
+                               skipped: (String) -> Void) throws -> ThemeFile {
         guard isValidName(name) else {
             throw ThemeError(file: requestedBy?.file ?? name, key: requestedBy == nil ? nil : "inherits", "\"\(name)\" is not a theme name (letters, digits, - and _)")
         }
@@ -66,12 +77,14 @@ public enum ThemeLoader {
             var st = stat()
             guard lstat(p, &st) == 0 else { continue }
             // Themes live in the data directory: opened the safe way (no
-            // link followed, no FIFO waited on, a regular file only).
+            // link followed, no FIFO waited on, a regular file of the
+            // right owner and size), as the journal's files are.
             let data: [UInt8]
             do {
-                data = try SafeFile.read(p, limit: 1 << 20)
+                data = try SafeFile.readWhole(p, maxBytes: SafeFile.themeBytes, owner: owner)
             } catch {
-                throw ThemeError(file: p, "cannot be read: \(error.reason)")
+                skipped("theme \(p) not used: it \(error.reason)")
+                continue
             }
             guard let text = String(data: Data(data), encoding: .utf8) else { throw ThemeError(file: p, "is not UTF-8 text") }
             return try ThemeFile.parse(text, name: name, file: p)

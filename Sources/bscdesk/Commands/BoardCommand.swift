@@ -77,13 +77,12 @@ struct BoardCommand: ParsableCommand {
 
     @MainActor
     private func runBoard(desk: Desk, environment env: [String: String]) throws {
-        let themeName = env["BSCDESK_THEME"]
         // Check the theme before taking over the terminal so errors print normally.
-        _ = try ThemeLoader.load(name: themeName ?? "default")
+        let themeName = try ThemeChoice.checked(env["BSCDESK_THEME"], searchPaths: [desk.data.themesPath], owner: desk.fileOwner)
         let screen = BoardScreen(desk: desk, environment: env, now: wallClockNow(), wallboard: !detailed, teamOnly: team)
         let terminal = try CursesTerminal.start(theme: try ThemeLoader.load(name: "monochrome"), environment: env)
         defer { terminal.stop() }
-        terminal.setTheme(try ThemeLoader.select(name: themeName, searchPaths: [desk.data.themesPath], environment: env, colors: terminal.colorCount))
+        terminal.setTheme(try ThemeLoader.select(name: themeName, searchPaths: [desk.data.themesPath], owner: desk.fileOwner, environment: env, colors: terminal.colorCount))
         var app = UIApp(root: screen, size: terminal.size, now: wallClockNow())
         terminal.run(app: &app, tickMillis: Self.tickMillis)
     }
