@@ -72,23 +72,24 @@ public enum ContentCipher {
     /// on a blob of a few hundred bytes; here the base64 is decoded into a
     /// stack buffer, opened in place with BoringSSL's AEAD (the library
     /// swift-crypto wraps on Linux) from a stack context, and read.
-    /// The content comes as its pairs (for `Sealing.unseal(_:pairs:)`).
-    public static func decryptPairs(_ enc: String, keyBytes: UnsafeRawBufferPointer, ref: TicketRef, type: EventType) -> [(key: String, value: String)]? {
+    /// The content comes field by field (`Sealing.Content`): the pairs'
+    /// keys are matched on their bytes, and only values become strings.
+    public static func open(_ enc: String, keyBytes: UnsafeRawBufferPointer, ref: TicketRef, type: EventType) -> Sealing.Content? {
         var enc = enc
-        return enc.withUTF8 { decryptPairs($0, keyBytes: keyBytes, ref: ref, type: type) }
+        return enc.withUTF8 { open($0, keyBytes: keyBytes, ref: ref, type: type) }
     }
 
     /// As above from the blob's base64 bytes where they lie (a replay's
     /// line buffer): no string is made of a blob that is opened at once.
-    public static func decryptPairs(_ text: UnsafeBufferPointer<UInt8>, keyBytes: UnsafeRawBufferPointer, ref: TicketRef, type: EventType) -> [(key: String, value: String)]? {
+    public static func open(_ text: UnsafeBufferPointer<UInt8>, keyBytes: UnsafeRawBufferPointer, ref: TicketRef, type: EventType) -> Sealing.Content? {
         guard keyBytes.count == 32 else { return nil }
-        #if canImport(CCryptoBoringSSL)
+        #if canImport(CCryptoBoringSSL) && !BSCDESK_SWIFT_CRYPTO_ONLY
         let capacity = text.count / 4 * 3
         guard capacity >= 28 else { return nil }
-        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: capacity) { buf -> [(key: String, value: String)]? in
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: capacity) { buf -> Sealing.Content? in
             guard let base = buf.baseAddress, let n = Base64.decode(text, to: buf), n >= 28 else { return nil }
-            return withAssociatedData(ref, type) { ad -> [(key: String, value: String)]? in
-                withUnsafeTemporaryAllocation(of: EVP_AEAD_CTX.self, capacity: 1) { ctxBuf -> [(key: String, value: String)]? in
+            return withAssociatedData(ref, type) { ad -> Sealing.Content? in
+                withUnsafeTemporaryAllocation(of: EVP_AEAD_CTX.self, capacity: 1) { ctxBuf -> Sealing.Content? in
                     let ctx = ctxBuf.baseAddress!
                     guard CCryptoBoringSSL_EVP_AEAD_CTX_init(ctx, CCryptoBoringSSL_EVP_aead_aes_256_gcm(), keyBytes.baseAddress!.assumingMemoryBound(to: UInt8.self),
                                                              32, 16, nil) == 1 else { return nil }
@@ -98,7 +99,7 @@ public enum ContentCipher {
                     var plainCount = 0
                     guard CCryptoBoringSSL_EVP_AEAD_CTX_open(ctx, body, &plainCount, n - 12, base, 12, body, n - 12,
                                                              ad.baseAddress, ad.count) == 1 else { return nil }
-                    return contentPairs(UnsafeBufferPointer(start: body, count: plainCount))
+                    return content(UnsafeBufferPointer(start: body, count: plainCount))
                 }
             }
         }
@@ -108,7 +109,7 @@ public enum ContentCipher {
               let box = try? AES.GCM.SealedBox(combined: combined),
               let plain = try? AES.GCM.open(box, using: SymmetricKey(data: keyBytes), authenticating: associatedData(ref, type))
         else { return nil }
-        return plain.withUnsafeBytes { raw in contentPairs(raw.bindMemory(to: UInt8.self)) }
+        return plain.withUnsafeBytes { raw in content(raw.bindMemory(to: UInt8.self)) }
         #endif
     }
 
@@ -146,23 +147,43 @@ public enum ContentCipher {
     private static func contentPairs(_ p: UnsafeBufferPointer<UInt8>) -> [(key: String, value: String)]? {
         var out: [(key: String, value: String)] = []
         out.reserveCapacity(8)
+        let ok = forEachPair(p) { k, v in
+            guard let key = text(k) else { return false }
+            out.append((key, v))
+            return true
+        }
+        return ok ? out : nil
+    }
+
+    /// The plaintext read into its fields; nil if malformed or not UTF-8.
+    private static func content(_ p: UnsafeBufferPointer<UInt8>) -> Sealing.Content? {
+        var c = Sealing.Content()
+        return forEachPair(p) { k, v in c.set(key: k, value: v) } ? c : nil
+    }
+
+    /// Calls `body` with each length-prefixed pair's key bytes and value;
+    /// false if the plaintext is malformed, a value is not UTF-8 or `body`
+    /// says so.
+    private static func forEachPair(_ p: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<UInt8>, String) -> Bool) -> Bool {
         var i = 0
-        func take() -> String? {
+        func take() -> UnsafeBufferPointer<UInt8>? {
             guard i + 4 <= p.count else { return nil }
             let n = Int(p[i]) | Int(p[i + 1]) << 8 | Int(p[i + 2]) << 16 | Int(p[i + 3]) << 24
             i += 4
             guard n <= p.count - i else { return nil }
-            let bytes = UnsafeBufferPointer(rebasing: p[i..<(i + n)])
-            i += n
-            // ASCII needs no validation (the generic validator costs ~1,000
-            // instructions a string), and most content is ASCII.
-            return isASCII(bytes) ? String(decoding: bytes, as: UTF8.self) : String(validating: bytes, as: UTF8.self)
+            defer { i += n }
+            return UnsafeBufferPointer(rebasing: p[i..<(i + n)])
         }
         while i < p.count {
-            guard let k = take(), let v = take() else { return nil }
-            out.append((k, v))
+            guard let k = take(), let vb = take(), let v = text(vb), body(k, v) else { return false }
         }
-        return out
+        return true
+    }
+
+    /// ASCII needs no validation (the generic validator costs ~1,000
+    /// instructions a string), and most content is ASCII.
+    private static func text(_ bytes: UnsafeBufferPointer<UInt8>) -> String? {
+        isASCII(bytes) ? String(decoding: bytes, as: UTF8.self) : String(validating: bytes, as: UTF8.self)
     }
 
     private static func appendLength(_ out: inout [UInt8], _ n: Int) {

@@ -45,6 +45,8 @@ enum Child {
             let wall = Bench.now() - t, cpu = Bench.cpuSeconds() - c
             // Timed before the store is freed (as measureReplay does).
             say(String(format: "events %d wall_ms %.0f cpu_ms %.0f", state.store.eventCount, wall * 1000, cpu * 1000))
+        case "search":  // the ticket list's `/` search over a loaded desk
+            try search(dir: args[1], text: args.count > 2 ? args[2] : "rang again")
         default: say("unknown child mode")
         }
     }
@@ -104,6 +106,25 @@ enum Child {
             say("update_ms \((t7 - t6) * 1000)")
             say("update_report_ms \((t8 - t7) * 1000)")
         }
+    }
+
+    /// The list's `/` search (`Desk.matches` on every ticket, as
+    /// `TicketListScreen.refreshIndex` runs it) after a full load, as
+    /// the user "bench" sees it: the median of five, and the matches.
+    static func search(dir: String, text: String) throws {
+        let desk = try Desk.open(dataOption: dir, environment: Bench.env(dir))
+        try desk.load()
+        let filter = TicketFilter(text: text)
+        var times: [Double] = []
+        var found = 0
+        for _ in 0..<5 {
+            let t = Bench.now()
+            var n = 0
+            desk.store.forEach { if desk.matches($0, filter) { n += 1 } }
+            times.append((Bench.now() - t) * 1000)
+            found = n
+        }
+        say(String(format: "tickets %d matches %d search_ms %.0f (%.0f-%.0f)", desk.store.count, found, times.sorted()[2], times.min()!, times.max()!))
     }
 
     /// Resident memory now (VmRSS), to see what the kept metrics engine holds.

@@ -49,12 +49,12 @@ struct FoldDecryption: Sendable {
             let type = d.event.type
             let enc = d.event.enc
             guard let opened = keys.withKey(ref, { key in
-                if let blob { return ContentCipher.decryptPairs(blob.bytes, keyBytes: key, ref: ref, type: type) }
-                return ContentCipher.decryptPairs(enc ?? "", keyBytes: key, ref: ref, type: type)
+                if let blob { return ContentCipher.open(blob.bytes, keyBytes: key, ref: ref, type: type) }
+                return ContentCipher.open(enc ?? "", keyBytes: key, ref: ref, type: type)
             }) else { return }
             let sealed = d.event.body
             if let content = opened {
-                d.event.body = Sealing.unseal(sealed, pairs: content)
+                d.event.body = Sealing.unseal(sealed, content)
             } else {
                 d.event = Desk.placeholder(d.event, Desk.unreadableText)
             }
