@@ -21,6 +21,16 @@ public final class CSVInput: @unchecked Sendable {
     public let digest: String
     /// The file's size in bytes.
     public let size: Int
+    /// Whether every row naming one ticket in `ticketColumn` (given at
+    /// init) comes in one run of rows, as exports write them: then a
+    /// single pass can hand each ticket on when the next begins, and write
+    /// as it reads. False when they are apart, or when the check cannot be
+    /// sure (a quote or line break it does not read as CSV.swift would);
+    /// nil without a ticket column.
+    public let ticketRowsTogether: Bool?
+    /// How far the pass now running has got: the bytes of the file whose
+    /// rows it has handed on (for progress). Set by `forEachRow`.
+    public private(set) var passPosition = 0
 
     /// Where the bytes come from. Immutable after init; `pread` needs no
     /// shared offset, so the input can be read from any thread.
@@ -46,7 +56,9 @@ public final class CSVInput: @unchecked Sendable {
     /// parsed, one holds about twice that in fields.
     public static let chunkBytes = 1 << 20
 
-    public convenience init(path: String) throws(ImportError) {
+    /// `ticketColumn`: the column naming each row's ticket, for formats
+    /// with several rows per ticket (see `ticketRowsTogether`).
+    public convenience init(path: String, ticketColumn: String? = nil) throws(ImportError) {
         let fd: Int32
         do {
             fd = try SafeFile.open(path, flags: O_RDONLY)
@@ -64,17 +76,18 @@ public final class CSVInput: @unchecked Sendable {
             throw ImportError("\(terminalSafe(path)) is larger than 2 GiB; split it and import the parts")
         }
         let name = path.split(separator: "/").last.map(String.init) ?? path
-        try self.init(source: .file(fd), size: Int(st.st_size), fileName: name)
+        try self.init(source: .file(fd), size: Int(st.st_size), fileName: name, ticketColumn: ticketColumn)
     }
 
     /// `chunkBytes`: about how much of the file one chunk holds.
-    public convenience init(bytes: [UInt8], fileName: String, chunkBytes: Int = CSVInput.chunkBytes) throws(ImportError) {
-        try self.init(source: .memory(bytes), size: bytes.count, fileName: fileName, chunkBytes: chunkBytes)
+    public convenience init(bytes: [UInt8], fileName: String, ticketColumn: String? = nil, chunkBytes: Int = CSVInput.chunkBytes) throws(ImportError) {
+        try self.init(source: .memory(bytes), size: bytes.count, fileName: fileName, ticketColumn: ticketColumn, chunkBytes: chunkBytes)
     }
 
-    /// Reads the whole file once: its digest, whether it is UTF-8, and
-    /// where its chunks of whole records begin and end.
-    private init(source: Source, size: Int, fileName: String, chunkBytes: Int = CSVInput.chunkBytes) throws(ImportError) {
+    /// Reads the whole file once: its digest, whether it is UTF-8, where
+    /// its chunks of whole records begin and end, and whether each
+    /// ticket's rows are together.
+    private init(source: Source, size: Int, fileName: String, ticketColumn: String?, chunkBytes: Int = CSVInput.chunkBytes) throws(ImportError) {
         self.source = source
         self.fileName = fileName
         // On a throw below, deinit does not run: close the file here.
@@ -86,7 +99,9 @@ public final class CSVInput: @unchecked Sendable {
         let bodyStart = hadBOM ? 3 : 0
         guard size > bodyStart else { throw ImportError("\(terminalSafe(fileName)) is empty") }
         delimiter = Self.detectDelimiter(head[bodyStart...])
-        var scanner = RecordScanner(delimiter: UInt8(truncatingIfNeeded: delimiter.value))
+        let delimiterByte = UInt8(truncatingIfNeeded: delimiter.value)
+        var scanner = RecordScanner(delimiter: delimiterByte)
+        var runs = ticketColumn.map { TicketRunCheck(column: $0, delimiter: delimiterByte) }
         var chunks: [Chunk] = []
         var pending: [UInt8] = []  // bytes not yet in a chunk
         var pendingOffset = bodyStart  // the file offset of pending[0]
@@ -112,6 +127,7 @@ public final class CSVInput: @unchecked Sendable {
                     start = base + i + 1
                     cuts.append(start)
                 }
+                if runs?.together == true { runs!.feed(b[skip...]) }
             }
             var from = 0
             for c in cuts {
@@ -125,6 +141,8 @@ public final class CSVInput: @unchecked Sendable {
             at += block.count
         }
         if !pending.isEmpty { try chunk(0..<pending.count) }
+        runs?.finish()
+        self.ticketRowsTogether = runs?.together
         self.chunks = chunks
         self.size = size
         self.digest = ImportIds.hex(sha.finalize())
@@ -219,7 +237,13 @@ public final class CSVInput: @unchecked Sendable {
         parser.start()
         defer { parser.stop() }
         var header: [String]? = nil
+        passPosition = 0
+        var k = 0
         while let rows = try parser.next() {
+            defer {
+                passPosition = chunks[k].offset + chunks[k].count
+                k += 1
+            }
             for (here, fields) in rows {
                 guard let h = header else {
                     guard !(fields.count == 1 && fields[0].isEmpty) else { throw ImportError("\(terminalSafe(fileName)) has no header row") }
@@ -263,6 +287,13 @@ public final class CSVInput: @unchecked Sendable {
     }
 
     fileprivate var chunkCount: Int { chunks.count }
+
+    /// The header row's fields, read from the first chunk (as `forEachRow`
+    /// reads them); [] for an empty file.
+    public func header() throws(ImportError) -> [String] {
+        guard !chunks.isEmpty else { return [] }
+        return try parse(0, firstLine: 1).rows.first?.1 ?? []
+    }
 
     static func newlines(in fields: [String]) -> Int {
         var n = 0
@@ -376,6 +407,136 @@ struct RecordScanner {
         }
         state = .unquoted
         return false
+    }
+}
+
+/// Checks, byte by byte as the file is opened, that the rows of each
+/// ticket (the value of one column, trimmed, `?` and empty left out, as
+/// the format readers read it) come in one run. Records end where
+/// `RecordScanner` ends them; a quote it would not read as CSV.swift does
+/// in that column, a line break in its value, or a carriage return that
+/// ends a record on its own, make it unsure: `together` is then false
+/// and the import reads the file first to learn each ticket's last row.
+/// Rows the import rejects count here too, so it is never less strict.
+struct TicketRunCheck {
+    let name: String
+    let delimiter: UInt8
+    private(set) var together = true
+    private var column: Int? = nil
+    private var inHeader = true
+    private var field = 0
+    private var state = RecordScanner.State.fieldStart
+    private var value: [UInt8] = []
+    private var key: String? = nil
+    private var afterCR = false
+    private var current: String? = nil
+    private var seen: Set<String> = []
+
+    init(column name: String, delimiter: UInt8) {
+        self.name = name
+        self.delimiter = delimiter
+    }
+
+    private var capturing: Bool { inHeader || field == column }
+
+    mutating func feed(_ bytes: Slice<UnsafeBufferPointer<UInt8>>) {
+        for b in bytes {
+            feed(b)
+            if !together { return }
+        }
+    }
+
+    @inline(__always)
+    private mutating func feed(_ b: UInt8) {
+        if afterCR {
+            afterCR = false
+            guard b == 0x0A else { together = false; return }
+            endRecord()
+            return
+        }
+        switch state {
+        case .quoted:
+            if b == 0x22 {
+                state = .afterQuote
+            } else if capturing {
+                if b == 0x0A || b == 0x0D { together = false; return }
+                value.append(b)
+            }
+            return
+        case .fieldStart:
+            if b == 0x22 { state = .quoted; return }
+        case .afterQuote:
+            if b == 0x22 {
+                if capturing { value.append(b) }
+                state = .quoted
+                return
+            }
+            if b != delimiter && b != 0x0A && b != 0x0D {
+                if capturing { together = false }
+                state = .quoted
+                return
+            }
+        case .unquoted:
+            if b == 0x22 && capturing { together = false; return }
+        }
+        if b == delimiter {
+            endField()
+            state = .fieldStart
+            return
+        }
+        if b == 0x0A || b == 0x0D {
+            endField()
+            state = .fieldStart
+            if b == 0x0A { endRecord() } else { afterCR = true }
+            return
+        }
+        if capturing { value.append(b) }
+        state = .unquoted
+    }
+
+    private var headerFields: [String] = []
+
+    private mutating func endField() {
+        if inHeader {
+            headerFields.append(String(decoding: value, as: UTF8.self))
+        } else if field == column {
+            key = String(decoding: value, as: UTF8.self)
+        }
+        value.removeAll(keepingCapacity: true)
+        field += 1
+    }
+
+    private mutating func endRecord() {
+        defer {
+            field = 0
+            key = nil
+        }
+        if inHeader {
+            inHeader = false
+            column = headerFields.firstIndex { trimmed($0) == name }
+            headerFields = []
+            if column == nil { together = false }
+            return
+        }
+        guard let k = key.flatMap(present) else { return }
+        guard k != current else { return }
+        if seen.contains(k) { together = false; return }
+        seen.insert(k)
+        current = k
+    }
+
+    /// The end of the file: its last record may have no line break.
+    mutating func finish() {
+        guard together else { return }
+        if afterCR {
+            afterCR = false
+            endRecord()
+        } else if field > 0 || !value.isEmpty || state != .fieldStart {
+            if state == .quoted { together = false; return }  // an unclosed quote
+            endField()
+            endRecord()
+        }
+        if inHeader { together = false }
     }
 }
 

@@ -8,6 +8,10 @@ public enum ImportFormat: String, CaseIterable, Sendable {
     case zendesk
     /// Any CSV, described by the mapping's `[columns]` and `[states]`.
     case csv
+
+    /// The column naming each row's ticket in formats with several rows
+    /// per ticket (ServiceNow's event log); nil where a row is a ticket.
+    public var ticketColumn: String? { self == .servicenow ? "number" : nil }
 }
 
 /// What an import will write, worked out before anything is written: the
@@ -80,47 +84,116 @@ public enum Importer {
         return first
     }
 
-    /// Reads, checks and maps `input` into a plan against what `desk`
-    /// already holds: counts only, one ticket at a time. Writes nothing.
-    public static func plan(_ format: ImportFormat, input: CSVInput, mapping: ImportMapping, zone: ZoneRules, desk: Desk) throws -> ImportPlan {
+    /// The batch id of `input` under `mapping`, refused when that batch was voided.
+    static func batch(_ format: ImportFormat, input: CSVInput, mapping: ImportMapping, voided: Set<String>) throws -> String {
         let batch = ImportIds.batch(system: format.rawValue, fileDigest: input.digest, mapping: mapping.toml())
-        let existing = try desk.importedTickets()
         // Importing it again would write the voided events' ids again.
-        guard !desk.voidedImportBatches.contains(batch) else {
+        guard !voided.contains(batch) else {
             throw ImportError("\(terminalSafe(input.fileName)) with this mapping is import batch \(batch), which was voided; a void is final: to import the file again, change the mapping (another mapping is another batch)")
         }
-        let empty = ImportPlan(format: format, batch: batch, fileName: input.fileName, delimiterName: input.delimiterName, hadBOM: input.hadBOM,
-                               input: input, mapping: mapping, zone: zone, grouping: TicketGrouping())
-        var plan = empty
-        var builder = StoryBuilder(mapping: mapping, taxonomy: desk.taxonomy)
-        var grouping = TicketGrouping()
-        let pass = try forEachTicket(format, input: input, zone: zone, mapping: mapping, grouping: &grouping, start: {
-            plan = empty
-            builder = StoryBuilder(mapping: mapping, taxonomy: desk.taxonomy)
-        }, ticket: { t in
+        return batch
+    }
+
+    /// What an import needs of the desk it writes to, taken once before
+    /// the file is read: who writes, the tickets already imported, the
+    /// taxonomy; and how a run of events is appended. The team server
+    /// runs `append` on its request queue, between other requests.
+    public struct Target {
+        public var login: String
+        public var existing: [String: (ref: TicketRef, events: Int)]
+        public var taxonomy: Taxonomy
+        public var voidedBatches: Set<String>
+        public var append: (_ make: (_ nextRef: TicketRef) throws -> [Event]) throws -> [Event]
+
+        /// `desk` itself; supervisors only.
+        public init(desk: Desk) throws {
+            guard desk.profile.role == .supervisor else {
+                throw DeskError.permission("import is for supervisors; you are \(desk.profile.role.rawValue)")
+            }
+            self.init(login: desk.login, existing: try desk.importedTickets(), taxonomy: desk.taxonomy, voidedBatches: desk.voidedImportBatches,
+                      append: { make in try desk.appendImported(make) })
+        }
+
+        public init(login: String, existing: [String: (ref: TicketRef, events: Int)], taxonomy: Taxonomy, voidedBatches: Set<String>,
+                    append: @escaping (_ make: (_ nextRef: TicketRef) throws -> [Event]) throws -> [Event]) {
+            self.login = login
+            self.existing = existing
+            self.taxonomy = taxonomy
+            self.voidedBatches = voidedBatches
+            self.append = append
+        }
+    }
+
+    /// Counts one ticket's story into a plan: what will be written of it,
+    /// from which event on; nil when it is all in the journal already.
+    struct Counter {
+        var plan: ImportPlan
+        var builder: StoryBuilder
+        let existing: [String: (ref: TicketRef, events: Int)]
+
+        mutating func count(_ t: SourceTicket) -> PendingStory? {
             plan.sourceTickets += 1
-            let known = existing[format.rawValue + "\u{0}" + t.sourceRef]
+            let known = existing[plan.format.rawValue + "\u{0}" + t.sourceRef]
             let steps = builder.story(t)
             let from = known?.events ?? 0
             if known != nil && from >= steps.count {
                 plan.alreadyImported += 1
-                return
+                return nil
             }
             if known != nil { plan.carriedOn += 1 }
             for s in steps[from...] { plan.eventsByType[s.body.type, default: 0] += 1 }
             plan.tickets += 1
-        }, reject: { r in
+            return PendingStory(sourceRef: t.sourceRef, category: t.category, steps: steps, ref: known?.ref, from: from)
+        }
+
+        mutating func reject(_ r: RejectedRow) {
             plan.rejectedCount += 1
             if plan.rejected.count < rejectsKept { plan.rejected.append(r) }
+        }
+
+        /// The plan, once the pass is over.
+        func finished(_ pass: SourcePass, grouping: TicketGrouping) -> ImportPlan {
+            var p = plan
+            p.rows = pass.rows
+            p.header = pass.header
+            p.grouping = grouping
+            p.adaptations = builder.adaptations
+            p.assigneesAsText = builder.assigneesAsText.count
+            p.unmappedCategories = builder.unmappedCategories.count
+            p.unmappedGroups = builder.unmappedGroups.count
+            return p
+        }
+    }
+
+    static func emptyPlan(_ format: ImportFormat, batch: String, input: CSVInput, mapping: ImportMapping, zone: ZoneRules) -> ImportPlan {
+        ImportPlan(format: format, batch: batch, fileName: input.fileName, delimiterName: input.delimiterName, hadBOM: input.hadBOM,
+                   input: input, mapping: mapping, zone: zone, grouping: TicketGrouping())
+    }
+
+    /// Reads, checks and maps `input` into a plan against what `desk`
+    /// already holds: counts only, one ticket at a time. Writes nothing.
+    public static func plan(_ format: ImportFormat, input: CSVInput, mapping: ImportMapping, zone: ZoneRules, desk: Desk) throws -> ImportPlan {
+        try plan(format, input: input, mapping: mapping, zone: zone, existing: try desk.importedTickets(),
+                 taxonomy: desk.taxonomy, voided: desk.voidedImportBatches)
+    }
+
+    static func plan(_ format: ImportFormat, input: CSVInput, mapping: ImportMapping, zone: ZoneRules,
+                     existing: [String: (ref: TicketRef, events: Int)], taxonomy: Taxonomy, voided: Set<String>) throws -> ImportPlan {
+        let batch = try Importer.batch(format, input: input, mapping: mapping, voided: voided)
+        func fresh() -> Counter {
+            Counter(plan: emptyPlan(format, batch: batch, input: input, mapping: mapping, zone: zone),
+                    builder: StoryBuilder(mapping: mapping, taxonomy: taxonomy), existing: existing)
+        }
+        var counter = fresh()
+        var grouping = TicketGrouping()
+        let pass = try forEachTicket(format, input: input, zone: zone, mapping: mapping, grouping: &grouping, start: {
+            counter = fresh()
+        }, ticket: { t in
+            _ = counter.count(t)
+        }, reject: { r in
+            counter.reject(r)
         })
-        plan.rows = pass.rows
-        plan.header = pass.header
-        plan.grouping = grouping
-        plan.adaptations = builder.adaptations
-        plan.assigneesAsText = builder.assigneesAsText.count
-        plan.unmappedCategories = builder.unmappedCategories.count
-        plan.unmappedGroups = builder.unmappedGroups.count
-        return plan
+        return counter.finished(pass, grouping: grouping)
     }
 
     /// A story waiting for the next append.
@@ -132,32 +205,42 @@ public enum Importer {
         var from: Int
     }
 
-    /// Reads the plan's file again and appends the stories, about
-    /// `eventsPerAppend` events per write, whole stories in each (a write
-    /// cut by a kill can still cut one: the next run carries on from its
-    /// next event). Only the stories of the next append are held.
-    /// `progress` gets the events and tickets written so far after each
-    /// append. Returns the events written.
-    @discardableResult
-    public static func write(_ plan: ImportPlan, desk: Desk, eventsPerAppend: Int = 5_000,
-                             progress: (_ written: Int, _ tickets: Int) -> Void = { _, _ in }) throws -> Int {
-        guard desk.profile.role == .supervisor else {
-            throw DeskError.permission("import is for supervisors; you are \(desk.profile.role.rawValue)")
-        }
-        let system = plan.format.rawValue
-        let user = desk.login
-        let existing = try desk.importedTickets()
-        var builder = StoryBuilder(mapping: plan.mapping, taxonomy: desk.taxonomy)
-        var grouping = plan.grouping
-        var written = 0, tickets = 0
+    /// How far a write has got, for progress: events and tickets written,
+    /// and the part of the file read (0...1).
+    public struct WriteProgress: Sendable {
+        public var events: Int
+        public var tickets: Int
+        public var fileRead: Double
+    }
+
+    /// Appends stories about `eventsPerAppend` events at a time, whole
+    /// stories in each (a write cut by a kill can still cut one: the next
+    /// run carries on from its next event).
+    struct Appender {
+        let plan: ImportPlan
+        let target: Target
+        let eventsPerAppend: Int
         var pending: [PendingStory] = []
         var pendingEvents = 0
-        func flush() throws {
+        var written = 0
+        var tickets = 0
+
+        mutating func add(_ story: PendingStory, progress: (WriteProgress) -> Void) throws {
+            let n = story.steps.count - story.from
+            if pendingEvents > 0 && pendingEvents + n > eventsPerAppend { try flush(progress: progress) }
+            pending.append(story)
+            pendingEvents += n
+        }
+
+        mutating func flush(progress: (WriteProgress) -> Void) throws {
+            guard !pending.isEmpty else { return }
             let chunk = pending
             let count = pendingEvents
             pending = []
             pendingEvents = 0
-            let appended = try desk.appendImported { nextRef in
+            let system = plan.format.rawValue
+            let (batch, fileName, user) = (plan.batch, plan.fileName, target.login)
+            let appended = try target.append { nextRef in
                 var events: [Event] = []
                 events.reserveCapacity(count)
                 var number = nextRef.number
@@ -168,12 +251,12 @@ public enum Importer {
                         number += 1
                     }
                     for (place, s) in story.steps.enumerated() where place >= story.from {
-                        var source = ImportSource(batch: plan.batch, system: system, file: plan.fileName, row: s.line, at: s.at)
+                        var source = ImportSource(batch: batch, system: system, file: fileName, row: s.line, at: s.at)
                         if place == 0 {
                             source.sourceRef = story.sourceRef
                             source.sourceCategory = story.category.isEmpty ? nil : story.category
                         }
-                        events.append(Event(id: ImportIds.event(system: system, batch: plan.batch, sourceRef: story.sourceRef, place: place),
+                        events.append(Event(id: ImportIds.event(system: system, batch: batch, sourceRef: story.sourceRef, place: place),
                                             at: s.at, user: user, ref: ref, body: s.body, source: source))
                     }
                 }
@@ -181,20 +264,61 @@ public enum Importer {
             }
             written += appended.count
             tickets += chunk.count
-            progress(written, tickets)
+            progress(WriteProgress(events: written, tickets: tickets, fileRead: Double(plan.input.passPosition) / Double(max(1, plan.input.size))))
         }
+    }
+
+    /// Reads the plan's file again and appends the stories (after a plan
+    /// was shown and confirmed). Only the stories of the next append are
+    /// held. `progress` is called after each append. Returns the events
+    /// written.
+    @discardableResult
+    public static func write(_ plan: ImportPlan, desk: Desk, eventsPerAppend: Int = 5_000,
+                             progress: (WriteProgress) -> Void = { _ in }) throws -> Int {
+        let target = try Target(desk: desk)
+        var counter = Counter(plan: plan, builder: StoryBuilder(mapping: plan.mapping, taxonomy: target.taxonomy), existing: target.existing)
+        var appender = Appender(plan: plan, target: target, eventsPerAppend: eventsPerAppend)
+        var grouping = plan.grouping
         _ = try forEachTicket(plan.format, input: plan.input, zone: plan.zone, mapping: plan.mapping, grouping: &grouping, ticket: { t in
-            let known = existing[system + "\u{0}" + t.sourceRef]
-            let steps = builder.story(t)
-            let from = known?.events ?? 0
-            if known != nil && from >= steps.count { return }
-            let n = steps.count - from
-            if pendingEvents > 0 && pendingEvents + n > eventsPerAppend { try flush() }
-            pending.append(PendingStory(sourceRef: t.sourceRef, category: t.category, steps: steps, ref: known?.ref, from: from))
-            pendingEvents += n
+            if let story = counter.count(t) { try appender.add(story, progress: progress) }
         }, reject: { _ in })
-        if !pending.isEmpty { try flush() }
-        return written
+        try appender.flush(progress: progress)
+        return appender.written
+    }
+
+    /// Imports without showing a plan first (`--yes`): one reading of the
+    /// file that counts what the summary shows as it writes, and hands
+    /// each rejected row to `reject` as it is read. Only a ServiceNow log
+    /// whose incidents' rows the check at open did not find each in one
+    /// run (`ticketRowsTogether`) is read once more, first, to learn where
+    /// each incident ends. Returns the plan
+    /// of what was written (`summary` shows it) and the events written.
+    public static func importAtOnce(_ format: ImportFormat, input: CSVInput, mapping: ImportMapping, zone: ZoneRules, target: Target,
+                                    eventsPerAppend: Int = 5_000, reject: (RejectedRow) throws -> Void = { _ in },
+                                    progress: (WriteProgress) -> Void = { _ in }) throws -> (plan: ImportPlan, written: Int) {
+        let batch = try Importer.batch(format, input: input, mapping: mapping, voided: target.voidedBatches)
+        var grouping = TicketGrouping()
+        if format == .servicenow && input.ticketRowsTogether != true {
+            // A pass that hands nothing on: it learns each incident's last row.
+            _ = try Importer.pass(format, input: input, zone: zone, mapping: mapping, grouping: &grouping, ticket: { _ in }, reject: { _ in })
+        }
+        let empty = emptyPlan(format, batch: batch, input: input, mapping: mapping, zone: zone)
+        var counter = Counter(plan: empty, builder: StoryBuilder(mapping: mapping, taxonomy: target.taxonomy), existing: target.existing)
+        var appender = Appender(plan: empty, target: target, eventsPerAppend: eventsPerAppend)
+        let pass = try Importer.pass(format, input: input, zone: zone, mapping: mapping, grouping: &grouping, ticket: { t in
+            if let story = counter.count(t) { try appender.add(story, progress: progress) }
+        }, reject: { r in
+            counter.reject(r)
+            try reject(r)
+        })
+        // The check at open proved each incident's rows together, so the
+        // pass never has to start again; if it did, what was written of
+        // the incident it found apart could be short: say so.
+        guard !pass.again else {
+            throw ImportError("\(terminalSafe(input.fileName)): an incident's rows were found apart after the check said they were together; run the import again (it carries on)")
+        }
+        try appender.flush(progress: progress)
+        return (counter.finished(pass, grouping: grouping), appender.written)
     }
 
     /// The rejected rows as CSV, a line at a time to `out`: line, reason,
@@ -236,6 +360,12 @@ public enum Importer {
         out += "  FCR: unknown for every imported ticket (left out of FCR figures)\n"
         return out
     }
+
+    /// A rejected row as a line of the rejects CSV.
+    public static func rejectLine(_ r: RejectedRow) -> String { csvRow([String(r.line), r.reason] + r.fields) }
+
+    /// The rejects CSV's first line, for a file with `header`.
+    public static func rejectsHeader(_ header: [String]) -> String { csvRow(["line", "reason"] + header) }
 
     /// The rejected rows as CSV: line, reason, then the row's fields.
     public static func rejectsCSV(_ p: ImportPlan) throws -> String {

@@ -1,5 +1,6 @@
 import BSCApp
 import BSCCore
+import BSCImport
 import BSCProtocol
 import Dispatch
 import Foundation
@@ -129,16 +130,119 @@ public final class RequestExecutor: @unchecked Sendable {
     /// an event that a crash could still take back.
     public func submit(_ request: Request, login: String, reply: @escaping @Sendable (Response) -> Void) {
         queue.async { [self] in
-            let response = execute(request, login: login)
-            let appended = request.appends && response.status == WireStatus.ok
-            if appended && heldSince == nil { heldSince = (projection, projection.syncFailures) }
-            held.append((reply, response, appended, request.eventId))
-            if !flushQueued {
-                // Behind every request already queued: they join this group.
-                flushQueued = true
-                queue.async { [self] in flush() }
+            if request.command == .import, request.import?.step == .write, !draining, !projection.hasUpstream {
+                startImportWrite(request, login: login, reply: reply)
+                return
+            }
+            hold(request, execute(request, login: login), reply: reply)
+        }
+    }
+
+    /// Holds `response` for the group's sync (or, for a read, the sync of
+    /// the groups before). Runs on `queue`.
+    private func hold(_ request: Request, _ response: Response, reply: @escaping @Sendable (Response) -> Void) {
+        let appended = request.appends && response.status == WireStatus.ok
+        if appended && heldSince == nil { heldSince = (projection, projection.syncFailures) }
+        held.append((reply, response, appended, request.eventId))
+        if !flushQueued {
+            // Behind every request already queued: they join this group.
+            flushQueued = true
+            queue.async { [self] in flush() }
+        }
+    }
+
+    // MARK: Imports, written between other requests
+
+    /// An import being written (one at a time).
+    private var importWriting = false
+
+    /// What an import's thread needs; touched on that thread, and on
+    /// `queue` only before it starts and after it ends.
+    private final class ImportJob: @unchecked Sendable {
+        let request: Request
+        let file: ImportFile.Request
+        var target: Importer.Target
+        /// The projection, and its count of failed syncs, when it began.
+        let began: (SharedProjection, Int)
+        let reply: @Sendable (Response) -> Void
+
+        init(request: Request, file: ImportFile.Request, target: Importer.Target, began: (SharedProjection, Int), reply: @escaping @Sendable (Response) -> Void) {
+            self.request = request
+            self.file = file
+            self.target = target
+            self.began = began
+            self.reply = reply
+        }
+    }
+
+    /// An import's write reads the export and builds its stories on a
+    /// thread of its own; only its appends (about 5,000 events each) run on
+    /// this queue, each queued behind the requests that came meanwhile, so
+    /// a `log` waits for one append, not for the whole import. The answer
+    /// is held for the sync like any append's. A server on a shared store
+    /// (which catches up before each request) writes it as one request.
+    /// Runs on `queue`.
+    private func startImportWrite(_ request: Request, login: String, reply: @escaping @Sendable (Response) -> Void) {
+        guard !importWriting else {
+            hold(request, Response(id: request.id, status: WireStatus.refused,
+                                   error: "another import is being written on this server; run this one again when it has finished"), reply: reply)
+            return
+        }
+        let job: ImportJob
+        do {
+            job = try projection.acting(as: login) { desk in
+                let target = try Importer.Target(desk: desk)
+                return ImportJob(request: request, file: try ImportFile.Request(request.import!, desk: desk), target: target,
+                                 began: (projection, projection.syncFailures), reply: reply)
+            }
+        } catch {
+            let e = DeskError.from(error)
+            hold(request, Response(id: request.id, status: Int(e.status.rawValue), error: terminalSafe(e.message, lineBreaks: .space)), reply: reply)
+            return
+        }
+        importWriting = true
+        // Each append on the queue, as the person importing.
+        let began = job.began.0
+        job.target.append = { [self, began] make in
+            try queue.sync {
+                guard !draining else {
+                    throw DeskError(.ioFailure, "the server is stopping: the import stopped part-way; run it again once the server is back, and it carries on")
+                }
+                guard projection === began else {
+                    throw DeskError(.ioFailure, "the server's configuration was reloaded while the import was written; run it again, and it carries on")
+                }
+                return try projection.acting(as: login) { desk in try desk.appendImported(make) }
             }
         }
+        let writer = Thread { [self, job] in
+            var response: Response
+            do {
+                let f = job.file
+                let (plan, written) = try Importer.importAtOnce(f.format, input: f.input, mapping: f.mapping, zone: f.zone, target: job.target)
+                response = Response(id: job.request.id, output: written == 0 ? "Nothing to write.\n"
+                                        : "Imported \(plan.tickets) tickets (\(written) events) as batch \(plan.batch).\n")
+            } catch {
+                let e = (error as? ImportError).map { DeskError.usage($0.message) } ?? DeskError.from(error)
+                response = Response(id: job.request.id, status: Int(e.status.rawValue), error: terminalSafe(e.message, lineBreaks: .space))
+            }
+            queue.async { [self, job, response] in finishImportWrite(job, response) }
+        }
+        writer.stackSize = 4 << 20
+        writer.start()
+    }
+
+    /// The import's thread is done: its answer waits for the sync. Runs on `queue`.
+    private func finishImportWrite(_ job: ImportJob, _ response: Response) {
+        importWriting = false
+        var answer = response
+        // A sync that failed while the import wrote (anyone's) may have
+        // lost some of its appends.
+        if answer.status == WireStatus.ok, projection !== job.began.0 || projection.syncFailures != job.began.1 {
+            answer = Response(id: job.request.id, status: WireStatus.outcomeUnknown,
+                              error: "a sync of the journal failed while the import was written; some of it may not be on disk: run the import again, and it carries on")
+        }
+        if answer.status == WireStatus.ok, heldSince == nil { heldSince = job.began }
+        hold(job.request, answer, reply: job.reply)
     }
 
     /// Starts the group's sync, unless one is running: then the group
@@ -250,8 +354,9 @@ public final class RequestExecutor: @unchecked Sendable {
             screens.closeAll()
         }
         // A group's flush is queued behind its requests, and its sync runs
-        // on `syncQueue`: wait until both have answered.
-        while queue.sync(execute: { syncing || flushQueued || !held.isEmpty }) {
+        // on `syncQueue`: wait until both have answered. An import being
+        // written stops at its next append and answers.
+        while queue.sync(execute: { syncing || flushQueued || !held.isEmpty || importWriting }) {
             usleep(1000)
         }
     }

@@ -103,6 +103,54 @@ final class ImportEndToEndTests: XCTestCase {
         XCTAssertTrue(try journalLines(whole) == wholeLines, "a re-import changed the journal")
     }
 
+    /// The bytes of `file` that `bscdesk args` reads, summed over every
+    /// thread's pread64 calls as strace sees them (one trace file per
+    /// thread, so no call is split across lines).
+    func bytesRead(of file: String, _ desk: Bscdesk, _ args: [String]) throws -> Int {
+        guard access("/usr/bin/strace", X_OK) == 0 else {
+            throw TestFailure("this test counts the import's reads with strace, which is missing: apt-get install strace; it does not skip")
+        }
+        let dir = try TempDir.make()
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/strace")
+        p.arguments = ["-ff", "-y", "-qq", "-e", "trace=pread64", "-o", dir + "/trace", Bscdesk.binary] + args
+        p.environment = desk.environment
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        p.waitUntilExit()
+        XCTAssertEqual(p.terminationStatus, 0, "bscdesk \(args) under strace")
+        let real = URL(fileURLWithPath: file).resolvingSymlinksInPath().path
+        var total = 0
+        for name in try FileManager.default.contentsOfDirectory(atPath: dir) where name.hasPrefix("trace.") {
+            for line in try String(contentsOfFile: dir + "/" + name, encoding: .utf8).split(separator: "\n")
+            where line.hasPrefix("pread64(") && line.contains("<\(real)>") {
+                guard let eq = line.range(of: " = ", options: .backwards), let n = Int(line[eq.upperBound...].prefix { $0.isNumber }) else {
+                    throw TestFailure("a pread64 line without its result: \(line)")
+                }
+                total += n
+            }
+        }
+        return total
+    }
+
+    /// `--yes` reads the export twice, not three times: once as it is
+    /// opened (its digest, UTF-8, where records end, whether each
+    /// incident's rows are together) and once to parse, count and write.
+    /// So does `--dry-run` (open, then the plan). Counted in bytes read,
+    /// not in time.
+    func testYesParsesTheExportOnce() throws {
+        let file = try generate(tickets: 2_000)
+        let size = try XCTUnwrap(FileManager.default.attributesOfItem(atPath: file)[.size] as? Int)
+        let desk = try Bscdesk.fresh()
+        XCTAssertEqual(try bytesRead(of: file, desk, ["import", "servicenow", file, "--dry-run"]), 2 * size, "--dry-run: open and plan")
+        XCTAssertEqual(try bytesRead(of: file, desk, ["import", "servicenow", file, "--yes"]), 2 * size, "--yes: open and one reading")
+        XCTAssertTrue(try desk.run(["show", "INC0000001"]).stdout.contains("servicenow INC0000001"))
+        // Written in that one reading; again, nothing to write.
+        let again = try desk.run(["import", "servicenow", file, "--yes"])
+        XCTAssertTrue(again.stdout.contains("already imported (skipped): 2000 tickets") && again.stdout.contains("Nothing to write."), again.stdout)
+    }
+
     func testDryRunRejectsConfirmationAndRoles() throws {
         let desk = try Bscdesk.fresh()
         let dir = try TempDir.make()

@@ -52,7 +52,7 @@ final class ImportMemoryTests: XCTestCase {
         // The floor: the same desk loaded by a command that reads no file.
         let loaded = try peak(desk, ["show", "INC0000001"])
         XCTAssertEqual(loaded.status, 0)
-        // Nothing to write: plan and write both read the whole file again.
+        // Nothing to write: the one reading of --yes goes through the whole file.
         let again = try peak(desk, ["import", "servicenow", file, "--yes"])
         XCTAssertEqual(again.status, 0)
         let report = String(format: "import %.0f MB, re-import %.0f MB, the loaded desk %.0f MB (file %.0f MB)",

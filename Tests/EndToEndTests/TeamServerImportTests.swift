@@ -92,4 +92,53 @@ struct TeamServerImportTests {
         let linked = try t.f.client(sup, ["import", "servicenow", link, "--dry-run"])
         #expect(linked.status == 64 && linked.stderr.split(separator: "\n").count == 1, "\(linked.stderr)")
     }
+
+    /// An import's write does not hold the server for its length: it reads
+    /// and builds stories off the request queue and queues each append
+    /// (about 5,000 events) behind the requests that came meanwhile. A
+    /// `log` sent while the import is written lands between its appends:
+    /// imported events follow it in the journal. Before, the import was one
+    /// request and the log's event came after every imported one. Checked
+    /// by the journal's order, not by time.
+    @Test func aLogSentDuringAnImportIsWrittenBetweenItsAppends() throws {
+        let t = try ServerTwin()
+        defer { t.cleanUp() }
+        let (amy, sup) = (t.f.amy, t.f.sup)
+        let folder = t.f.root + "/exports"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: false)
+        let file = folder + "/incident_event_log.csv"
+        try TeamServerFixture.check(TeamServerFixture.command(Bscdesk.bench, ["gen-servicenow", "--tickets", "12000", "--out", file]), "gen-servicenow")
+        try TeamServerFixture.check(TeamServerFixture.command("/bin/chown", ["-R", sup, folder]), "chown")
+        let journalDir = t.f.data + "/journal"
+        func journalBytes() -> Int {
+            let files = (try? FileManager.default.contentsOfDirectory(atPath: journalDir)) ?? []
+            return files.filter { $0.hasSuffix(".jsonl") }.reduce(0) { total, f in
+                total + ((try? FileManager.default.attributesOfItem(atPath: journalDir + "/" + f)[.size] as? Int) ?? 0)
+            }
+        }
+        let before = journalBytes()
+        let (importing, output) = try t.f.spawnClient(sup, ["import", "servicenow", file, "--yes"], tag: "import")
+        // Wait for the first append of the import to land.
+        let deadline = Date().addingTimeInterval(300)
+        while journalBytes() == before && importing.isRunning && Date() < deadline { usleep(5_000) }
+        #expect(importing.isRunning, "the import ended before a log could be sent during it; the test needs a larger file")
+        let sent = Date()
+        let logged = try t.f.client(amy, ["log", "--caller", "Pat Doe", "--channel", "phone", "--category", "cs.general-enquiry", "--summary", "during the import"])
+        let waited = Date().timeIntervalSince(sent)
+        #expect(logged.status == 0, "\(logged.stderr)")
+        let stillImporting = importing.isRunning
+        importing.waitUntilExit()
+        let text = (try? String(contentsOfFile: output, encoding: .utf8)) ?? ""
+        #expect(importing.terminationStatus == 0 && text.contains("Imported 12000 tickets"), "\(text)")
+        print("TeamServerImportTests: the log was answered in \(String(format: "%.2f", waited)) s during the import (import still running then: \(stillImporting))")
+
+        let events = try t.f.journal()
+        let ref = logged.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let logAt = try #require(events.firstIndex { $0["user"] as? String == amy && $0["ref"] as? String == ref }, "the log's event \(ref) is not in the journal")
+        let importedAfter = events[(logAt + 1)...].filter { $0["batch"] != nil }.count
+        let importedBefore = events[..<logAt].filter { $0["batch"] != nil }.count
+        #expect(importedBefore > 0 && importedAfter > 0,
+                "the log's event should fall between the import's appends: \(importedBefore) imported events before it, \(importedAfter) after")
+        #expect(try t.f.client(sup, ["verify"]).status == 0)
+    }
 }

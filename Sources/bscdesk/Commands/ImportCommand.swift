@@ -59,7 +59,7 @@ struct ImportCommand: ParsableCommand {
                     }
                 }
                 for file in files {
-                    let input = try CSVInput(path: file)
+                    let input = try CSVInput(path: file, ticketColumn: fmt.ticketColumn)
                     if let out = writeMapping {
                         try writeDefaultMapping(fmt, input: input, zone: zoneRules, base: map, to: out, desk: desk)
                         continue
@@ -73,31 +73,50 @@ struct ImportCommand: ParsableCommand {
     }
 
     func importFile(_ fmt: ImportFormat, file: String, input: CSVInput, mapping: ImportMapping, zone: ZoneRules, desk: Desk) throws {
+        let rejectsPath = rejects ?? file + ".rejects.csv"
+        // --yes: nothing to ask, so no plan first: one reading counts the
+        // summary as it writes, and the summary follows.
+        if yes && !dryRun {
+            var out: RejectsFile? = nil
+            var progress = ImportProgress(total: nil, tty: isatty(STDERR_FILENO) == 1)
+            let (plan, written) = try Importer.importAtOnce(fmt, input: input, mapping: mapping, zone: zone, target: try Importer.Target(desk: desk), reject: { r in
+                if out == nil {
+                    out = try RejectsFile(path: rejectsPath)
+                    try out?.write(Importer.rejectsHeader(try input.header()))
+                }
+                try out?.write(Importer.rejectLine(r))
+            }, progress: { progress.update($0) })
+            progress.finish()
+            emit(Importer.summary(plan))
+            if let out {
+                try out.commit()
+                emit("  rejected rows written to \(terminalSafe(rejectsPath))\n")
+            }
+            emit(written == 0 ? "Nothing to write.\n" : "Imported \(plan.tickets) tickets (\(written) events) as batch \(plan.batch).\n")
+            return
+        }
         let plan = try Importer.plan(fmt, input: input, mapping: mapping, zone: zone, desk: desk)
         emit(Importer.summary(plan))
         if plan.rejectedCount > 0 {
-            let path = rejects ?? file + ".rejects.csv"
             if dryRun {
-                emit("  (dry run: rejects not written; they would go to \(terminalSafe(path)))\n")
+                emit("  (dry run: rejects not written; they would go to \(terminalSafe(rejectsPath)))\n")
             } else {
-                let out = try RejectsFile(path: path)
+                let out = try RejectsFile(path: rejectsPath)
                 try Importer.writeRejects(plan) { line throws(ImportError) in try out.write(line) }
                 try out.commit()
-                emit("  rejected rows written to \(terminalSafe(path))\n")
+                emit("  rejected rows written to \(terminalSafe(rejectsPath))\n")
             }
         }
         if dryRun { emit("Dry run: nothing written.\n"); return }
         if plan.events == 0 { emit("Nothing to write.\n"); return }
-        if !yes {
-            guard isatty(STDIN_FILENO) == 1 else {
-                throw DeskError.usage("import asks before writing and no terminal is there to answer: add --yes to write, or --dry-run to only see the summary")
-            }
-            FileHandle.standardError.write("Write \(plan.tickets) tickets (\(plan.events) events) to the journal? [y/N] ".data(using: .utf8)!)
-            let answer = readLine() ?? ""
-            guard answer.lowercased().hasPrefix("y") else { emit("Nothing written.\n"); return }
+        guard isatty(STDIN_FILENO) == 1 else {
+            throw DeskError.usage("import asks before writing and no terminal is there to answer: add --yes to write, or --dry-run to only see the summary")
         }
+        FileHandle.standardError.write("Write \(plan.tickets) tickets (\(plan.events) events) to the journal? [y/N] ".data(using: .utf8)!)
+        let answer = readLine() ?? ""
+        guard answer.lowercased().hasPrefix("y") else { emit("Nothing written.\n"); return }
         var progress = ImportProgress(total: plan.events, tty: isatty(STDERR_FILENO) == 1)
-        let written = try Importer.write(plan, desk: desk) { done, _ in progress.update(done) }
+        let written = try Importer.write(plan, desk: desk) { progress.update($0) }
         progress.finish()
         emit("Imported \(plan.tickets) tickets (\(written) events) as batch \(plan.batch).\n")
     }
@@ -119,48 +138,60 @@ struct ImportCommand: ParsableCommand {
 }
 
 /// Progress on stderr: a bar with rate and time left on a terminal, a
-/// plain line every few seconds otherwise.
+/// plain line every few seconds otherwise. With a plan, against its
+/// events; without one (`--yes`), against the part of the file read.
 struct ImportProgress {
-    let total: Int
+    let total: Int?
     let tty: Bool
     let started = ContinuousClock.now
     var lastShown = ContinuousClock.now
-    var done = 0
+    var drawn = false
 
-    init(total: Int, tty: Bool) {
+    init(total: Int?, tty: Bool) {
         self.total = total
         self.tty = tty
     }
 
-    mutating func update(_ done: Int) {
-        self.done = done
+    mutating func update(_ p: Importer.WriteProgress) {
+        let done = p.events
         let now = ContinuousClock.now
         let elapsed = seconds(now - started)
         let rate = elapsed > 0 ? Double(done) / elapsed : 0
-        let left = rate > 0 ? Double(total - done) / rate : 0
+        let fraction: Double
+        let count: String
+        if let total {
+            fraction = total > 0 ? min(1, Double(done) / Double(total)) : 1
+            count = "\(done)/\(total) events"
+        } else {
+            fraction = min(1, max(0, p.fileRead))
+            count = "\(done) events, \(Int((fraction * 100).rounded(.down)))% read"
+        }
+        let left = fraction > 0 ? elapsed * (1 - fraction) / fraction : 0
+        let finished = fraction >= 1
+        drawn = true
         if tty {
             // Narrower than the terminal: a line that wraps cannot be
             // redrawn with a carriage return and leaves pieces behind.
-            let text = "\(done)/\(total) events, \(Int(rate))/s, \(Int(left.rounded())) s left"
+            let text = "\(count), \(Int(rate))/s, \(Int(left.rounded())) s left"
             let columns = terminalColumns()
             let width = min(30, columns - 1 - text.count - 3)
             var line = text
             if width >= 5 {
-                let filled = total > 0 ? width * min(done, total) / total : width
+                let filled = Int((Double(width) * fraction).rounded(.down))
                 line = "[" + String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled) + "] " + text
             }
             line = String(line.prefix(max(1, columns - 1)))
             // Back to the line's start, the bar, then clear what a longer
             // earlier drawing left to its right.
             FileHandle.standardError.write(("\r" + line + "\u{1B}[K").data(using: .utf8)!)
-        } else if seconds(now - lastShown) >= 2 || done == total {
+        } else if seconds(now - lastShown) >= 2 || finished {
             lastShown = now
-            FileHandle.standardError.write("bscdesk: import: \(done)/\(total) events, \(Int(rate))/s, about \(Int(left.rounded())) s left\n".data(using: .utf8)!)
+            FileHandle.standardError.write("bscdesk: import: \(count), \(Int(rate))/s, about \(Int(left.rounded())) s left\n".data(using: .utf8)!)
         }
     }
 
     func finish() {
-        if tty { FileHandle.standardError.write("\n".data(using: .utf8)!) }
+        if tty && drawn { FileHandle.standardError.write("\n".data(using: .utf8)!) }
     }
 
     /// The terminal's width (80 if it does not say).
