@@ -184,7 +184,7 @@ struct PostgresServeTests {
         #expect(try rows().contains(key), "the search over the rows must find the key before the erasure")
         // No old version of any key row: every tuple of the heap, dead or
         // alive, read with pageinspect.
-        try sql("CREATE EXTENSION IF NOT EXISTS pageinspect")
+        _ = try sql("CREATE EXTENSION IF NOT EXISTS pageinspect")
         func heapVersionsHolding(_ text: String) throws -> Int {
             Int(try sql("""
                 SELECT count(*) FROM generate_series(0, (pg_relation_size('bscdesk_keys') / current_setting('block_size')::int) - 1) AS page,
@@ -195,7 +195,7 @@ struct PostgresServeTests {
         #expect(try heapVersionsHolding(key) >= 1, "the heap search must find the key before the erasure")
         // The table's file itself, after a checkpoint wrote its pages.
         func tableFileHolds(_ text: String) throws -> Bool {
-            try sql("CHECKPOINT")
+            _ = try sql("CHECKPOINT")
             let file = cluster.dataDirectory + "/" + (try sql("SELECT pg_relation_filepath('bscdesk_keys')"))
             guard let bytes = FileManager.default.contents(atPath: file), !bytes.isEmpty else { throw TestFailure("cannot read \(file)") }
             return bytes.range(of: Data(text.utf8)) != nil
