@@ -225,7 +225,10 @@ struct PostgresServeTests {
             }
             #expect(try client(f, f.sup, socket: socket, ["show", "BSC-000002"]).stdout.contains("Pat Other"))
             let statsAfter = try client(f, f.sup, socket: socket, ["stats", "--format", "json", "--by", "category"])
-            #expect(withoutAsAt(statsAfter.stdout) == withoutAsAt(statsBefore.stdout), "\(socket): figures changed by the erasure")
+            // Identical apart from the as-at time and the journal head (the
+            // erasure's own event), as issue 16 asks.
+            func figures(_ s: String) -> String { withoutAsAt(s).split(separator: "\n").filter { !$0.contains("\"journal_head") }.joined(separator: "\n") }
+            #expect(figures(statsAfter.stdout) == figures(statsBefore.stdout), "\(socket): figures changed by the erasure")
         }
         #expect(f.stopServer() == 0)
         second.stop()
