@@ -129,11 +129,15 @@ public final class Journal: @unchecked Sendable {
     /// Where this journal's own last append left its cursor, and the tail
     /// it wrote: the next append with that cursor, finding nothing new,
     /// chains on it without reading the last line back.
-    private var lastWritten: (cursor: JournalCursor, tail: JournalTail)?
+    var lastWritten: (cursor: JournalCursor, tail: JournalTail)?
     let clock: Clock
     /// A shared store this journal copies (JournalUpstream.swift); nil for
     /// a journal that is the store itself.
     public var upstream: (any JournalUpstream)?
+    /// Where this copy is known to end on the upstream store's line
+    /// (`UpstreamMark`, JournalUpstream.swift); guarded by `markLock`.
+    var upstreamMark: UpstreamMark?
+    let markLock = PthreadLock()
 
     public static let segmentSuffix = ".jsonl"
     public static let lockName = ".lock"
@@ -389,6 +393,8 @@ public final class Journal: @unchecked Sendable {
         }
         if let committed {
             for (_, fd) in pending { fs.close(fd) }
+            // The copy may hold lines the store does not: pull in full.
+            forgetUpstreamMark()
             unsyncedLock.locked { failedSyncs += 1 }
             throw committed
         }
@@ -402,6 +408,7 @@ public final class Journal: @unchecked Sendable {
             fs.close(fd)
         }
         if let failure {
+            forgetUpstreamMark()
             unsyncedLock.locked { failedSyncs += 1 }
             throw JournalError.outcomeUnknown(failure)
         }

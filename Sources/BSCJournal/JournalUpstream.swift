@@ -25,6 +25,13 @@ public protocol JournalUpstream: AnyObject, Sendable {
     /// Appends as `EventStore.append` does (a retry with stored ids gets
     /// the stored events back).
     func append(_ events: [Event], expected: Int64) throws -> [Event]
+    /// `append` on a copy whose last line is the store's at `head`: stored
+    /// only if the store's head is that very line (position and hash),
+    /// else `.conflict`. With the events it stored now, the stamped lines,
+    /// so the copy writes them down without reading them back; nil when
+    /// it cannot give them (the events were stored before, or the store
+    /// does not say).
+    func append(_ events: [Event], onto head: StoreHead) throws -> (events: [Event], stamped: EventStamping.Stamped?)
     /// The stored event with this id, if any (a resent request's answer).
     func storedEvent(id: String) throws -> Event?
     /// The store's newest stamp.
@@ -41,6 +48,23 @@ extension JournalUpstream {
     /// A store that commits each append as it is made holds nothing.
     public func commitHeld() throws {}
     public func holdCommits() -> Bool { false }
+    public func append(_ events: [Event], onto head: StoreHead) throws -> (events: [Event], stamped: EventStamping.Stamped?) {
+        (try append(events, expected: head.seq), nil)
+    }
+}
+
+/// Where this copy is known to end on the store: its last line is the
+/// store's line at `seq` (with `hash`), and its newest segment is
+/// `segment`, `size` bytes long. Set by this journal's own pulls and
+/// appends (a server is its copy's only writer); forgotten when a group's
+/// commit or sync fails. While the files still end there, a catch-up asks
+/// the store only for its head, and an append chains on the mark, copying
+/// its own stamped lines down, without reading or decoding anything back.
+struct UpstreamMark: Sendable, Equatable {
+    var seq: Int64
+    var hash: String
+    var segment: String
+    var size: Int64
 }
 
 extension Journal {
@@ -57,16 +81,52 @@ extension Journal {
         defer { fs.close(lockFd) }
         try acquireLock(lockFd, lockPath)
         defer { fs.unlock(lockFd) }
+        if let mark = try markedEnd() {
+            // Nothing appended since this server's last look: no lines to
+            // read (the common case, one small query).
+            let head = try upstream.head()
+            if head.seq == mark.seq && head.hash == mark.hash { return 0 }
+        }
         return try pullLocked(upstream, through: Int64.max)
+    }
+
+    /// The mark, if the copy's files still end where it says.
+    func markedEnd() throws -> UpstreamMark? {
+        guard let mark = markLock.locked({ upstreamMark }) else { return nil }
+        guard let end = try localEnd(), end.segment == mark.segment, end.size == mark.size else {
+            forgetUpstreamMark()
+            return nil
+        }
+        return mark
+    }
+
+    func setUpstreamMark(seq: Int64, hash: String) throws {
+        let end = try localEnd()
+        markLock.locked { upstreamMark = end.map { UpstreamMark(seq: seq, hash: hash, segment: $0.segment, size: $0.size) } }
+    }
+
+    func forgetUpstreamMark() {
+        markLock.locked { upstreamMark = nil }
+    }
+
+    /// The newest segment and its size.
+    private func localEnd() throws -> (segment: String, size: Int64)? {
+        guard let last = try segments().last else { return nil }
+        let p = path(last)
+        let fd = try fs.open(p, flags: O_RDONLY, mode: 0)
+        defer { fs.close(fd) }
+        return (last, try fs.size(fd, path: p))
     }
 
     /// `pullUpstream` with the lock held, up to position `through`.
     @discardableResult
     func pullLocked(_ upstream: any JournalUpstream, through: Int64) throws -> Int {
+        forgetUpstreamMark()
         let local = try readTail(try segments())
         var pending: [(segment: String, bytes: [UInt8])] = []
         var checked = local.seq == 0
         var copied = 0
+        var last = (seq: local.seq, hash: local.hash)
         let decoder = EventDecoder()
         struct Done: Error {}
         struct Diverged: Error {}
@@ -87,6 +147,7 @@ extension Journal {
                 pending[pending.count - 1].bytes += line
                 pending[pending.count - 1].bytes.append(10)
                 copied += 1
+                last = (seq, d.hash ?? "")
             }
         } catch is Done {
         } catch is Diverged {
@@ -107,12 +168,22 @@ extension Journal {
             if head.seq < local.seq, try setAsideBeyond(seq: head.seq, hash: head.hash) { return try pullLocked(upstream, through: through) }
             throw JournalError.rejected("\(directory) holds \(local.seq) events but the shared store only \(head.seq), and its line at \(head.seq) is not the store's: this data directory belongs to another store; nothing was copied")
         }
+        _ = try writeCopied(pending)
+        try setUpstreamMark(seq: last.seq, hash: last.hash)
+        return copied
+    }
+
+    /// Appends the store's lines to the copy's segments; returns each
+    /// segment's size before.
+    private func writeCopied(_ pending: [(segment: String, bytes: [UInt8])]) throws -> [Int64] {
+        var before: [Int64] = []
         for (segment, bytes) in pending {
             let p = path(segment)
             let isNew = !fs.exists(p)
             let fd = try fs.open(p, flags: O_WRONLY | O_CREAT | O_APPEND, mode: fileMode)
             defer { fs.close(fd) }
             if isNew { try? fs.fchmod(fd, mode: fileMode, path: p) }
+            before.append(try fs.size(fd, path: p))
             try writeAll(fd, bytes, path: p)
             // A server (`defersSync`) syncs its copy with the group.
             if !deferSync(fd, path: p) { try fs.fdatasync(fd, path: p) }
@@ -122,7 +193,34 @@ extension Journal {
                 try fs.fsync(dfd, path: directory)
             }
         }
-        return copied
+        return before
+    }
+
+    /// Copies down lines the store just stamped on this copy's last line
+    /// (`append(_:onto:)`), and moves `cursor` past them without reading
+    /// them back when they all went into the segment it reads.
+    private func writeOwn(_ stamped: EventStamping.Stamped, cursor: inout JournalCursor?, issues: ((LoadIssue) -> Void)?) throws {
+        var pending: [(segment: String, bytes: [UInt8])] = []
+        for (event, line) in zip(stamped.events, stamped.lines) {
+            let segment = Self.segmentName(for: event.at)
+            if pending.last?.segment != segment { pending.append((segment, [])) }
+            pending[pending.count - 1].bytes += line
+        }
+        let before = try writeCopied(pending)
+        let head = stamped.head
+        try setUpstreamMark(seq: head.seq, hash: head.hash)
+        guard var c = cursor else { return }
+        if pending.count == 1, c.segment == pending[0].segment, c.offset == before[0], c.lastSeq + Int64(stamped.events.count) == head.seq {
+            c.offset += Int64(pending[0].bytes.count)
+            c.line += stamped.events.count
+            c.lastSeq = head.seq
+            c.tickets = head.tickets
+            c.undecoded = 0
+            lastWritten = (c, JournalTail(seq: head.seq, tickets: head.tickets, hash: head.hash, at: head.at))
+        } else {
+            _ = try catchUp(&c, follow: nil, issues: issues)
+        }
+        cursor = c
     }
 
     /// `append` with an upstream store: catch up from the store, build the
@@ -143,14 +241,25 @@ extension Journal {
         try acquireLock(lockFd, lockPath)
         defer { fs.unlock(lockFd) }
         var firstIds: [String]? = nil
-        for _ in 0..<100 {
-            try pullLocked(upstream, through: Int64.max)
-            let tail: JournalTail
-            if var c = cursor {
-                tail = try catchUp(&c, follow: follow, issues: issues)
-                cursor = c
+        func tailOfCopy() throws -> JournalTail {
+            guard var c = cursor else { return try readTail(try segments()) }
+            defer { cursor = c }
+            return try catchUp(&c, follow: follow, issues: issues)
+        }
+        for attempt in 0..<100 {
+            // The first try chains on the mark if the copy is where this
+            // server left it: the store's head lock then says whether
+            // another server appended since (a conflict, and a full pull).
+            var tail: JournalTail
+            if attempt == 0, let mark = try markedEnd() {
+                tail = try tailOfCopy()
+                if tail.seq != mark.seq || tail.hash != mark.hash {
+                    try pullLocked(upstream, through: Int64.max)
+                    tail = try tailOfCopy()
+                }
             } else {
-                tail = try readTail(try segments())
+                try pullLocked(upstream, through: Int64.max)
+                tail = try tailOfCopy()
             }
             var made = try make(tail)
             if made.isEmpty { return AppendReport(events: []) }
@@ -161,8 +270,9 @@ extension Journal {
                 firstIds = made.map(\.id)
             }
             let stored: [Event]
+            let stamped: EventStamping.Stamped?
             do {
-                stored = try upstream.append(made, expected: tail.seq)
+                (stored, stamped) = try upstream.append(made, onto: tail.storeHead)
             } catch EventStoreError.conflict {
                 continue
             }
@@ -170,6 +280,12 @@ extension Journal {
                 // Saved by an earlier try whose answer was lost: already
                 // copied and folded.
                 throw JournalError.rejected("these events were saved earlier (seq \(stored.first?.seq ?? 0)); nothing new was saved")
+            }
+            if let stamped {
+                // Stamped on our last line under the store's head lock:
+                // exactly what the store now holds after it.
+                try writeOwn(stamped, cursor: &cursor, issues: issues)
+                return AppendReport(events: stored)
             }
             // Only our own lines: a later server's are copied (and
             // folded, in order) by the next catch-up.
@@ -227,6 +343,7 @@ extension Journal {
     /// `torn/beyond-store-SEQ.jsonl` if the local line at `seq` is the
     /// store's (same hash); true if it did.
     func setAsideBeyond(seq: Int64, hash storeHash: String) throws -> Bool {
+        forgetUpstreamMark()
         // Find the byte just after the local line at `seq`.
         let decoder = EventDecoder()
         var cut: (segment: String, offset: Int)? = nil

@@ -119,14 +119,23 @@ public final class KeyStore: @unchecked Sendable {
         indexKeyAbsent = false
     }
 
-    /// Reads what other servers stored or erased since the last look.
-    public func refreshShared() throws {
-        guard let shared else { return }
+    /// Reads what other servers stored or erased since the last look;
+    /// returns the tickets erased since that this store still had a key
+    /// for (a projection may hold their content decrypted).
+    @discardableResult
+    public func refreshShared() throws -> [TicketRef] {
+        guard let shared else { return [] }
         let (keys, erased, version) = try shared.changes(after: lock.withLock { sharedVersion })
         lock.lock(); defer { lock.unlock() }
         for k in keys { set(k.ref, k.key, queue: k.queue) }
-        for r in erased { markErased(r) }
+        var newlyErased: [TicketRef] = []
+        for r in erased {
+            let i = r.number - 1
+            if i >= 0, i < kind.count, kind[i] == 1 { newlyErased.append(r) }
+            markErased(r)
+        }
         sharedVersion = max(sharedVersion, version)
+        return newlyErased
     }
 
     public init(directory: String, login: String, owner: uid_t?, fileMode: mode_t, directoryMode: mode_t) {

@@ -126,9 +126,25 @@ public final class PostgresEventStore: EventStore, @unchecked Sendable {
         return StoreHead(seq: seq, tickets: Int(tickets), hash: hash, at: Instant(millis: at))
     }
 
+    /// The head row locked `FOR UPDATE`, and whether any of `ids` is
+    /// stored, in one round trip.
+    static func lockHead(_ c: PostgresSession.Connection, askingFor ids: [String]) throws -> (StoreHead, Bool) {
+        guard let row = try c.query("""
+            SELECT seq, tickets, hash, at_millis, EXISTS (SELECT 1 FROM bscdesk_events WHERE id = ANY(\(ids)))
+            FROM bscdesk_head WHERE one FOR UPDATE
+            """).first else {
+            throw PostgresStoreError.database("the head row is missing: the schema was damaged by hand")
+        }
+        let (seq, tickets, hash, at, anyStored) = try row.decode((Int64, Int64, String, Int64, Bool).self)
+        guard seq >= 0, tickets >= 0, tickets < Int64(Int.max / 2), hash.utf8.count == 64 else {
+            throw PostgresStoreError.database("the head row holds impossible values (seq \(seq), \(tickets) tickets): it was changed by hand")
+        }
+        return (StoreHead(seq: seq, tickets: Int(tickets), hash: hash, at: Instant(millis: at)), anyStored)
+    }
+
     @discardableResult
     public func append(_ events: [Event], expected: Int64) throws -> [Event] {
-        try append(events, expected: expected, beforeCommit: { _ in })
+        try append(events, expected: expected, expectedHash: nil, beforeCommit: { _ in }).events
     }
 
     /// The append transaction; `beforeCommit` runs inside it, with the
@@ -136,8 +152,14 @@ public final class PostgresEventStore: EventStore, @unchecked Sendable {
     /// With `holdsCommits`, the transaction is left open (still holding
     /// the head row) for the next append, and `commitHeld()` commits them
     /// all.
-    func append(_ events: [Event], expected: Int64, beforeCommit: (PostgresSession.Connection) throws -> Void) throws -> [Event] {
-        guard !events.isEmpty else { return [] }
+    ///
+    /// With `expectedHash`, the head must also have that hash (a copy that
+    /// chains on its own last line), or it is a conflict. Returns the
+    /// stamped lines with the events when it stored them now (nil when
+    /// they were stored before).
+    func append(_ events: [Event], expected: Int64, expectedHash: String? = nil,
+                beforeCommit: (PostgresSession.Connection) throws -> Void) throws -> (events: [Event], stamped: EventStamping.Stamped?) {
+        guard !events.isEmpty else { return ([], nil) }
         let ids = events.map(\.id)
         return try session.with { c in
             // An open group on this very connection: its BEGIN and head
@@ -153,18 +175,19 @@ public final class PostgresEventStore: EventStore, @unchecked Sendable {
             var committing = false
             do {
                 // Every server's appends queue here: one writer at a time.
-                let head = try Self.readHead(c, forUpdate: true)
+                // The same round trip asks whether any id is stored.
+                let (head, anyStored) = try Self.lockHead(c, askingFor: ids)
                 // A retry of an append that did commit (its answer was lost):
                 // the stored events, whatever the head is now.
-                let stored = try Self.decodeRows(try c.query("SELECT seq, line FROM bscdesk_events WHERE id = ANY(\(ids)) ORDER BY seq"))
-                if !stored.isEmpty {
+                if anyStored {
+                    let stored = try Self.decodeRows(try c.query("SELECT seq, line FROM bscdesk_events WHERE id = ANY(\(ids)) ORDER BY seq"))
                     if !continuing { try c.run("ROLLBACK") }
                     guard stored.count == events.count, Set(stored.map(\.id)) == Set(ids) else {
                         throw EventStoreError.rejected("some of these event ids are already stored and some are not: make new ids; nothing was saved")
                     }
-                    return stored
+                    return (stored, nil)
                 }
-                guard head.seq == expected else {
+                guard head.seq == expected, expectedHash == nil || head.hash == expectedHash else {
                     if continuing { throw PostgresStoreError.database("the head moved inside this server's own transaction (seq \(head.seq), expected \(expected))") }
                     try c.run("ROLLBACK")
                     throw EventStoreError.conflict(expected: expected, head: head)
@@ -199,11 +222,11 @@ public final class PostgresEventStore: EventStore, @unchecked Sendable {
                     // caller must not acknowledge it before that.
                     held.count += 1
                     held.connection = c.number
-                    return s.events
+                    return (s.events, s)
                 }
                 committing = true
                 try Self.commit(c)
-                return s.events
+                return (s.events, s)
             } catch {
                 if committing {
                     session.resetLater()
@@ -458,6 +481,10 @@ public final class PostgresEventStore: EventStore, @unchecked Sendable {
 extension PostgresEventStore: JournalUpstream {
     public func lines(after seq: Int64, _ line: (Int64, [UInt8]) throws -> Void) throws {
         try readLines(after: seq, line)
+    }
+
+    public func append(_ events: [Event], onto head: StoreHead) throws -> (events: [Event], stamped: EventStamping.Stamped?) {
+        try append(events, expected: head.seq, expectedHash: head.hash, beforeCommit: { _ in })
     }
 
     public func holdCommits() -> Bool {

@@ -76,13 +76,26 @@ public final class PostgresKeys: SharedKeys, @unchecked Sendable {
             let text = Data(proposed.bytes).base64EncodedString()
             // First writer wins: an upsert here let the server that lost the
             // race for this reference replace the winner's key, leaving the
-            // winner's events unreadable on every server.
-            try c.query("""
-                INSERT INTO bscdesk_keys (ticket, key, queue, version)
-                VALUES (\(ticket), \(text), \(queue), nextval('bscdesk_key_version'))
-                ON CONFLICT (ticket) DO NOTHING
-                """)
-            guard let row = try c.query("SELECT key, queue FROM bscdesk_keys WHERE ticket = \(ticket)").first else {
+            // winner's events unreadable on every server. The stored key is
+            // read back in the same statement.
+            //
+            // Committed without waiting for the WAL flush (`synchronous_commit`
+            // off for this one transaction): the first events encrypted with
+            // the key commit later in the same WAL, with the flush (and the
+            // synchronous standby) awaited, so the key is durable, and on
+            // the standby, before any of them is acknowledged. Waiting here
+            // cost every new ticket a flush of its own, one at a time.
+            guard let row = try c.query("""
+                WITH nowait AS (SELECT set_config('synchronous_commit', 'off', true)),
+                ins AS (
+                    INSERT INTO bscdesk_keys (ticket, key, queue, version)
+                    VALUES (\(ticket), \(text), \(queue), nextval('bscdesk_key_version'))
+                    ON CONFLICT (ticket) DO NOTHING
+                    RETURNING key, queue)
+                SELECT key, queue FROM ins, nowait
+                UNION ALL
+                SELECT key, queue FROM bscdesk_keys, nowait WHERE ticket = \(ticket) AND NOT EXISTS (SELECT 1 FROM ins)
+                """).first else {
                 throw PostgresStoreError.database("the key row of \(ref) vanished")
             }
             let (stored, storedQueue) = try row.decode((String?, String?).self)

@@ -74,4 +74,33 @@ final class PostgresKeysTests: PostgresClusterTestCase {
         try a.refreshShared()
         XCTAssertEqual(a.state(TicketRef(9), restrictedQueues: [], fresh: true), .key(first, queue: nil))
     }
+
+    /// A new ticket's key commits without waiting for the WAL flush or a
+    /// synchronous standby (the events encrypted with it wait for both,
+    /// later in the same WAL): with a standby named that never connects,
+    /// a waiting commit would hang until the statement timeout. An
+    /// erasure still waits: it is not tried here (it would hang 30 s).
+    func testAnOpeningKeyDoesNotWaitForTheFlushOrAStandby() throws {
+        let cluster = try TestPostgresCluster()
+        defer { cluster.stop() }
+        try cluster.createDatabase("nowait")
+        let address = try PostgresAddress(parsing: cluster.url(database: "nowait"))
+        let keys = PostgresKeys(address: address, logger: .init(label: "test"))
+        try keys.prepare()
+        try cluster.psql("ALTER SYSTEM SET synchronous_standby_names = 'ghost'")
+        try cluster.psql("SELECT pg_reload_conf()")
+        let deadline = Date().addingTimeInterval(10)
+        while try cluster.psql("SHOW synchronous_standby_names").trimmingCharacters(in: .whitespacesAndNewlines) != "ghost" {
+            guard Date() < deadline else { throw TestPostgresCluster.Failure("the cluster did not reload its configuration") }
+            usleep(50_000)
+        }
+        // Waiting for the standby, the store gives up after 30 s: an error.
+        let proposed = DataKey.random()
+        let stored = try keys.openingKey(TicketRef(1), proposing: proposed, queue: nil)
+        XCTAssertEqual(stored, proposed)
+        XCTAssertEqual(try keys.openingKey(TicketRef(1), proposing: DataKey.random(), queue: nil), proposed, "the key stored first is kept")
+        let seen = try PostgresKeys(address: address, logger: .init(label: "test")).changes(after: 0)
+        XCTAssertEqual(seen.keys.map(\.ref), [TicketRef(1)])
+        XCTAssertEqual(seen.keys.first?.key, proposed)
+    }
 }

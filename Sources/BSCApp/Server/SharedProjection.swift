@@ -115,12 +115,16 @@ public final class SharedProjection: @unchecked Sendable {
     public func catchUpWithUpstream() throws(DeskError) {
         guard hasUpstream else { return }
         if needsMatching { return try matchStore() }
+        let erased: [TicketRef]
         do {
             try engine.journal.pullUpstream()
             // Keys other servers stored or erased since the last request.
-            try engine.keys.refreshShared()
+            erased = try engine.keys.refreshShared()
         } catch { throw DeskError.from(error) }
         try engine.refresh()
+        // Another server erased tickets this projection holds decrypted:
+        // replay it, as the erasing server does, so no answer shows them.
+        if !erased.isEmpty { try engine.load() }
     }
 
     /// The event the shared store holds under `id`, if any.
