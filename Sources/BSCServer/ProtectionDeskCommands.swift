@@ -102,7 +102,7 @@ extension DeskCommands {
     static func stillHolding(_ report: Desk.ErasureReport, desk: Desk) -> String {
         var out = ""
         for f in report.filesStillHolding where !f.hasPrefix(desk.data.journalPath + " ") {
-            out += "warning: \(f) may still hold them in clear (a draft, or written before encryption): delete it by hand (docs/data-protection.md)\n"
+            out += "warning: \(terminalSafe(f)) may still hold them in clear (a draft, or written before encryption): delete it by hand (docs/data-protection.md)\n"
         }
         return out
     }

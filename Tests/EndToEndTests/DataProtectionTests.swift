@@ -154,6 +154,22 @@ struct DataProtectionTests {
         #expect(again.status == 65 && again.stderr.contains("already erased"), "\(again.stderr)")
     }
 
+    /// A file still holding the person is named in erase's warning; its
+    /// name is directory text, so a planted escape sequence in it must not
+    /// reach the terminal.
+    @Test func erasureNamesAFileStillHoldingThePersonWithoutItsEscapes() throws {
+        let (desk, zeb, _) = try world()
+        let torn = desk.data + "/journal/torn"
+        try FileManager.default.createDirectory(atPath: torn, withIntermediateDirectories: true)
+        let name = "\u{1B}]0;pwned\u{07}\u{1B}[2Jfragment.jsonl"
+        #expect(FileManager.default.createFile(atPath: torn + "/" + name, contents: Data("{\"caller\":\"\(Self.name)\"\n".utf8)))
+        let erase = try desk.run(["erase", "--ticket", zeb, "--reason", "test", "--yes"])
+        #expect(erase.status == 0, "\(erase.stderr)")
+        let all = erase.stdout + erase.stderr
+        #expect(all.contains("fragment.jsonl may still hold them in clear"), "\(all)")
+        #expect(!all.unicodeScalars.contains { $0.value == 0x1B || $0.value == 0x07 }, "an escape sequence reached the output")
+    }
+
     @Test func subjectAccessHoldsEveryEventOfThePersonAndNobodyElse() throws {
         let (desk, zeb, other) = try world()
         let dir = try TempDir.make()
