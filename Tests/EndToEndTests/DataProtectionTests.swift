@@ -163,10 +163,19 @@ struct DataProtectionTests {
         try FileManager.default.createDirectory(atPath: torn, withIntermediateDirectories: true)
         let name = "\u{1B}]0;pwned\u{07}\u{1B}[2Jfragment.jsonl"
         #expect(FileManager.default.createFile(atPath: torn + "/" + name, contents: Data("{\"caller\":\"\(Self.name)\"\n".utf8)))
+        // A fragment of another OS user is not read but named (it could
+        // not be checked); a FIFO neither hangs the erase nor is skipped.
+        let owner = try OtherOSUser()
+        defer { owner.remove() }
+        #expect(FileManager.default.createFile(atPath: torn + "/foreign.jsonl", contents: Data("x".utf8)))
+        try owner.own(torn + "/foreign.jsonl")
+        #expect(mkfifo(torn + "/pipe.jsonl", 0o600) == 0)
         let erase = try desk.run(["erase", "--ticket", zeb, "--reason", "test", "--yes"])
         #expect(erase.status == 0, "\(erase.stderr)")
         let all = erase.stdout + erase.stderr
         #expect(all.contains("fragment.jsonl may still hold them in clear"), "\(all)")
+        #expect(all.contains("foreign.jsonl may still hold them in clear"), "\(all)")
+        #expect(all.contains("pipe.jsonl may still hold them in clear"), "\(all)")
         #expect(!all.unicodeScalars.contains { $0.value == 0x1B || $0.value == 0x07 }, "an escape sequence reached the output")
     }
 

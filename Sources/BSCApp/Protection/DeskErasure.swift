@@ -153,7 +153,14 @@ extension Desk {
         for dir in [data.journalPath + "/torn", data.path + "/drafts"] + restrictedJournalFolders() {
             for name in listNames(dir) {
                 let path = dir + "/" + name
-                guard let bytes = try? SafeFile.read(path, limit: 256 << 20) else { continue }
+                // Read like every file of the data directory: no link, a
+                // regular file, our own. One that cannot be checked may
+                // hold them too, so it is named (a folder is not).
+                guard let bytes = try? SafeFile.read(path, limit: 256 << 20, owner: fileOwner) else {
+                    var st = stat()
+                    if lstat(path, &st) == 0, st.st_mode & S_IFMT != S_IFDIR { files.insert(path) }
+                    continue
+                }
                 if needles.contains(where: { bytes.contains(subsequence: $0) }) { files.insert(path) }
             }
         }
